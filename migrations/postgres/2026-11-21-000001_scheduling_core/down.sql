@@ -1,0 +1,10 @@
+DROP TABLE allocations;
+DROP TABLE bookings;
+DROP TABLE customers;
+DROP TABLE service_resources;
+DROP TABLE services;
+DROP TABLE calendar_exceptions;
+DROP TABLE working_hours;
+DROP TABLE resources;
+DROP TABLE businesses;
+DROP TABLE settings;

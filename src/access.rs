@@ -1,0 +1,109 @@
+//! Who may do what: business API keys and the tokens that let a customer manage one booking.
+//!
+//! API keys are random and shown once; only their SHA-256 is stored (a slow password hash adds
+//! nothing for 256 random bits, and lookups by hash stay a single indexed query). Manage tokens
+//! are an HMAC of the booking id under a key kept in the database, so every instance can check
+//! them and reminders can repeat the link without storing the token.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::storage::{DbConnection, StorageError, StorageResult, settings};
+
+const API_KEY_PREFIX: &str = "csk_";
+const MANAGE_KEY_SETTING: &str = "manage_token_key";
+
+fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub fn generate_api_key() -> String {
+    format!("{API_KEY_PREFIX}{}", random_token(32))
+}
+
+pub fn hash_api_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// Whether a bearer token looks like an API key rather than a manage token.
+pub fn is_api_key(token: &str) -> bool {
+    token.starts_with(API_KEY_PREFIX)
+}
+
+/// Server-wide secret keys, shared by all instances through the database.
+#[derive(Clone)]
+pub struct Secrets {
+    manage_key: Vec<u8>,
+}
+
+impl Secrets {
+    pub fn load(conn: &mut DbConnection) -> StorageResult<Self> {
+        let stored = settings::get_or_init(conn, MANAGE_KEY_SETTING, || random_token(32))?;
+        let manage_key = URL_SAFE_NO_PAD
+            .decode(stored.as_bytes())
+            .map_err(|_| StorageError::Corrupt(format!("setting {MANAGE_KEY_SETTING}")))?;
+        Ok(Self { manage_key })
+    }
+
+    /// For tests and tools that need a fixed key.
+    pub fn from_key(key: &[u8]) -> Self {
+        Self {
+            manage_key: key.to_vec(),
+        }
+    }
+
+    fn mac(&self, purpose: &str, subject: &str) -> Vec<u8> {
+        // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.manage_key).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
+        mac.update(subject.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// The token that lets whoever holds it view, move or cancel this one booking.
+    pub fn manage_token(&self, booking_id: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac("booking", booking_id))
+    }
+
+    pub fn verify_manage_token(&self, booking_id: &str, token: &str) -> bool {
+        constant_time_eq(
+            self.manage_token(booking_id).as_bytes(),
+            token.trim().as_bytes(),
+        )
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manage_tokens_are_per_booking_and_per_key() {
+        let secrets = Secrets::from_key(b"k1");
+        let token = secrets.manage_token("b1");
+        assert!(secrets.verify_manage_token("b1", &token));
+        assert!(!secrets.verify_manage_token("b2", &token));
+        assert!(!Secrets::from_key(b"k2").verify_manage_token("b1", &token));
+        assert!(!secrets.verify_manage_token("b1", ""));
+    }
+
+    #[test]
+    fn api_keys_are_random_and_hashed() {
+        let (a, b) = (generate_api_key(), generate_api_key());
+        assert_ne!(a, b);
+        assert!(is_api_key(&a));
+        assert_eq!(hash_api_key(&a).len(), 64);
+    }
+}

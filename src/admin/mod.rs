@@ -1,0 +1,23 @@
+//! Setting a business up: the business itself, staff and their hours, services, closures.
+//!
+//! Every change that affects availability bumps the business's configuration version in the same
+//! transaction (`businesses::touch_calendar`), which is how every instance's calendar cache
+//! learns of it.
+
+mod business;
+mod closures;
+mod services;
+mod staff;
+
+pub use business::{BusinessSettings, create_business, update_business};
+pub use closures::{
+    AffectedBookings, ClosureInput, add_closure, delete_closure, list_closures, replace_closure,
+};
+pub use services::{
+    ServiceInput, ServiceRecord, add_service, list_services, remove_service, service_record,
+    update_service,
+};
+pub use staff::{
+    StaffInput, StaffRecord, add_staff, list_staff, remove_staff, set_hours, staff_record,
+    update_staff,
+};

@@ -1,0 +1,201 @@
+//! Services: what can be booked, for how long, by whom.
+
+use chrono::NaiveDateTime;
+
+use crate::domain::{ServiceTiming, ValidationError};
+use crate::error::AppError;
+use crate::storage::models::{Service, ServiceChanges};
+use crate::storage::{DbConnection, businesses, new_id, resources, services};
+
+#[derive(Debug, Clone)]
+pub struct ServiceRecord {
+    pub service: Service,
+    pub staff_ids: Vec<String>,
+}
+
+/// What a client may set on a service; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub duration_minutes: Option<i64>,
+    pub buffer_before_minutes: Option<i64>,
+    pub buffer_after_minutes: Option<i64>,
+    pub price_cents: Option<Option<i64>>,
+    pub currency: Option<String>,
+    pub synonyms: Option<Vec<String>>,
+    pub active: Option<bool>,
+    pub position: Option<i32>,
+    pub staff_ids: Option<Vec<String>>,
+}
+
+pub fn add_service(
+    conn: &mut DbConnection,
+    business_id: &str,
+    input: ServiceInput,
+    now: NaiveDateTime,
+) -> Result<ServiceRecord, AppError> {
+    let name = input
+        .name
+        .clone()
+        .ok_or_else(|| ValidationError::new("name", "is required"))?;
+    let duration = input
+        .duration_minutes
+        .ok_or_else(|| ValidationError::new("duration_minutes", "is required"))?;
+    let timing = ServiceTiming::new(
+        duration,
+        input.buffer_before_minutes.unwrap_or(0),
+        input.buffer_after_minutes.unwrap_or(0),
+    )?;
+    let position = match input.position {
+        Some(p) => p,
+        None => services::list(conn, business_id, true)?.len() as i32,
+    };
+    let service = Service {
+        id: new_id(),
+        business_id: business_id.to_owned(),
+        name,
+        description: input.description.clone().unwrap_or_default(),
+        duration_minutes: timing.duration_minutes,
+        buffer_before_minutes: timing.buffer_before_minutes,
+        buffer_after_minutes: timing.buffer_after_minutes,
+        price_cents: input.price_cents.flatten(),
+        currency: input.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
+        synonyms: synonyms_json(input.synonyms.as_deref().unwrap_or_default()),
+        active: i32::from(input.active.unwrap_or(true)),
+        position,
+        created_at: now,
+        updated_at: now,
+    };
+    let staff_ids = checked_staff(
+        conn,
+        business_id,
+        input.staff_ids.as_deref().unwrap_or_default(),
+    )?;
+    services::insert(conn, &service, &staff_ids)?;
+    businesses::touch_calendar(conn, business_id, now)?;
+    service_record(conn, business_id, &service.id)
+}
+
+pub fn update_service(
+    conn: &mut DbConnection,
+    business_id: &str,
+    service_id: &str,
+    input: ServiceInput,
+    now: NaiveDateTime,
+) -> Result<ServiceRecord, AppError> {
+    let current =
+        services::find(conn, business_id, service_id)?.ok_or(AppError::NotFound("service"))?;
+    // Validate the timing as a whole: a new buffer must fit with the current duration.
+    let timing = ServiceTiming::new(
+        input
+            .duration_minutes
+            .unwrap_or(current.duration_minutes.into()),
+        input
+            .buffer_before_minutes
+            .unwrap_or(current.buffer_before_minutes.into()),
+        input
+            .buffer_after_minutes
+            .unwrap_or(current.buffer_after_minutes.into()),
+    )?;
+    let changes = ServiceChanges {
+        name: input.name.clone(),
+        description: input.description.clone(),
+        duration_minutes: Some(timing.duration_minutes),
+        buffer_before_minutes: Some(timing.buffer_before_minutes),
+        buffer_after_minutes: Some(timing.buffer_after_minutes),
+        price_cents: input.price_cents,
+        currency: input.currency.clone(),
+        synonyms: input.synonyms.as_deref().map(synonyms_json),
+        active: input.active.map(i32::from),
+        position: input.position,
+    };
+    services::update(conn, service_id, &changes, now)?;
+    if let Some(ids) = &input.staff_ids {
+        let ids = checked_staff(conn, business_id, ids)?;
+        services::set_resources(conn, service_id, &ids)?;
+    }
+    businesses::touch_calendar(conn, business_id, now)?;
+    service_record(conn, business_id, service_id)
+}
+
+/// Stops offering a service. Its existing bookings stay valid.
+pub fn remove_service(
+    conn: &mut DbConnection,
+    business_id: &str,
+    service_id: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    services::find(conn, business_id, service_id)?.ok_or(AppError::NotFound("service"))?;
+    services::update(
+        conn,
+        service_id,
+        &ServiceChanges {
+            active: Some(0),
+            ..Default::default()
+        },
+        now,
+    )?;
+    businesses::touch_calendar(conn, business_id, now)?;
+    Ok(())
+}
+
+pub fn service_record(
+    conn: &mut DbConnection,
+    business_id: &str,
+    service_id: &str,
+) -> Result<ServiceRecord, AppError> {
+    let service =
+        services::find(conn, business_id, service_id)?.ok_or(AppError::NotFound("service"))?;
+    let mut records = records_for(conn, vec![service])?;
+    records.pop().ok_or(AppError::NotFound("service"))
+}
+
+pub fn list_services(
+    conn: &mut DbConnection,
+    business_id: &str,
+    include_inactive: bool,
+) -> Result<Vec<ServiceRecord>, AppError> {
+    let list = services::list(conn, business_id, include_inactive)?;
+    records_for(conn, list)
+}
+
+fn records_for(
+    conn: &mut DbConnection,
+    list: Vec<Service>,
+) -> Result<Vec<ServiceRecord>, AppError> {
+    let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
+    let mut links = services::resources_of(conn, &ids)?;
+    Ok(list
+        .into_iter()
+        .map(|service| ServiceRecord {
+            staff_ids: links.remove(&service.id).unwrap_or_default(),
+            service,
+        })
+        .collect())
+}
+
+/// Staff ids must belong to this business; another business's ids are refused like unknown ones.
+fn checked_staff(
+    conn: &mut DbConnection,
+    business_id: &str,
+    ids: &[String],
+) -> Result<Vec<String>, AppError> {
+    let mut checked: Vec<String> = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        resources::find_staff(conn, business_id, id)?.ok_or_else(|| {
+            ValidationError::new(
+                format!("staff_ids[{i}]"),
+                "no staff member with this id at this business",
+            )
+        })?;
+        if !checked.contains(id) {
+            checked.push(id.clone());
+        }
+    }
+    Ok(checked)
+}
+
+fn synonyms_json(synonyms: &[String]) -> String {
+    serde_json::to_string(synonyms).unwrap_or_else(|_| "[]".to_owned())
+}

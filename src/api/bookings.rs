@@ -1,0 +1,245 @@
+//! Bookings: made by anyone, then seen, moved and cancelled with the booking's manage token or
+//! the business API key.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{BusinessKey, JsonBody, bearer_token, business_for_key, manage_token};
+use super::views::{
+    BookingListView, BookingView, CancelBody, CreateBookingBody, RescheduleBody, StatusBody,
+};
+use crate::access;
+use crate::booking::{
+    Actor, BookingDetails, BookingFilter, BookingRequest, CustomerContact, StatusChange,
+};
+use crate::domain::{
+    BookingStatus, Channel, RequestedStart, ValidationError, clean_text, parse_date,
+};
+
+/// Who is asking about a booking: its business (API key) or its customer (manage token).
+async fn actor_for(
+    req: &HttpRequest,
+    state: &AppState,
+    booking_id: &str,
+) -> Result<Actor, ApiError> {
+    if let Some(token) = bearer_token(req).filter(|t| access::is_api_key(t)) {
+        let business = business_for_key(state, token)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("the API key is not valid"))?;
+        return Ok(Actor::Business {
+            business_id: business.id,
+        });
+    }
+    match manage_token(req) {
+        Some(token) if state.secrets.verify_manage_token(booking_id, &token) => Ok(Actor::Customer),
+        Some(_) => Err(ApiError::forbidden(
+            "this token does not give access to this booking",
+        )),
+        None => Err(ApiError::unauthorized(
+            "send the booking's manage token (`?token=…` or `X-Manage-Token`) or the business API key",
+        )),
+    }
+}
+
+/// Another business's booking is reported as not found rather than forbidden.
+fn visible_to(details: BookingDetails, actor: &Actor) -> Result<BookingDetails, ApiError> {
+    match actor {
+        Actor::Business { business_id } if *business_id != details.booking.business_id => {
+            Err(ApiError::not_found("booking"))
+        }
+        _ => Ok(details),
+    }
+}
+
+fn with_manage_link(details: &BookingDetails, state: &AppState) -> BookingView {
+    let mut view = BookingView::from(details);
+    let token = state.secrets.manage_token(&details.booking.id);
+    view.manage_url = Some(format!(
+        "{}/b/{}/manage/{}?token={}",
+        state.config.public_url, details.business.slug, details.booking.id, token
+    ));
+    view.manage_token = Some(token);
+    view
+}
+
+/// Books a slot. The server checks the slot again; 409 `slot_unavailable` when it is taken.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/bookings", tag = "bookings",
+    params(("slug" = String, Path)), request_body = CreateBookingBody,
+    responses((status = 201, body = BookingView), (status = 404, body = ErrorBody),
+        (status = 409, description = "slot_unavailable", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<CreateBookingBody>,
+) -> Result<HttpResponse, ApiError> {
+    let request = BookingRequest {
+        service_id: body.service_id,
+        staff_id: body.staff_id.filter(|s| !s.is_empty()),
+        start: RequestedStart::parse("start", &body.start)?,
+        customer: Some(CustomerContact::parse(
+            &body.customer.name,
+            body.customer.phone.as_deref(),
+            body.customer.email.as_deref(),
+        )?),
+        notes: clean_text("notes", body.notes.as_deref().unwrap_or_default(), 2000)?,
+        channel: Channel::Api,
+        hold_until: None,
+        by_business: false,
+    };
+    let details = state
+        .scheduler
+        .book(path.into_inner(), request, state.now())
+        .await?;
+    Ok(HttpResponse::Created().json(with_manage_link(&details, &state)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// First local date, `YYYY-MM-DD` (default: today).
+    from: Option<String>,
+    /// Last local date, inclusive (default: `from` + 30 days).
+    to: Option<String>,
+    staff_id: Option<String>,
+    /// Comma-separated statuses, e.g. `confirmed,completed`.
+    status: Option<String>,
+}
+
+/// The business's bookings by start.
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/bookings", tag = "bookings", security(("api_key" = [])),
+    params(("slug" = String, Path), ListQuery), responses((status = 200, body = BookingListView)))]
+pub async fn list(
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let business = key.for_slug(&path)?;
+    let profile = crate::booking::BusinessProfile::from_row(&business)?;
+    let today = state.now().with_timezone(&profile.tz).date_naive();
+    let from = query
+        .from
+        .as_deref()
+        .map(|f| parse_date("from", f))
+        .transpose()?
+        .unwrap_or(today);
+    let to = query
+        .to
+        .as_deref()
+        .map(|t| parse_date("to", t))
+        .transpose()?
+        .unwrap_or(from + chrono::Days::new(30));
+    if to < from || (to - from).num_days() > 366 {
+        return Err(ApiError::invalid(
+            "to",
+            "must be on or after from, at most 366 days later",
+        ));
+    }
+    let statuses = query
+        .status
+        .as_deref()
+        .map(|statuses| {
+            statuses
+                .split(',')
+                .map(|s| BookingStatus::parse("status", s.trim()))
+                .collect::<Result<Vec<_>, ValidationError>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let filter = BookingFilter {
+        staff_id: query.staff_id.clone(),
+        statuses,
+        ..Default::default()
+    };
+    let list = state
+        .scheduler
+        .list_bookings(business, from, to, filter)
+        .await?;
+    Ok(HttpResponse::Ok().json(BookingListView {
+        bookings: list.iter().map(BookingView::from).collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/bookings/{id}", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+    params(("id" = String, Path), ("token" = Option<String>, Query, description = "The booking's manage token")),
+    responses((status = 200, body = BookingView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let actor = actor_for(&req, &state, &id).await?;
+    let details = visible_to(state.scheduler.details(id).await?, &actor)?;
+    Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+}
+
+/// Cancels. Customers may cancel until the business's cutoff; the business at any time.
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+    params(("id" = String, Path)), request_body(content = Option<CancelBody>),
+    responses((status = 200, body = BookingView), (status = 409, description = "cutoff_passed or booking_not_changeable", body = ErrorBody)))]
+pub async fn cancel(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    // The body is optional; when present it must be valid.
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        let _: CancelBody = super::extract::parse_json(&body)?;
+    }
+    let id = path.into_inner();
+    let actor = actor_for(&req, &state, &id).await?;
+    let details = state.scheduler.cancel(id, actor, state.now()).await?;
+    Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+}
+
+/// Moves a booking: either the new time is taken and the old one released, or nothing changes.
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/reschedule", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+    params(("id" = String, Path)), request_body = RescheduleBody,
+    responses((status = 200, body = BookingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reschedule(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<RescheduleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let start = RequestedStart::parse("start", &body.start)?;
+    let actor = actor_for(&req, &state, &id).await?;
+    let staff = body.staff_id.filter(|s| !s.is_empty());
+    let details = state
+        .scheduler
+        .reschedule(id, actor, start, staff, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+}
+
+/// Records what happened: `completed`, `no_show`, or `confirmed` to undo (business API key).
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/status", tag = "bookings", security(("api_key" = [])),
+    params(("id" = String, Path)), request_body = StatusBody,
+    responses((status = 200, body = BookingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_status(
+    path: web::Path<String>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<StatusBody>,
+) -> Result<HttpResponse, ApiError> {
+    let change = match body.status.as_str() {
+        "completed" => StatusChange::Completed,
+        "no_show" => StatusChange::NoShow,
+        "confirmed" => StatusChange::Confirmed,
+        other => {
+            return Err(ApiError::invalid(
+                "status",
+                format!("{other:?} is not one of: completed, no_show, confirmed"),
+            ));
+        }
+    };
+    let details = state
+        .scheduler
+        .set_status(path.into_inner(), key.0.id, change, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+}

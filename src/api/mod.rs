@@ -1,0 +1,183 @@
+//! The HTTP API under `/api/v1`, plus `/healthz` and `/metrics`.
+//!
+//! Handlers are thin: they turn the request into domain values, call one use case (which does
+//! its work in a transaction on the blocking pool), and turn the result into a view. Errors of
+//! every layer become responses in [`error`].
+
+mod availability;
+mod bookings;
+mod businesses;
+mod closures;
+pub mod error;
+pub mod extract;
+mod health;
+pub mod openapi;
+mod schedule;
+mod services;
+mod staff;
+pub mod views;
+
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
+use actix_web::{HttpResponse, web};
+
+use crate::access::Secrets;
+use crate::booking::Scheduler;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::storage::Database;
+use error::{ApiError, ErrorBody};
+
+/// What every handler may use. Shared by all workers.
+pub struct AppState {
+    pub db: Database,
+    pub scheduler: Scheduler,
+    pub config: Arc<Config>,
+    pub metrics: Metrics,
+    pub clock: Arc<dyn Clock>,
+    pub secrets: Secrets,
+}
+
+impl AppState {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+/// Registers every route. Each path is one resource listing its methods, so a request with
+/// another method gets 405 rather than 404.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").get(health::healthz))
+        .service(web::resource("/metrics").get(health::metrics))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/openapi.json").get(openapi::openapi_json))
+                .service(web::resource("/businesses").post(businesses::create))
+                .service(
+                    web::resource("/businesses/{slug}")
+                        .get(businesses::get)
+                        .patch(businesses::update),
+                )
+                .service(web::resource("/businesses/{slug}/profile").get(businesses::profile))
+                .service(
+                    web::resource("/businesses/{slug}/staff")
+                        .post(staff::create)
+                        .get(staff::list),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/staff/{id}")
+                        .get(staff::get)
+                        .patch(staff::update)
+                        .delete(staff::delete),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/staff/{id}/hours")
+                        .get(staff::get_hours)
+                        .put(staff::put_hours),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/services")
+                        .post(services::create)
+                        .get(services::list),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/services/{id}")
+                        .get(services::get)
+                        .patch(services::update)
+                        .delete(services::delete),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/closures")
+                        .post(closures::create)
+                        .get(closures::list),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/closures/{id}")
+                        .get(closures::get)
+                        .patch(closures::update)
+                        .delete(closures::delete),
+                )
+                .service(web::resource("/businesses/{slug}/availability").get(availability::get))
+                .service(
+                    web::resource("/businesses/{slug}/bookings")
+                        .post(bookings::create)
+                        .get(bookings::list),
+                )
+                .service(web::resource("/businesses/{slug}/schedule").get(schedule::get))
+                .service(web::resource("/bookings/{id}").get(bookings::get))
+                .service(web::resource("/bookings/{id}/cancel").post(bookings::cancel))
+                .service(web::resource("/bookings/{id}/reschedule").post(bookings::reschedule))
+                .service(web::resource("/bookings/{id}/status").post(bookings::set_status)),
+        );
+}
+
+/// Answers requests that match no route, or no method of a route, with the JSON error shape.
+pub fn json_error_pages<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new()
+        .handler(StatusCode::NOT_FOUND, |res| {
+            json_error(res, "not_found", "no such resource")
+        })
+        .handler(StatusCode::METHOD_NOT_ALLOWED, |res| {
+            json_error(
+                res,
+                "method_not_allowed",
+                "this resource does not support that method",
+            )
+        })
+}
+
+fn json_error<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+    code: &str,
+    message: &str,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already_json = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if already_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, _) = res.into_parts();
+    let body = ErrorBody {
+        error: ApiError::new(status, code, message).body,
+    };
+    let response = HttpResponse::build(status).json(body).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(
+        req, response,
+    )))
+}
+
+/// Counts and times every request by its route pattern (not its path, which would give one
+/// series per booking id).
+pub async fn record_metrics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.metrics.clone());
+    let method = req.method().to_string();
+    let response = next.call(req).await?;
+    if let Some(metrics) = metrics {
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
+        metrics.record_request(
+            &route,
+            &method,
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(response.map_body(|_, body| EitherBody::left(body.boxed())))
+}

@@ -1,0 +1,64 @@
+//! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{
+    availability, bookings, businesses, closures, error, health, schedule, services, staff, views,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Chairside", description = "Appointment booking by chat for small businesses."),
+    paths(
+        health::healthz, health::metrics,
+        businesses::create, businesses::get, businesses::update, businesses::profile,
+        staff::create, staff::list, staff::get, staff::update, staff::delete, staff::get_hours, staff::put_hours,
+        services::create, services::list, services::get, services::update, services::delete,
+        closures::create, closures::list, closures::get, closures::update, closures::delete,
+        availability::get,
+        bookings::create, bookings::list, bookings::get, bookings::cancel, bookings::reschedule, bookings::set_status,
+        schedule::get,
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
+    modifiers(&Security),
+    tags(
+        (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
+        (name = "bookings"), (name = "operations"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = |description: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(description))
+                    .build(),
+            )
+        };
+        components.add_security_scheme("admin_token", bearer("CHAIRSIDE_ADMIN_TOKEN"));
+        components.add_security_scheme(
+            "api_key",
+            bearer("The business API key returned when the business was created"),
+        );
+        components.add_security_scheme(
+            "manage_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Manage-Token",
+                "The booking's manage token (also accepted as ?token=)",
+            ))),
+        );
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "This document")))]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

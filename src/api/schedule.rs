@@ -1,0 +1,61 @@
+//! One day's schedule per staff member (business API key).
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::extract::BusinessKey;
+use super::views::{BookingView, IntervalView, ScheduleView, StaffScheduleView, local_time};
+use crate::domain::parse_date;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Query {
+    /// Local date, `YYYY-MM-DD`; default today.
+    date: Option<String>,
+    /// Also list cancelled bookings.
+    #[serde(default)]
+    include_cancelled: bool,
+}
+
+/// That local day's working hours and bookings, grouped by staff member.
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/schedule", tag = "bookings", security(("api_key" = [])),
+    params(("slug" = String, Path), Query), responses((status = 200, body = ScheduleView), (status = 422, body = ErrorBody)))]
+pub async fn get(
+    path: web::Path<String>,
+    query: web::Query<Query>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let business = key.for_slug(&path)?;
+    let tz = crate::booking::BusinessProfile::from_row(&business)?.tz;
+    let date = match query.date.as_deref() {
+        Some(d) => parse_date("date", d)?,
+        None => state.now().with_timezone(&tz).date_naive(),
+    };
+    let day = state
+        .scheduler
+        .day_schedule(business, date, query.include_cancelled)
+        .await?;
+    Ok(HttpResponse::Ok().json(ScheduleView {
+        date: date.to_string(),
+        time_zone: tz.name().to_owned(),
+        staff: day
+            .staff
+            .iter()
+            .map(|s| StaffScheduleView {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                hours: s
+                    .hours
+                    .iter()
+                    .map(|(a, b)| IntervalView {
+                        start: local_time(*a, tz),
+                        end: local_time(*b, tz),
+                    })
+                    .collect(),
+                bookings: s.bookings.iter().map(BookingView::from).collect(),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,211 @@
+//! Free slots for a service, as offered to customers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::Scheduler;
+use super::calendar::{BusinessCalendar, ServiceProfile};
+use crate::domain::ValidationError;
+use crate::error::AppError;
+use crate::scheduling::{Interval, ResourceSchedule, SlotRequest, Timeline, free_slots};
+use crate::storage::{DbConnection, bookings, businesses, to_db_time};
+
+/// The longest range of dates one availability request may cover.
+pub const MAX_RANGE_DAYS: u64 = 93;
+
+#[derive(Debug, Clone)]
+pub struct AvailabilityQuery {
+    pub service_id: String,
+    pub staff_id: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct OfferedSlot {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    /// Who would take it: the requested staff member, or when any will do, the one with the
+    /// fewest bookings that day (the same choice booking makes).
+    pub staff_id: String,
+    /// Everyone free at that time, in that order.
+    pub staff_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Availability {
+    pub tz: Tz,
+    pub slots: Vec<OfferedSlot>,
+}
+
+impl Scheduler {
+    pub async fn availability(
+        &self,
+        slug: String,
+        query: AvailabilityQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Availability, AppError> {
+        if query.to < query.from {
+            return Err(ValidationError::new("to", "must not be before from").into());
+        }
+        if query.to - query.from >= chrono::Duration::days(MAX_RANGE_DAYS as i64) {
+            return Err(ValidationError::new(
+                "to",
+                format!("at most {MAX_RANGE_DAYS} days per request"),
+            )
+            .into());
+        }
+        let calendars = Arc::clone(&self.calendars);
+        self.db
+            .read(move |conn| {
+                let business =
+                    businesses::by_slug(conn, &slug)?.ok_or(AppError::NotFound("business"))?;
+                let calendar = calendars.get(conn, &business)?;
+                let service = calendar
+                    .service(&query.service_id)
+                    .ok_or_else(unknown_service)?;
+                let staff = performers(service, query.staff_id.as_deref())?;
+                let slots =
+                    offered_slots(conn, &calendar, service, &staff, query.from, query.to, now)?;
+                Ok(Availability {
+                    tz: calendar.business.tz,
+                    slots,
+                })
+            })
+            .await
+    }
+}
+
+pub(super) fn unknown_service() -> AppError {
+    ValidationError::new("service_id", "no such service at this business").into()
+}
+
+/// The staff members a request may use: the one asked for, or all who perform the service.
+pub(super) fn performers<'a>(
+    service: &'a ServiceProfile,
+    staff_id: Option<&str>,
+) -> Result<Vec<&'a str>, AppError> {
+    match staff_id {
+        None => Ok(service.staff_ids.iter().map(String::as_str).collect()),
+        Some(id) => service
+            .staff_ids
+            .iter()
+            .find(|s| *s == id)
+            .map(|s| vec![s.as_str()])
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "staff_id",
+                    "no staff member with this id performs this service",
+                )
+                .into()
+            }),
+    }
+}
+
+/// Occupied time per staff member around `[first, last]` local dates, as the core wants it.
+pub(super) fn busy_by_staff(
+    conn: &mut DbConnection,
+    staff: &[&str],
+    first: NaiveDate,
+    last: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, Vec<Interval>>, AppError> {
+    // Two days either side covers every zone's offset and windows that spill over midnight.
+    let from = (first - Days::new(2))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let until = (last + Days::new(3))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let ids: Vec<String> = staff.iter().map(|s| (*s).to_owned()).collect();
+    let mut busy: HashMap<String, Vec<Interval>> = HashMap::new();
+    for (resource, start, end) in bookings::busy(conn, &ids, from, until, to_db_time(now))? {
+        busy.entry(resource).or_default().push(Interval::new(
+            start.and_utc().timestamp(),
+            end.and_utc().timestamp(),
+        ));
+    }
+    Ok(busy)
+}
+
+/// The local day number (days since 1970-01-01 on the wall clock) of an instant.
+pub(super) fn local_day(timeline: &Timeline, instant: i64) -> i64 {
+    (instant + timeline.offset_at(instant)).div_euclid(86_400)
+}
+
+/// How many bookings a staff member has on each local day: the measure by which "any staff
+/// member" spreads work.
+pub(super) fn daily_load(timeline: &Timeline, busy: &[Interval]) -> HashMap<i64, usize> {
+    let mut load = HashMap::new();
+    for b in busy {
+        *load.entry(local_day(timeline, b.start)).or_insert(0) += 1;
+    }
+    load
+}
+
+fn offered_slots(
+    conn: &mut DbConnection,
+    calendar: &BusinessCalendar,
+    service: &ServiceProfile,
+    staff: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<OfferedSlot>, AppError> {
+    let busy = busy_by_staff(conn, staff, from, to, now)?;
+    let timeline = Timeline::for_dates(calendar.business.tz, from, to);
+    let schedules: Vec<ResourceSchedule<'_, &str>> = staff
+        .iter()
+        .filter_map(|id| calendar.staff_member(id))
+        .map(|member| ResourceSchedule {
+            resource: member.id.as_str(),
+            calendar: calendar.calendar_of(member),
+            busy: busy.get(&member.id).map_or(&[], Vec::as_slice),
+        })
+        .collect();
+    let request = SlotRequest {
+        from,
+        to,
+        now,
+        policy: calendar.business.policy,
+        timing: service.timing,
+    };
+    let slots = free_slots(&timeline, &request, &schedules);
+
+    // Slots come sorted by start, equal starts in staff order: one offer per start time.
+    let mut offered: Vec<OfferedSlot> = Vec::new();
+    for slot in slots {
+        match offered.last_mut() {
+            Some(last) if last.start == slot.start => last.staff_ids.push(slot.resource.to_owned()),
+            _ => offered.push(OfferedSlot {
+                start: slot.start,
+                end: slot.end,
+                staff_id: slot.resource.to_owned(),
+                staff_ids: vec![slot.resource.to_owned()],
+            }),
+        }
+    }
+    if staff.len() > 1 {
+        let loads: HashMap<&String, HashMap<i64, usize>> = busy
+            .iter()
+            .map(|(id, intervals)| (id, daily_load(&timeline, intervals)))
+            .collect();
+        for offer in &mut offered {
+            let day = local_day(&timeline, offer.start.timestamp());
+            let load = |id: &String| {
+                loads
+                    .get(id)
+                    .and_then(|l| l.get(&day))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            // Stable sort: ties keep staff order.
+            offer.staff_ids.sort_by_key(load);
+            offer.staff_id = offer.staff_ids[0].clone();
+        }
+    }
+    Ok(offered)
+}

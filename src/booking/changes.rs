@@ -1,0 +1,487 @@
+//! Creating and changing bookings.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::availability::{busy_by_staff, daily_load, local_day, performers, unknown_service};
+use super::calendar::{BusinessCalendar, BusinessProfile, CalendarCache, ServiceProfile};
+use super::{Scheduler, write_with_retries};
+use crate::domain::{
+    BookingPolicy, BookingReference, BookingStatus, CancelledBy, Channel, EmailAddress, PersonName,
+    PhoneNumber, RequestedStart, ValidationError,
+};
+use crate::error::AppError;
+use crate::scheduling::{Refusal, ResourceSchedule, Slot, Timeline, check_start};
+use crate::storage::models::{Allocation, Booking, Customer};
+use crate::storage::{DbConnection, bookings, businesses, customers, new_id, to_db_time};
+
+/// Who asks for a change. Customers are bound by the cancellation cutoff and the booking
+/// policy; the business may change its own bookings at any time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Customer,
+    Business { business_id: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerContact {
+    pub name: PersonName,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    pub service_id: String,
+    /// `None`: any staff member who performs the service.
+    pub staff_id: Option<String>,
+    pub start: RequestedStart,
+    pub customer: Option<CustomerContact>,
+    pub notes: String,
+    pub channel: Channel,
+    /// Hold the slot until then instead of confirming (a customer still finishing in chat).
+    pub hold_until: Option<DateTime<Utc>>,
+    /// A booking made by the business itself (walk-ins) is not bound by notice and horizon.
+    pub by_business: bool,
+}
+
+/// Status changes the business records after the fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Completed,
+    NoShow,
+    /// Undo a completed or no-show mark.
+    Confirmed,
+}
+
+/// A booking with the names that go with it, as shown to customers and staff.
+#[derive(Debug, Clone)]
+pub struct BookingDetails {
+    pub booking: Booking,
+    pub business: BusinessProfile,
+    pub service_name: String,
+    pub staff_name: String,
+    pub customer: Option<Customer>,
+}
+
+impl BookingDetails {
+    pub fn status(&self) -> BookingStatus {
+        BookingStatus::parse("status", &self.booking.status).unwrap_or(BookingStatus::Confirmed)
+    }
+
+    pub fn start(&self) -> DateTime<Utc> {
+        self.booking.start_at.and_utc()
+    }
+
+    pub fn end(&self) -> DateTime<Utc> {
+        self.booking.end_at.and_utc()
+    }
+}
+
+/// The policy a booking change is checked against: the business's own for customers; for the
+/// business itself only the grid, hours and overlaps count.
+fn policy_for(policy: BookingPolicy, by_business: bool) -> BookingPolicy {
+    if by_business {
+        BookingPolicy {
+            min_notice_minutes: 0,
+            booking_horizon_days: 3_650,
+            ..policy
+        }
+    } else {
+        policy
+    }
+}
+
+impl Scheduler {
+    pub async fn book(
+        &self,
+        slug: String,
+        request: BookingRequest,
+        now: DateTime<Utc>,
+    ) -> Result<BookingDetails, AppError> {
+        let calendars = Arc::clone(&self.calendars);
+        let request = Arc::new(request);
+        let result = write_with_retries(&self.db, move |conn| {
+            let business =
+                businesses::by_slug(conn, &slug)?.ok_or(AppError::NotFound("business"))?;
+            let calendar = calendars.get(conn, &business)?;
+            create(conn, &calendar, &request, now)
+        })
+        .await;
+        self.metrics.record_booking_attempt(&result);
+        result
+    }
+
+    pub async fn details(&self, booking_id: String) -> Result<BookingDetails, AppError> {
+        self.db
+            .read(move |conn| {
+                let booking =
+                    bookings::find(conn, &booking_id)?.ok_or(AppError::NotFound("booking"))?;
+                details(conn, booking)
+            })
+            .await
+    }
+
+    pub async fn reschedule(
+        &self,
+        booking_id: String,
+        actor: Actor,
+        start: RequestedStart,
+        staff_id: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<BookingDetails, AppError> {
+        let calendars = Arc::clone(&self.calendars);
+        let result = write_with_retries(&self.db, move |conn| {
+            move_booking(
+                conn,
+                &calendars,
+                &booking_id,
+                &actor,
+                start,
+                staff_id.as_deref(),
+                now,
+            )
+        })
+        .await;
+        self.metrics.record_booking_attempt(&result);
+        result
+    }
+
+    pub async fn cancel(
+        &self,
+        booking_id: String,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<BookingDetails, AppError> {
+        self.db
+            .write(move |conn| {
+                let (mut booking, business) = load_for_change(conn, &booking_id, &actor)?;
+                check_cutoff(
+                    &booking,
+                    &BusinessProfile::from_row(&business)?,
+                    &actor,
+                    now,
+                )?;
+                let db_now = to_db_time(now);
+                booking.status = BookingStatus::Cancelled.as_str().to_owned();
+                booking.cancelled_at = Some(db_now);
+                booking.cancelled_by = Some(
+                    match actor {
+                        Actor::Customer => CancelledBy::Customer,
+                        Actor::Business { .. } => CancelledBy::Business,
+                    }
+                    .as_str()
+                    .to_owned(),
+                );
+                booking.hold_expires_at = None;
+                booking.sequence += 1;
+                booking.updated_at = db_now;
+                bookings::release(conn, &booking.id)?;
+                bookings::save(conn, &booking)?;
+                details(conn, booking)
+            })
+            .await
+    }
+
+    pub async fn set_status(
+        &self,
+        booking_id: String,
+        business_id: String,
+        change: StatusChange,
+        now: DateTime<Utc>,
+    ) -> Result<BookingDetails, AppError> {
+        self.db
+            .write(move |conn| {
+                let mut booking = bookings::find(conn, &booking_id)?
+                    .filter(|b| b.business_id == business_id)
+                    .ok_or(AppError::NotFound("booking"))?;
+                let current = BookingStatus::parse("status", &booking.status)?;
+                let next = match change {
+                    StatusChange::Completed => BookingStatus::Completed,
+                    StatusChange::NoShow => BookingStatus::NoShow,
+                    StatusChange::Confirmed => BookingStatus::Confirmed,
+                };
+                let allowed = matches!(
+                    current,
+                    BookingStatus::Confirmed | BookingStatus::Completed | BookingStatus::NoShow
+                );
+                if !allowed {
+                    return Err(AppError::NotChangeable(current));
+                }
+                booking.status = next.as_str().to_owned();
+                booking.updated_at = to_db_time(now);
+                bookings::save(conn, &booking)?;
+                details(conn, booking)
+            })
+            .await
+    }
+}
+
+fn create(
+    conn: &mut DbConnection,
+    calendar: &BusinessCalendar,
+    request: &BookingRequest,
+    now: DateTime<Utc>,
+) -> Result<BookingDetails, AppError> {
+    let service = calendar
+        .service(&request.service_id)
+        .ok_or_else(unknown_service)?;
+    let staff = performers(service, request.staff_id.as_deref())?;
+    let start = request.start.resolve("start", calendar.business.tz)?;
+    let slot = claim_slot(
+        conn,
+        calendar,
+        service,
+        &staff,
+        start,
+        request.by_business,
+        now,
+    )?;
+    let db_now = to_db_time(now);
+    let customer = request
+        .customer
+        .as_ref()
+        .map(|c| {
+            customers::find_or_create(
+                conn,
+                &calendar.business.id,
+                c.name.as_str(),
+                c.phone.as_ref().map(PhoneNumber::as_str),
+                c.email.as_ref().map(EmailAddress::as_str),
+                db_now,
+            )
+        })
+        .transpose()?;
+    let (status, hold) = match request.hold_until {
+        Some(until) => (BookingStatus::Held, Some(to_db_time(until))),
+        None => (BookingStatus::Confirmed, None),
+    };
+    let booking = Booking {
+        id: new_id(),
+        business_id: calendar.business.id.clone(),
+        reference: BookingReference::generate(&mut rand::rng())
+            .as_str()
+            .to_owned(),
+        service_id: service.id.clone(),
+        staff_id: slot.resource.to_owned(),
+        customer_id: customer.as_ref().map(|c| c.id.clone()),
+        status: status.as_str().to_owned(),
+        start_at: to_db_time(slot.start.to_utc()),
+        end_at: to_db_time(slot.end.to_utc()),
+        buffer_before_minutes: service.timing.buffer_before_minutes,
+        buffer_after_minutes: service.timing.buffer_after_minutes,
+        hold_expires_at: hold,
+        channel: request.channel.as_str().to_owned(),
+        notes: request.notes.clone(),
+        sequence: 0,
+        cancelled_at: None,
+        cancelled_by: None,
+        created_at: db_now,
+        updated_at: db_now,
+    };
+    bookings::insert(conn, &booking, &[allocation_of(&booking)])?;
+    Ok(BookingDetails {
+        business: calendar.business.clone(),
+        service_name: service.name.clone(),
+        staff_name: calendar
+            .staff_name(&booking.staff_id)
+            .unwrap_or_default()
+            .to_owned(),
+        customer,
+        booking,
+    })
+}
+
+/// The time a booking occupies on its staff member, buffers included.
+fn allocation_of(booking: &Booking) -> Allocation {
+    Allocation {
+        booking_id: booking.id.clone(),
+        resource_id: booking.staff_id.clone(),
+        occupied_from: booking.start_at - Duration::minutes(booking.buffer_before_minutes.into()),
+        occupied_until: booking.end_at + Duration::minutes(booking.buffer_after_minutes.into()),
+        hold_expires_at: booking.hold_expires_at,
+    }
+}
+
+/// Finds a staff member among `staff` for whom `start` is free, the least busy that day first.
+/// Expired holds in the way are ended first. The caller inserts the allocation in the same
+/// transaction; the database refuses it if a concurrent transaction took the time meanwhile.
+fn claim_slot<'a>(
+    conn: &mut DbConnection,
+    calendar: &'a BusinessCalendar,
+    service: &ServiceProfile,
+    staff: &[&'a str],
+    start: DateTime<Utc>,
+    by_business: bool,
+    now: DateTime<Utc>,
+) -> Result<Slot<&'a str>, AppError> {
+    let tz = calendar.business.tz;
+    let local_date = start.with_timezone(&tz).date_naive();
+    let ids: Vec<String> = staff.iter().map(|s| (*s).to_owned()).collect();
+    let around = |days: i64| to_db_time(start + Duration::days(days));
+    bookings::expire_holds(conn, &ids, around(-2), around(2), to_db_time(now))?;
+    let busy = busy_by_staff(conn, staff, local_date, local_date, now)?;
+    let timeline = Timeline::for_dates(tz, local_date, local_date);
+    let day = local_day(&timeline, start.timestamp());
+    let mut candidates: Vec<(usize, &str)> = staff
+        .iter()
+        .map(|id| {
+            let load = busy.get(*id).map_or(0, |b| {
+                daily_load(&timeline, b).get(&day).copied().unwrap_or(0)
+            });
+            (load, *id)
+        })
+        .collect();
+    // Stable: equal loads keep staff order.
+    candidates.sort_by_key(|(load, _)| *load);
+
+    let policy = policy_for(calendar.business.policy, by_business);
+    let mut refusal = Refusal::OutsideWorkingHours;
+    for (_, id) in candidates {
+        let Some(member) = calendar.staff_member(id) else {
+            continue;
+        };
+        let schedule = ResourceSchedule {
+            resource: member.id.as_str(),
+            calendar: calendar.calendar_of(member),
+            busy: busy.get(id).map_or(&[], Vec::as_slice),
+        };
+        match check_start(&timeline, (policy, service.timing), now, &schedule, start) {
+            Ok(slot) => return Ok(slot),
+            Err(Refusal::OutsideWorkingHours) => {}
+            Err(Refusal::Taken) => refusal = Refusal::Taken,
+            // The same for every staff member: no point asking the others.
+            Err(other) => return Err(AppError::Refused(other)),
+        }
+    }
+    Err(AppError::Refused(refusal))
+}
+
+/// Loads a booking that `actor` may change and that can still change.
+fn load_for_change(
+    conn: &mut DbConnection,
+    booking_id: &str,
+    actor: &Actor,
+) -> Result<(Booking, crate::storage::models::Business), AppError> {
+    let booking = bookings::find(conn, booking_id)?.ok_or(AppError::NotFound("booking"))?;
+    if let Actor::Business { business_id } = actor
+        && *business_id != booking.business_id
+    {
+        return Err(AppError::NotFound("booking"));
+    }
+    let status = BookingStatus::parse("status", &booking.status)?;
+    if !matches!(status, BookingStatus::Confirmed | BookingStatus::Held) {
+        return Err(AppError::NotChangeable(status));
+    }
+    let business =
+        businesses::by_id(conn, &booking.business_id)?.ok_or(AppError::NotFound("business"))?;
+    Ok((booking, business))
+}
+
+fn check_cutoff(
+    booking: &Booking,
+    business: &BusinessProfile,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let cutoff = business.policy.cancellation_cutoff_minutes;
+    let held = booking.status == BookingStatus::Held.as_str();
+    if *actor == Actor::Customer
+        && !held
+        && now + Duration::minutes(cutoff.into()) > booking.start_at.and_utc()
+    {
+        return Err(AppError::CutoffPassed {
+            cutoff_minutes: cutoff,
+        });
+    }
+    Ok(())
+}
+
+fn move_booking(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    booking_id: &str,
+    actor: &Actor,
+    start: RequestedStart,
+    staff_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<BookingDetails, AppError> {
+    let (mut booking, business) = load_for_change(conn, booking_id, actor)?;
+    let calendar = calendars.get(conn, &business)?;
+    check_cutoff(&booking, &calendar.business, actor, now)?;
+    let service = calendar.service(&booking.service_id).ok_or_else(|| {
+        AppError::conflict(
+            "service_unavailable",
+            "the service of this booking is no longer offered; cancel it and book another",
+        )
+    })?;
+    let wanted = staff_id.unwrap_or(&booking.staff_id);
+    let staff = performers(service, Some(wanted))?;
+    // Free the booking's own time first so it can move to an overlapping slot; if anything
+    // below fails, the transaction rolls back and the booking keeps its old time.
+    let start = start.resolve("start", calendar.business.tz)?;
+    bookings::release(conn, &booking.id)?;
+    let slot = claim_slot(
+        conn,
+        &calendar,
+        service,
+        &staff,
+        start,
+        *actor != Actor::Customer,
+        now,
+    )?;
+    let db_now = to_db_time(now);
+    booking.staff_id = slot.resource.to_owned();
+    booking.start_at = to_db_time(slot.start.to_utc());
+    booking.end_at = to_db_time(slot.end.to_utc());
+    booking.buffer_before_minutes = service.timing.buffer_before_minutes;
+    booking.buffer_after_minutes = service.timing.buffer_after_minutes;
+    booking.sequence += 1;
+    booking.updated_at = db_now;
+    bookings::save(conn, &booking)?;
+    bookings::allocate(conn, &[allocation_of(&booking)])?;
+    details(conn, booking)
+}
+
+/// Fills in the names that go with a booking.
+pub(super) fn details(
+    conn: &mut DbConnection,
+    booking: Booking,
+) -> Result<BookingDetails, AppError> {
+    let business =
+        businesses::by_id(conn, &booking.business_id)?.ok_or(AppError::NotFound("business"))?;
+    let profile = BusinessProfile::from_row(&business)?;
+    super::listing::with_details(conn, &profile, vec![booking])?
+        .pop()
+        .ok_or(AppError::NotFound("booking"))
+}
+
+impl CustomerContact {
+    /// A customer must give a name and a way to reach them.
+    pub fn parse(
+        name: &str,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Self, ValidationError> {
+        fn blank(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        let contact = Self {
+            name: PersonName::parse("customer.name", name)?,
+            phone: blank(phone)
+                .map(|p| PhoneNumber::parse("customer.phone", p))
+                .transpose()?,
+            email: blank(email)
+                .map(|e| EmailAddress::parse("customer.email", e))
+                .transpose()?,
+        };
+        if contact.phone.is_none() && contact.email.is_none() {
+            return Err(ValidationError::new(
+                "customer",
+                "give a phone number or an email address",
+            ));
+        }
+        Ok(contact)
+    }
+}

@@ -1,0 +1,82 @@
+//! Booking use cases: availability, booking, moving, cancelling.
+//!
+//! Each use case is one database transaction that loads what it needs, asks the pure scheduling
+//! core, and writes the result. The database has the last word on overlaps (an exclusion
+//! constraint or trigger); when it refuses a write that raced with another, the use case runs
+//! again and sees the winner.
+
+mod availability;
+mod calendar;
+mod changes;
+mod listing;
+
+use std::sync::Arc;
+
+pub use availability::{Availability, AvailabilityQuery, OfferedSlot};
+pub use calendar::{
+    BusinessCalendar, BusinessProfile, CalendarCache, ServiceProfile, StaffCalendar,
+    exception_from_row,
+};
+pub use changes::{Actor, BookingDetails, BookingRequest, CustomerContact, StatusChange};
+pub use listing::{BookingFilter, DaySchedule, StaffDay};
+
+use crate::error::AppError;
+use crate::metrics::Metrics;
+use crate::scheduling::Refusal;
+use crate::storage::Database;
+
+/// The booking desk: availability and changes to bookings, for every channel alike.
+#[derive(Clone)]
+pub struct Scheduler {
+    db: Database,
+    calendars: Arc<CalendarCache>,
+    metrics: Metrics,
+}
+
+impl Scheduler {
+    pub fn new(db: Database, metrics: Metrics) -> Self {
+        Self {
+            db,
+            calendars: Arc::new(CalendarCache::default()),
+            metrics,
+        }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn calendars(&self) -> &Arc<CalendarCache> {
+        &self.calendars
+    }
+}
+
+/// How many times a write that lost a race is tried again before giving up.
+const RACE_RETRIES: usize = 4;
+
+/// Whether a storage failure means "another transaction got there first": the write can run
+/// again and will see the winner (an overlap, or a unique key such as a booking reference).
+fn lost_race(error: &AppError) -> bool {
+    matches!(error, AppError::Storage(e) if e.is_overlap() || e.is_unique_violation())
+}
+
+/// Runs a writing use case, again when it lost a race; a race lost every time means the slot
+/// was taken.
+async fn write_with_retries<T, F>(db: &Database, work: F) -> Result<T, AppError>
+where
+    F: Fn(&mut crate::storage::DbConnection) -> Result<T, AppError> + Send + Sync + Clone + 'static,
+    T: Send + 'static,
+{
+    let mut last = None;
+    for _ in 0..RACE_RETRIES {
+        match db.write(work.clone()).await {
+            Err(e) if lost_race(&e) => last = Some(e),
+            other => return other,
+        }
+    }
+    Err(match last {
+        Some(AppError::Storage(e)) if e.is_overlap() => AppError::Refused(Refusal::Taken),
+        Some(e) => e,
+        None => AppError::Refused(Refusal::Taken),
+    })
+}

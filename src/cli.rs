@@ -1,0 +1,105 @@
+//! The command line: `chairside [serve]`, `chairside migrate`, `chairside demo`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::startup::Application;
+use crate::storage::{Database, businesses};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chairside",
+    version,
+    about = "Appointment booking by chat for small businesses"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the demo business `demo-barber` if missing, and print a new API key for it.
+    Demo,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    init_tracing();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("configuration error: {e}")),
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => migrate(&config),
+        Command::Demo => demo(&config),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    tracing::error!("{message}");
+    eprintln!("chairside: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CHAIRSIDE_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let system = actix_web::rt::System::new();
+    system.block_on(async move {
+        let bind = config.bind;
+        let backend = if config.database_url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        let app = Application::build(config).map_err(|e| e.to_string())?;
+        tracing::info!(%bind, port = app.port(), backend, "Chairside is listening");
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn migrate(config: &Config) -> Result<(), String> {
+    let db = Database::open(&config.database_url, 1).map_err(|e| e.to_string())?;
+    println!("migrations applied ({} database)", db.backend().name());
+    Ok(())
+}
+
+fn demo(config: &Config) -> Result<(), String> {
+    let db = Database::open(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    let key = db
+        .write_blocking(|conn| -> Result<String, crate::error::AppError> {
+            match businesses::by_slug(conn, crate::demo::DEMO_SLUG)? {
+                None => crate::demo::create(conn, now),
+                Some(business) => {
+                    let key = crate::access::generate_api_key();
+                    businesses::set_api_key_hash(
+                        conn,
+                        &business.id,
+                        &crate::access::hash_api_key(&key),
+                    )?;
+                    Ok(key)
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    println!("demo business: {}", crate::demo::DEMO_SLUG);
+    println!("API key (shown once; running this again issues a new one): {key}");
+    Ok(())
+}

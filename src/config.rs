@@ -1,0 +1,83 @@
+//! Configuration from environment variables (all documented in README.md).
+
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `postgres://…` for PostgreSQL; anything else is a SQLite file path.
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// Bearer token for creating businesses; business creation is refused while unset.
+    pub admin_token: Option<String>,
+    /// Where customers reach this service, for links in messages (no trailing slash).
+    pub public_url: String,
+    pub db_pool_size: u32,
+    /// Create the demo business when the database has no business yet.
+    pub seed_demo: bool,
+    /// HTTP worker threads; defaults to the number of cores.
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.parse().map_err(|e: T::Err| ConfigError {
+            name,
+            message: format!("{raw:?}: {e}"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let bind = parsed("BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "chairside.db".to_owned()),
+            public_url: var("CHAIRSIDE_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            bind,
+            admin_token: var("CHAIRSIDE_ADMIN_TOKEN"),
+            db_pool_size: parsed("CHAIRSIDE_DB_POOL_SIZE", 16)?,
+            seed_demo: parsed("CHAIRSIDE_DEMO", true)?,
+            workers: var("CHAIRSIDE_WORKERS")
+                .map(|w| w.parse())
+                .transpose()
+                .map_err(|e: std::num::ParseIntError| ConfigError {
+                    name: "CHAIRSIDE_WORKERS",
+                    message: e.to_string(),
+                })?,
+        })
+    }
+
+    /// A configuration for tests: a given database, an ephemeral port, no demo.
+    pub fn for_tests(database_url: &str) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            admin_token: Some("test-admin-token".to_owned()),
+            public_url: "http://chairside.test".to_owned(),
+            db_pool_size: 8,
+            seed_demo: false,
+            workers: Some(2),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors of the use-case layer (booking, administration, conversations).
+//!
+//! Use cases return [`AppError`]; the HTTP layer maps it to responses in one place
+//! (`api::error`), and the conversation engine turns it into friendly replies.
+
+use crate::domain::{BookingStatus, ValidationError};
+use crate::scheduling::Refusal;
+use crate::storage::StorageError;
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{}", refusal_message(*.0))]
+    Refused(Refusal),
+    #[error(
+        "bookings can only be changed or cancelled online until {cutoff_minutes} minutes before they start; please call the business"
+    )]
+    CutoffPassed { cutoff_minutes: i32 },
+    #[error("this booking is {0} and can no longer be changed")]
+    NotChangeable(BookingStatus),
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: String,
+        details: Option<serde_json::Value>,
+    },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl AppError {
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+}
+
+fn refusal_message(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::InPast => "the requested start is in the past",
+        Refusal::TooShortNotice => {
+            "the requested start is sooner than the business's minimum notice"
+        }
+        Refusal::BeyondHorizon => {
+            "the requested start is further ahead than the business takes bookings"
+        }
+        Refusal::OffGrid => "the requested start is not on the business's slot grid",
+        Refusal::OutsideWorkingHours => {
+            "nobody who performs this service works at the requested time"
+        }
+        Refusal::Taken => "the requested time is no longer available",
+    }
+}

@@ -1,0 +1,23 @@
+//! Chairside: appointment booking by chat for small businesses.
+//!
+//! The layers, inner to outer — each depends only on those before it:
+//! - [`domain`]: validated values (slugs, zones, hours, policies);
+//! - [`scheduling`]: the pure core that computes free slots;
+//! - [`storage`]: the database (SQLite or PostgreSQL through one diesel connection type);
+//! - [`booking`]: use cases that combine storage and the core inside transactions;
+//! - [`api`]: HTTP handlers, thin translations between JSON and the use cases.
+
+pub mod access;
+pub mod admin;
+pub mod api;
+pub mod booking;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod metrics;
+pub mod scheduling;
+pub mod startup;
+pub mod storage;

@@ -1,0 +1,132 @@
+//! Building and running the server: the database, the shared state, the HTTP routes.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+
+use crate::access::Secrets;
+use crate::api::error::ApiError;
+use crate::api::{self, AppState};
+use crate::booking::Scheduler;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::storage::{Database, StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// Opens the database (applying migrations) and assembles the state every handler shares.
+pub fn build_state(
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> Result<web::Data<AppState>, StartupError> {
+    let db = Database::open(&config.database_url, config.db_pool_size)?;
+    let secrets = db.read_blocking(Secrets::load)?;
+    let metrics = Metrics::new();
+    if config.seed_demo {
+        let now = clock.now();
+        if let Some(key) = crate::demo::seed_if_empty(&db, now)? {
+            tracing::info!(api_key = %key, "created the demo business demo-barber; its API key is shown only now");
+        }
+    }
+    Ok(web::Data::new(AppState {
+        scheduler: Scheduler::new(db.clone(), metrics.clone()),
+        db,
+        config: Arc::new(config),
+        metrics,
+        clock,
+        secrets,
+    }))
+}
+
+/// The server, bound and ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    pub fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_with_clock(config, Arc::new(SystemClock))
+    }
+
+    pub fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        let bind = config.bind;
+        let workers = config.workers;
+        let state = build_state(config, clock)?;
+        let listener = TcpListener::bind(bind).map_err(|source| StartupError::Bind {
+            addr: bind.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: bind.to_string(),
+                source,
+            })?
+            .port();
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(web::PayloadConfig::new(api::extract::MAX_BODY_BYTES))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    ApiError::bad_request(
+                        "invalid_query",
+                        format!("the query string is malformed: {err}"),
+                    )
+                    .into()
+                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::not_found("resource").into()),
+                )
+                .wrap(api::json_error_pages())
+                .wrap(from_fn(api::record_metrics))
+                .configure(api::configure)
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: bind.to_string(),
+            source,
+        })?;
+        if let Some(workers) = workers {
+            server = server.workers(workers.max(1));
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// A handle that stops the server (used by tests that restart it).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}

@@ -1,0 +1,209 @@
+//! Bookings and the time they occupy.
+//!
+//! A booking's `allocations` rows are what the non-overlap guarantee applies to; a booking that
+//! stops occupying time (cancelled, expired hold) loses them in the same transaction as its
+//! status change.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::models::{Allocation, Booking};
+use super::schema::{allocations, bookings};
+use super::{DbConnection, StorageResult};
+use crate::domain::{BookingStatus, ServiceTiming};
+
+/// Allocations never last longer than this (a CHECK in the migrations), so rows overlapping a
+/// range can be found by an index range on `occupied_from` instead of a scan of all history.
+fn max_occupancy() -> Duration {
+    Duration::minutes(ServiceTiming::MAX_OCCUPANCY_MINUTES)
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    booking: &Booking,
+    occupied: &[Allocation],
+) -> StorageResult<()> {
+    diesel::insert_into(bookings::table)
+        .values(booking)
+        .execute(conn)?;
+    allocate(conn, occupied)
+}
+
+pub fn allocate(conn: &mut DbConnection, occupied: &[Allocation]) -> StorageResult<()> {
+    for allocation in occupied {
+        diesel::insert_into(allocations::table)
+            .values(allocation)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Frees all the time a booking occupies.
+pub fn release(conn: &mut DbConnection, booking_id: &str) -> StorageResult<()> {
+    diesel::delete(allocations::table.filter(allocations::booking_id.eq(booking_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes every changeable column of `booking`.
+pub fn save(conn: &mut DbConnection, booking: &Booking) -> StorageResult<()> {
+    diesel::update(bookings::table.find(&booking.id))
+        .set((
+            bookings::staff_id.eq(&booking.staff_id),
+            bookings::customer_id.eq(&booking.customer_id),
+            bookings::status.eq(&booking.status),
+            bookings::start_at.eq(booking.start_at),
+            bookings::end_at.eq(booking.end_at),
+            bookings::buffer_before_minutes.eq(booking.buffer_before_minutes),
+            bookings::buffer_after_minutes.eq(booking.buffer_after_minutes),
+            bookings::hold_expires_at.eq(booking.hold_expires_at),
+            bookings::notes.eq(&booking.notes),
+            bookings::sequence.eq(booking.sequence),
+            bookings::cancelled_at.eq(booking.cancelled_at),
+            bookings::cancelled_by.eq(&booking.cancelled_by),
+            bookings::updated_at.eq(booking.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Booking>> {
+    Ok(bookings::table
+        .find(id)
+        .select(Booking::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_reference(
+    conn: &mut DbConnection,
+    business_id: &str,
+    reference: &str,
+) -> StorageResult<Option<Booking>> {
+    Ok(bookings::table
+        .filter(bookings::business_id.eq(business_id))
+        .filter(bookings::reference.eq(reference))
+        .select(Booking::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct BookingFilter {
+    pub staff_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub statuses: Vec<BookingStatus>,
+}
+
+/// The business's bookings starting in `[from, until)`, by start.
+pub fn list(
+    conn: &mut DbConnection,
+    business_id: &str,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+    filter: &BookingFilter,
+) -> StorageResult<Vec<Booking>> {
+    let mut query = bookings::table
+        .filter(bookings::business_id.eq(business_id))
+        .filter(bookings::start_at.ge(from))
+        .filter(bookings::start_at.lt(until))
+        .into_boxed();
+    if let Some(staff) = &filter.staff_id {
+        query = query.filter(bookings::staff_id.eq(staff));
+    }
+    if let Some(customer) = &filter.customer_id {
+        query = query.filter(bookings::customer_id.eq(customer));
+    }
+    if !filter.statuses.is_empty() {
+        query = query.filter(bookings::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
+    }
+    Ok(query
+        .order((bookings::start_at, bookings::id))
+        .limit(5_000)
+        .select(Booking::as_select())
+        .load(conn)?)
+}
+
+/// Occupied time of `resource_ids` overlapping `[from, until)` that still counts at `now`:
+/// `(resource_id, occupied_from, occupied_until)`.
+pub fn busy(
+    conn: &mut DbConnection,
+    resource_ids: &[String],
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> StorageResult<Vec<(String, NaiveDateTime, NaiveDateTime)>> {
+    Ok(allocations::table
+        .filter(allocations::resource_id.eq_any(resource_ids))
+        .filter(allocations::occupied_from.gt(from - max_occupancy()))
+        .filter(allocations::occupied_from.lt(until))
+        .filter(allocations::occupied_until.gt(from))
+        .filter(
+            allocations::hold_expires_at
+                .is_null()
+                .or(allocations::hold_expires_at.gt(now)),
+        )
+        .select((
+            allocations::resource_id,
+            allocations::occupied_from,
+            allocations::occupied_until,
+        ))
+        .load(conn)?)
+}
+
+/// Ends the holds on `resource_ids` overlapping `[from, until)` that expired by `now`, so their
+/// time can be booked again. Returns how many bookings expired.
+pub fn expire_holds(
+    conn: &mut DbConnection,
+    resource_ids: &[String],
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> StorageResult<usize> {
+    let expired: Vec<String> = allocations::table
+        .filter(allocations::resource_id.eq_any(resource_ids))
+        .filter(allocations::occupied_from.gt(from - max_occupancy()))
+        .filter(allocations::occupied_from.lt(until))
+        .filter(allocations::occupied_until.gt(from))
+        .filter(allocations::hold_expires_at.le(now))
+        .select(allocations::booking_id)
+        .load(conn)?;
+    if expired.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(allocations::table.filter(allocations::booking_id.eq_any(&expired)))
+        .execute(conn)?;
+    Ok(diesel::update(
+        bookings::table
+            .filter(bookings::id.eq_any(&expired))
+            .filter(bookings::status.eq(BookingStatus::Held.as_str())),
+    )
+    .set((
+        bookings::status.eq(BookingStatus::Expired.as_str()),
+        bookings::updated_at.eq(now),
+    ))
+    .execute(conn)?)
+}
+
+/// How many bookings each resource has starting in `[from, until)` that occupy time.
+pub fn load_per_resource(
+    conn: &mut DbConnection,
+    resource_ids: &[String],
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> StorageResult<HashMap<String, i64>> {
+    let rows: Vec<String> = allocations::table
+        .filter(allocations::resource_id.eq_any(resource_ids))
+        .filter(allocations::occupied_from.gt(from - max_occupancy()))
+        .filter(allocations::occupied_from.lt(until))
+        .select(allocations::resource_id)
+        .load(conn)?;
+    let mut counts = HashMap::new();
+    for id in rows {
+        *counts.entry(id).or_insert(0) += 1;
+    }
+    Ok(counts)
+}

@@ -1,0 +1,337 @@
+//! The database: SQLite (embedded, the default) or PostgreSQL, through one connection type.
+//!
+//! Queries are written once against [`DbConnection`], diesel's `MultiConnection` over both
+//! backends. Where the backends must differ — how a writing transaction starts, migrations,
+//! locking clauses — the difference is a `match` on the connection inside this module, never in
+//! callers.
+//!
+//! All database work runs on the blocking thread pool ([`Database::read`], [`Database::write`]),
+//! never on actix's async workers.
+//!
+//! Errors: everything here returns [`StorageError`]; layers above convert it into their own.
+
+pub mod bookings;
+pub mod businesses;
+pub mod customers;
+pub mod exceptions;
+pub mod models;
+pub mod resources;
+pub mod schema;
+pub mod services;
+pub mod settings;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Per-connection settings for SQLite: write-ahead logging so readers never wait for the writer,
+/// a busy timeout so a second process waits instead of failing, and foreign keys (off by default).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA busy_timeout = 10000;
+PRAGMA foreign_keys = ON;
+PRAGMA temp_store = MEMORY;";
+
+/// An arbitrary key for the PostgreSQL advisory lock that serialises migrations when several
+/// instances start at once.
+const MIGRATION_LOCK_KEY: i64 = 0x0C4A_1251_DE00;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Query(#[from] DieselError),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot connect to the database: {0}")]
+    Connection(#[from] ConnectionError),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("the database task stopped before finishing")]
+    TaskAborted,
+    #[error("a stored value is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StorageError {
+    /// Whether the database refused a write because two allocations of one resource would
+    /// overlap (the PostgreSQL exclusion constraint or the SQLite trigger).
+    pub fn is_overlap(&self) -> bool {
+        match self {
+            StorageError::Query(DieselError::DatabaseError(kind, info)) => {
+                matches!(kind, DatabaseErrorKind::ExclusionViolation)
+                    || info.message().contains("allocations_no_overlap")
+                    || info.constraint_name() == Some("allocations_no_overlap")
+            }
+            _ => false,
+        }
+    }
+
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, StorageError::Query(DieselError::NotFound))
+    }
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// Opens connections for the pool, applying each backend's per-connection settings.
+#[derive(Debug, Clone)]
+pub struct Connector {
+    backend: Backend,
+    url: String,
+}
+
+impl ManageConnection for Connector {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Postgres)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Where the data lives, and the pool of connections to it. Cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<Connector>,
+    backend: Backend,
+    /// SQLite allows one writer at a time. Queueing writers here, in order, beats letting them
+    /// collide in SQLite's busy handler, which sleeps and retries.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+pub type PooledDbConnection = PooledConnection<Connector>;
+
+impl Database {
+    /// Connects to `url` — `postgres://…` / `postgresql://…` for PostgreSQL, anything else is a
+    /// SQLite file path (optionally prefixed `sqlite://` or `sqlite:`) — and applies migrations.
+    pub fn open(url: &str, pool_size: u32) -> StorageResult<Self> {
+        let (backend, url) = parse_url(url);
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(Connector { backend, url })
+            .map_err(StorageError::Pool)?;
+        let db = Self {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn connection(&self) -> StorageResult<PooledDbConnection> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies pending migrations; safe when several instances start at once.
+    pub fn migrate(&self) -> StorageResult<Vec<String>> {
+        let mut conn = self.connection()?;
+        let names = |applied: Result<Vec<diesel::migration::MigrationVersion<'_>>, _>| {
+            applied
+                .map(|versions| versions.iter().map(ToString::to_string).collect())
+                .map_err(|e: Box<dyn std::error::Error + Send + Sync>| {
+                    StorageError::Migration(e.to_string())
+                })
+        };
+        match &mut *conn {
+            DbConnection::Sqlite(c) => names(c.run_pending_migrations(SQLITE_MIGRATIONS)),
+            DbConnection::Postgres(c) => {
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+                let applied = names(c.run_pending_migrations(POSTGRES_MIGRATIONS));
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+                applied
+            }
+        }
+    }
+
+    /// Runs `work` on a pooled connection on the blocking thread pool.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let db = self.clone();
+        spawn_blocking(move || {
+            let mut conn = db.connection()?;
+            work(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs `work` inside a writing transaction on the blocking thread pool: committed when it
+    /// returns `Ok`, rolled back when it returns `Err`.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let db = self.clone();
+        spawn_blocking(move || db.write_blocking(work)).await
+    }
+
+    /// [`Database::write`] for code that already runs on a blocking thread.
+    pub fn write_blocking<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<StorageError>,
+    {
+        // A panic in another writer poisons the lock but leaves nothing to repair: the
+        // transaction it held was rolled back when its connection was discarded.
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.connection()?;
+        write_transaction(&mut conn, work)
+    }
+
+    /// [`Database::read`] for code that already runs on a blocking thread.
+    pub fn read_blocking<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<StorageError>,
+    {
+        let mut conn = self.connection()?;
+        work(&mut conn)
+    }
+}
+
+async fn spawn_blocking<T, E, F>(work: F) -> Result<T, E>
+where
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StorageError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(_) => Err(StorageError::TaskAborted.into()),
+    }
+}
+
+/// Starts a transaction that holds the write lock from its first statement on SQLite
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes cannot upgrade its
+/// lock when another writer got in between, and fails with "database is locked" even with a busy
+/// timeout. PostgreSQL needs nothing special: the exclusion constraint settles races.
+fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<StorageError>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c),
+    }
+    .map_err(StorageError::from)?;
+    match work(conn) {
+        Ok(value) => match DbConnection::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(err) => {
+                let _ = DbConnection::rollback_transaction(conn);
+                Err(StorageError::from(err).into())
+            }
+        },
+        Err(err) => {
+            DbConnection::rollback_transaction(conn).map_err(StorageError::from)?;
+            Err(err)
+        }
+    }
+}
+
+fn parse_url(url: &str) -> (Backend, String) {
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return (Backend::Postgres, url.to_owned());
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    (Backend::Sqlite, path.to_owned())
+}
+
+/// An instant as stored: UTC, truncated to whole seconds (so that SQLite's text timestamps all
+/// have one format and compare correctly as strings).
+pub fn to_db_time(instant: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    instant
+        .naive_utc()
+        .with_nanosecond(0)
+        .unwrap_or(instant.naive_utc())
+}
+
+pub fn from_db_time(stored: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    stored.and_utc()
+}
+
+/// A new random id; UUIDv7 so that ids created together sit together in indexes.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

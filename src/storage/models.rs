@@ -1,0 +1,169 @@
+//! Rows as stored. Each table has its row (`Queryable`) and, where rows are created, an insert
+//! form; conversions to domain values live with the code that needs them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = businesses)]
+pub struct Business {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub locale: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub notification_email: Option<String>,
+    pub slot_interval_minutes: i32,
+    pub min_notice_minutes: i32,
+    pub booking_horizon_days: i32,
+    pub cancellation_cutoff_minutes: i32,
+    pub api_key_hash: String,
+    pub config_version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = businesses)]
+pub struct BusinessChanges {
+    pub name: Option<String>,
+    pub time_zone: Option<String>,
+    pub locale: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<Option<String>>,
+    pub notification_email: Option<Option<String>>,
+    pub slot_interval_minutes: Option<i32>,
+    pub min_notice_minutes: Option<i32>,
+    pub booking_horizon_days: Option<i32>,
+    pub cancellation_cutoff_minutes: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = resources)]
+pub struct Resource {
+    pub id: String,
+    pub business_id: String,
+    pub kind: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub active: i32,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = resources)]
+pub struct ResourceChanges {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub active: Option<i32>,
+    pub position: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = working_hours)]
+pub struct WorkingHoursRow {
+    pub resource_id: String,
+    pub weekday: i32,
+    pub start_minute: i32,
+    pub end_minute: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_exceptions)]
+pub struct CalendarExceptionRow {
+    pub id: String,
+    pub business_id: String,
+    pub resource_id: Option<String>,
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub hours: Option<String>,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = services)]
+pub struct Service {
+    pub id: String,
+    pub business_id: String,
+    pub name: String,
+    pub description: String,
+    pub duration_minutes: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub price_cents: Option<i64>,
+    pub currency: String,
+    pub synonyms: String,
+    pub active: i32,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = services)]
+pub struct ServiceChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub duration_minutes: Option<i32>,
+    pub buffer_before_minutes: Option<i32>,
+    pub buffer_after_minutes: Option<i32>,
+    pub price_cents: Option<Option<i64>>,
+    pub currency: Option<String>,
+    pub synonyms: Option<String>,
+    pub active: Option<i32>,
+    pub position: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = customers)]
+pub struct Customer {
+    pub id: String,
+    pub business_id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = bookings)]
+pub struct Booking {
+    pub id: String,
+    pub business_id: String,
+    pub reference: String,
+    pub service_id: String,
+    pub staff_id: String,
+    pub customer_id: Option<String>,
+    pub status: String,
+    pub start_at: NaiveDateTime,
+    pub end_at: NaiveDateTime,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub hold_expires_at: Option<NaiveDateTime>,
+    pub channel: String,
+    pub notes: String,
+    pub sequence: i32,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancelled_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = allocations)]
+pub struct Allocation {
+    pub booking_id: String,
+    pub resource_id: String,
+    pub occupied_from: NaiveDateTime,
+    pub occupied_until: NaiveDateTime,
+    pub hold_expires_at: Option<NaiveDateTime>,
+}

@@ -1,0 +1,167 @@
+//! Table definitions shared by both backends. Only column types that SQLite and PostgreSQL both
+//! support through diesel's `MultiConnection` appear here: flags are `Integer` 0/1 and enums are
+//! `Text` guarded by CHECK constraints in the migrations.
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    businesses (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        time_zone -> Text,
+        locale -> Text,
+        address -> Text,
+        phone -> Nullable<Text>,
+        notification_email -> Nullable<Text>,
+        slot_interval_minutes -> Integer,
+        min_notice_minutes -> Integer,
+        booking_horizon_days -> Integer,
+        cancellation_cutoff_minutes -> Integer,
+        api_key_hash -> Text,
+        config_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resources (id) {
+        id -> Text,
+        business_id -> Text,
+        kind -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        active -> Integer,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_hours (resource_id, weekday, start_minute) {
+        resource_id -> Text,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_exceptions (id) {
+        id -> Text,
+        business_id -> Text,
+        resource_id -> Nullable<Text>,
+        first_date -> Date,
+        last_date -> Date,
+        hours -> Nullable<Text>,
+        reason -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        business_id -> Text,
+        name -> Text,
+        description -> Text,
+        duration_minutes -> Integer,
+        buffer_before_minutes -> Integer,
+        buffer_after_minutes -> Integer,
+        price_cents -> Nullable<BigInt>,
+        currency -> Text,
+        synonyms -> Text,
+        active -> Integer,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_resources (service_id, resource_id) {
+        service_id -> Text,
+        resource_id -> Text,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        business_id -> Text,
+        name -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Text,
+        business_id -> Text,
+        reference -> Text,
+        service_id -> Text,
+        staff_id -> Text,
+        customer_id -> Nullable<Text>,
+        status -> Text,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        buffer_before_minutes -> Integer,
+        buffer_after_minutes -> Integer,
+        hold_expires_at -> Nullable<Timestamp>,
+        channel -> Text,
+        notes -> Text,
+        sequence -> Integer,
+        cancelled_at -> Nullable<Timestamp>,
+        cancelled_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocations (booking_id, resource_id) {
+        booking_id -> Text,
+        resource_id -> Text,
+        occupied_from -> Timestamp,
+        occupied_until -> Timestamp,
+        hold_expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(resources -> businesses (business_id));
+diesel::joinable!(working_hours -> resources (resource_id));
+diesel::joinable!(calendar_exceptions -> businesses (business_id));
+diesel::joinable!(services -> businesses (business_id));
+diesel::joinable!(service_resources -> services (service_id));
+diesel::joinable!(service_resources -> resources (resource_id));
+diesel::joinable!(customers -> businesses (business_id));
+diesel::joinable!(bookings -> businesses (business_id));
+diesel::joinable!(bookings -> services (service_id));
+diesel::joinable!(bookings -> resources (staff_id));
+diesel::joinable!(bookings -> customers (customer_id));
+diesel::joinable!(allocations -> bookings (booking_id));
+diesel::joinable!(allocations -> resources (resource_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    businesses,
+    resources,
+    working_hours,
+    calendar_exceptions,
+    services,
+    service_resources,
+    customers,
+    bookings,
+    allocations,
+);

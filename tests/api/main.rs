@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random port, a fresh real database per test, every
+//! scenario on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod bookings;
+mod businesses;
+mod concurrency;
+mod dst;
+mod holds;
