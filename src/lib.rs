@@ -21,3 +21,4 @@ pub mod metrics;
 pub mod scheduling;
 pub mod startup;
 pub mod storage;
+pub mod understanding;

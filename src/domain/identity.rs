@@ -65,7 +65,10 @@ impl TimeZoneName {
 }
 
 /// The languages Chairside speaks to customers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
     En,
@@ -81,6 +84,17 @@ impl Locale {
                 field,
                 format!("{raw:?} is not supported; use \"en\" or \"de\""),
             )),
+        }
+    }
+
+    /// Reads a language tag leniently, as platforms and browsers send them: "en", "DE",
+    /// "de-AT", "en_GB", "english", "deutsch".
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let head = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match head.as_str() {
+            "en" | "eng" | "english" | "englisch" => Some(Self::En),
+            "de" | "ger" | "deu" | "german" | "deutsch" => Some(Self::De),
+            _ => None,
         }
     }
 

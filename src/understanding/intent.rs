@@ -1,0 +1,787 @@
+//! What the customer wants to do. Every word is mapped to one cue when the
+//! message is tokenised; the rules below combine cues (never raw strings, so a
+//! message is classified in a few passes over small integers), and a fixed
+//! priority decides when several intents apply ("yes, cancel it" cancels).
+
+use super::Intent;
+use super::lexicon::{Lex, sorted_table};
+use super::text::{Kind, Text};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(super) enum Cue {
+    None,
+    Cancel,
+    /// delete, streichen: a cancellation only when about the appointment.
+    Remove,
+    Move,
+    Change,
+    Book,
+    Appointment,
+    Appointments,
+    Booked,
+    My,
+    Want,
+    Come,
+    Free,
+    Question,
+    Show,
+    Have,
+    Human,
+    Someone,
+    Talk,
+    Call,
+    Callback,
+    Help,
+    Greeting,
+    Good,
+    Yes,
+    Works,
+    No,
+    Not,
+    Thanks,
+    Please,
+    ChoiceNoun,
+    Take,
+    Different,
+    Actually,
+    Me,
+    It,
+    TimeNoun,
+    To,
+    Legen,
+    Auf,
+    Push,
+    Back,
+    Make,
+    Manage,
+    I,
+    Do,
+    How,
+    Geht,
+    Can,
+    Noch,
+    Problem,
+    Why,
+    Bad,
+    /// lieber, eher, rather, really, leider: soften a following "not".
+    Soft,
+    Think,
+    Sounds,
+    Also,
+    Go,
+    Ahead,
+    Course,
+    One,
+    Filler,
+    Name,
+    Is,
+    Heisse,
+    Here,
+    Im,
+    Off,
+    Sag,
+    We,
+    So,
+    Bin,
+    For,
+}
+
+sorted_table!(pub(super) CUES: Cue = [
+    ("cancel", Cue::Cancel), ("cancelled", Cue::Cancel), ("canceled", Cue::Cancel),
+    ("cancellation", Cue::Cancel), ("cancelling", Cue::Cancel), ("canceling", Cue::Cancel),
+    ("cancle", Cue::Cancel), ("cancl", Cue::Cancel), ("cancell", Cue::Cancel),
+    ("absagen", Cue::Cancel), ("abzusagen", Cue::Cancel), ("absage", Cue::Cancel),
+    ("abgesagt", Cue::Cancel), ("stornieren", Cue::Cancel), ("storniere", Cue::Cancel),
+    ("stornier", Cue::Cancel), ("stornierung", Cue::Cancel), ("storno", Cue::Cancel),
+    ("storniert", Cue::Cancel), ("canceln", Cue::Cancel), ("cancelt", Cue::Cancel),
+    ("abbestellen", Cue::Cancel), ("annullieren", Cue::Cancel),
+    ("delete", Cue::Remove), ("remove", Cue::Remove), ("streichen", Cue::Remove),
+    ("loschen", Cue::Remove), ("loeschen", Cue::Remove), ("losche", Cue::Remove),
+    ("reschedule", Cue::Move), ("rescheduling", Cue::Move), ("rebook", Cue::Move),
+    ("postpone", Cue::Move), ("move", Cue::Move), ("moving", Cue::Move), ("shift", Cue::Move),
+    ("verschieben", Cue::Move), ("verschiebe", Cue::Move), ("verschieb", Cue::Move),
+    ("verlegen", Cue::Move), ("verlege", Cue::Move), ("umbuchen", Cue::Move),
+    ("umlegen", Cue::Move), ("umbuchung", Cue::Move), ("schieben", Cue::Move),
+    ("vorverlegen", Cue::Move), ("verschoben", Cue::Move), ("umplanen", Cue::Move),
+    ("change", Cue::Change), ("andern", Cue::Change), ("aendern", Cue::Change),
+    ("umandern", Cue::Change), ("switch", Cue::Change), ("modify", Cue::Change),
+    ("wechseln", Cue::Change),
+    ("book", Cue::Book), ("reserve", Cue::Book), ("schedule", Cue::Book),
+    ("buchen", Cue::Book), ("buche", Cue::Book), ("reservieren", Cue::Book),
+    ("reserviere", Cue::Book), ("vormerken", Cue::Book), ("eintragen", Cue::Book),
+    ("vereinbaren", Cue::Book),
+    ("appointment", Cue::Appointment), ("appt", Cue::Appointment), ("termin", Cue::Appointment),
+    ("termins", Cue::Appointment), ("booking", Cue::Appointment), ("buchung", Cue::Appointment),
+    ("reservation", Cue::Appointment), ("reservierung", Cue::Appointment),
+    ("slot", Cue::Appointment),
+    ("appointments", Cue::Appointments), ("appts", Cue::Appointments),
+    ("termine", Cue::Appointments), ("bookings", Cue::Appointments),
+    ("buchungen", Cue::Appointments), ("reservations", Cue::Appointments),
+    ("slots", Cue::Appointments),
+    ("booked", Cue::Booked), ("gebucht", Cue::Booked), ("scheduled", Cue::Booked),
+    ("reserved", Cue::Booked), ("reserviert", Cue::Booked),
+    ("my", Cue::My), ("mein", Cue::My), ("meine", Cue::My), ("meinen", Cue::My),
+    ("meinem", Cue::My), ("meiner", Cue::My), ("mine", Cue::My),
+    ("want", Cue::Want), ("wanna", Cue::Want), ("need", Cue::Want), ("like", Cue::Want),
+    ("hatte", Cue::Want), ("haette", Cue::Want), ("hatt", Cue::Want), ("mochte", Cue::Want),
+    ("moechte", Cue::Want), ("mocht", Cue::Want), ("brauche", Cue::Want), ("brauch", Cue::Want),
+    ("brauchte", Cue::Want), ("braeuchte", Cue::Want), ("wollte", Cue::Want),
+    ("will", Cue::Want), ("get", Cue::Want), ("looking", Cue::Want), ("kriege", Cue::Want),
+    ("bekommen", Cue::Want), ("wurde", Cue::Want), ("wuerde", Cue::Want),
+    ("come", Cue::Come), ("kommen", Cue::Come), ("komme", Cue::Come), ("komen", Cue::Come),
+    ("komm", Cue::Come), ("vorbeikommen", Cue::Come), ("vorbeischauen", Cue::Come),
+    ("vorbei", Cue::Come), ("drop", Cue::Come), ("visit", Cue::Come),
+    ("available", Cue::Free), ("availability", Cue::Free), ("free", Cue::Free),
+    ("open", Cue::Free), ("opening", Cue::Free), ("openings", Cue::Free), ("frei", Cue::Free),
+    ("spot", Cue::Free), ("spots", Cue::Free), ("platz", Cue::Free), ("moglich", Cue::Free),
+    ("moeglich", Cue::Free),
+    ("when", Cue::Question), ("wann", Cue::Question), ("which", Cue::Question),
+    ("welche", Cue::Question), ("welcher", Cue::Question), ("what", Cue::Question),
+    ("whats", Cue::Question), ("was", Cue::Question),
+    ("show", Cue::Show), ("list", Cue::Show), ("view", Cue::Show), ("see", Cue::Show),
+    ("check", Cue::Show), ("zeig", Cue::Show), ("zeige", Cue::Show), ("zeigen", Cue::Show),
+    ("anzeigen", Cue::Show), ("ubersicht", Cue::Show), ("upcoming", Cue::Show),
+    ("have", Cue::Have), ("hab", Cue::Have), ("habe", Cue::Have), ("hast", Cue::Have),
+    ("got", Cue::Have), ("haben", Cue::Have), ("ive", Cue::Have),
+    ("human", Cue::Human), ("humans", Cue::Human), ("mensch", Cue::Human),
+    ("menschen", Cue::Human), ("operator", Cue::Human), ("representative", Cue::Human),
+    ("agent", Cue::Human), ("real", Cue::Human), ("echt", Cue::Human), ("echte", Cue::Human),
+    ("echten", Cue::Human), ("echter", Cue::Human),
+    ("person", Cue::Someone), ("someone", Cue::Someone), ("somebody", Cue::Someone),
+    ("anyone", Cue::Someone), ("anybody", Cue::Someone), ("jemand", Cue::Someone),
+    ("jemandem", Cue::Someone), ("jemanden", Cue::Someone), ("mitarbeiter", Cue::Someone),
+    ("mitarbeiterin", Cue::Someone), ("staff", Cue::Someone), ("manager", Cue::Someone),
+    ("owner", Cue::Someone), ("boss", Cue::Someone), ("chef", Cue::Someone),
+    ("chefin", Cue::Someone), ("inhaber", Cue::Someone), ("inhaberin", Cue::Someone),
+    ("employee", Cue::Someone), ("receptionist", Cue::Someone),
+    ("talk", Cue::Talk), ("speak", Cue::Talk), ("chat", Cue::Talk), ("sprechen", Cue::Talk),
+    ("reden", Cue::Talk), ("verbinden", Cue::Talk), ("verbinde", Cue::Talk),
+    ("connect", Cue::Talk), ("contact", Cue::Talk), ("kontakt", Cue::Talk),
+    ("kontaktieren", Cue::Talk), ("erreichen", Cue::Talk),
+    ("call", Cue::Call), ("anrufen", Cue::Call), ("ruf", Cue::Call), ("rufen", Cue::Call),
+    ("zuruckrufen", Cue::Call), ("zurueckrufen", Cue::Call), ("ring", Cue::Call),
+    ("ruckruf", Cue::Callback), ("rueckruf", Cue::Callback), ("callback", Cue::Callback),
+    ("help", Cue::Help), ("hilfe", Cue::Help), ("helfen", Cue::Help), ("hilf", Cue::Help),
+    ("menu", Cue::Help), ("commands", Cue::Help), ("befehle", Cue::Help), ("faq", Cue::Help),
+    ("support", Cue::Help),
+    ("hi", Cue::Greeting), ("hello", Cue::Greeting), ("hey", Cue::Greeting),
+    ("heya", Cue::Greeting), ("hiya", Cue::Greeting), ("howdy", Cue::Greeting),
+    ("yo", Cue::Greeting), ("hallo", Cue::Greeting), ("hallochen", Cue::Greeting),
+    ("halloechen", Cue::Greeting), ("moin", Cue::Greeting), ("moinsen", Cue::Greeting),
+    ("servus", Cue::Greeting), ("gruss", Cue::Greeting), ("gruezi", Cue::Greeting),
+    ("hoi", Cue::Greeting), ("tach", Cue::Greeting), ("huhu", Cue::Greeting),
+    ("hej", Cue::Greeting), ("greetings", Cue::Greeting),
+    ("good", Cue::Good), ("guten", Cue::Good), ("gute", Cue::Good), ("schonen", Cue::Good),
+    ("yes", Cue::Yes), ("yeah", Cue::Yes), ("yea", Cue::Yes), ("yep", Cue::Yes),
+    ("yup", Cue::Yes), ("ya", Cue::Yes), ("yah", Cue::Yes), ("yess", Cue::Yes),
+    ("yas", Cue::Yes), ("sure", Cue::Yes), ("ok", Cue::Yes), ("okay", Cue::Yes),
+    ("okey", Cue::Yes), ("okie", Cue::Yes), ("kk", Cue::Yes), ("alright", Cue::Yes),
+    ("allright", Cue::Yes), ("fine", Cue::Yes), ("perfect", Cue::Yes), ("perfekt", Cue::Yes),
+    ("great", Cue::Yes), ("super", Cue::Yes), ("top", Cue::Yes), ("prima", Cue::Yes),
+    ("correct", Cue::Yes), ("absolutely", Cue::Yes), ("definitely", Cue::Yes),
+    ("certainly", Cue::Yes), ("confirm", Cue::Yes), ("confirmed", Cue::Yes), ("ja", Cue::Yes),
+    ("jap", Cue::Yes), ("japp", Cue::Yes), ("jep", Cue::Yes), ("jup", Cue::Yes),
+    ("jo", Cue::Yes), ("joa", Cue::Yes), ("jawohl", Cue::Yes), ("jawoll", Cue::Yes),
+    ("gern", Cue::Yes), ("gerne", Cue::Yes), ("genau", Cue::Yes), ("passt", Cue::Yes),
+    ("klar", Cue::Yes), ("sicher", Cue::Yes), ("richtig", Cue::Yes), ("stimmt", Cue::Yes),
+    ("einverstanden", Cue::Yes), ("gebongt", Cue::Yes), ("bestatigen", Cue::Yes),
+    ("bestaetigen", Cue::Yes), ("bestatigt", Cue::Yes), ("agreed", Cue::Yes),
+    ("deal", Cue::Yes), ("cool", Cue::Yes), ("awesome", Cue::Yes), ("excellent", Cue::Yes),
+    ("exactly", Cue::Yes), ("gut", Cue::Yes), ("toll", Cue::Yes), ("wunderbar", Cue::Yes),
+    ("lovely", Cue::Yes), ("ordnung", Cue::Yes),
+    ("works", Cue::Works), ("work", Cue::Works), ("working", Cue::Works),
+    ("funktioniert", Cue::Works), ("funktionierst", Cue::Works),
+    ("funktionieren", Cue::Works),
+    ("no", Cue::No), ("nope", Cue::No), ("nah", Cue::No), ("nay", Cue::No),
+    ("nein", Cue::No), ("nee", Cue::No), ("noe", Cue::No), ("nix", Cue::No),
+    ("negative", Cue::No),
+    ("not", Cue::Not), ("nicht", Cue::Not), ("dont", Cue::Not), ("doesnt", Cue::Not),
+    ("never", Cue::Not), ("kein", Cue::Not), ("keinen", Cue::Not), ("nie", Cue::Not),
+    ("cant", Cue::Not), ("cannot", Cue::Not), ("wont", Cue::Not), ("couldnt", Cue::Not),
+    ("thanks", Cue::Thanks), ("thank", Cue::Thanks), ("thx", Cue::Thanks),
+    ("danke", Cue::Thanks), ("dankeschon", Cue::Thanks), ("merci", Cue::Thanks),
+    ("please", Cue::Please), ("pls", Cue::Please), ("plz", Cue::Please), ("bitte", Cue::Please),
+    ("option", Cue::ChoiceNoun), ("options", Cue::ChoiceNoun), ("choice", Cue::ChoiceNoun),
+    ("number", Cue::ChoiceNoun), ("nr", Cue::ChoiceNoun), ("nummer", Cue::ChoiceNoun),
+    ("variante", Cue::ChoiceNoun), ("vorschlag", Cue::ChoiceNoun),
+    ("alternative", Cue::ChoiceNoun),
+    ("take", Cue::Take), ("nehme", Cue::Take), ("nehm", Cue::Take), ("nehmen", Cue::Take),
+    ("pick", Cue::Take), ("choose", Cue::Take), ("wahle", Cue::Take), ("waehle", Cue::Take),
+    ("select", Cue::Take), ("ill", Cue::Take),
+    ("different", Cue::Different), ("another", Cue::Different), ("anderen", Cue::Different),
+    ("anderer", Cue::Different), ("andere", Cue::Different), ("anderes", Cue::Different),
+    ("actually", Cue::Actually), ("eigentlich", Cue::Actually),
+    ("me", Cue::Me), ("mich", Cue::Me), ("mir", Cue::Me),
+    ("it", Cue::It), ("that", Cue::It), ("das", Cue::It), ("ihn", Cue::It),
+    ("time", Cue::TimeNoun), ("date", Cue::TimeNoun), ("day", Cue::TimeNoun),
+    ("zeit", Cue::TimeNoun), ("datum", Cue::TimeNoun), ("uhrzeit", Cue::TimeNoun),
+    ("tag", Cue::TimeNoun), ("mal", Cue::TimeNoun),
+    ("to", Cue::To), ("legen", Cue::Legen), ("lege", Cue::Legen), ("auf", Cue::Auf),
+    ("push", Cue::Push), ("bump", Cue::Push), ("back", Cue::Back), ("zuruck", Cue::Back),
+    ("make", Cue::Make), ("machen", Cue::Make), ("mach", Cue::Make), ("ausmachen", Cue::Make),
+    ("schaff", Cue::Manage), ("schaffe", Cue::Manage), ("packe", Cue::Manage),
+    ("i", Cue::I), ("ich", Cue::I), ("do", Cue::Do), ("did", Cue::Do),
+    ("how", Cue::How), ("wie", Cue::How),
+    ("geht", Cue::Geht), ("gehts", Cue::Geht), ("klappt", Cue::Geht),
+    ("can", Cue::Can), ("kannst", Cue::Can), ("kann", Cue::Can), ("konnt", Cue::Can),
+    ("noch", Cue::Noch),
+    ("problem", Cue::Problem), ("problems", Cue::Problem), ("worries", Cue::Problem),
+    ("why", Cue::Why), ("warum", Cue::Why), ("bad", Cue::Bad), ("schlecht", Cue::Bad),
+    ("lieber", Cue::Soft), ("eher", Cue::Soft), ("besser", Cue::Soft), ("rather", Cue::Soft),
+    ("really", Cue::Soft), ("leider", Cue::Soft),
+    ("think", Cue::Think), ("glaube", Cue::Think), ("denke", Cue::Think),
+    ("sounds", Cue::Sounds), ("sound", Cue::Sounds), ("klingt", Cue::Sounds),
+    ("auch", Cue::Also), ("go", Cue::Go), ("ahead", Cue::Ahead), ("course", Cue::Course),
+    ("one", Cue::One), ("eins", Cue::One),
+    ("oh", Cue::Filler), ("ah", Cue::Filler), ("uh", Cue::Filler), ("um", Cue::Filler),
+    ("well", Cue::Filler), ("hmm", Cue::Filler), ("ahm", Cue::Filler), ("aehm", Cue::Filler),
+    ("naja", Cue::Filler), ("also", Cue::Filler),
+    ("name", Cue::Name), ("names", Cue::Name), ("is", Cue::Is), ("ist", Cue::Is),
+    ("spricht", Cue::Is), ("heisse", Cue::Heisse), ("heise", Cue::Heisse),
+    ("hiess", Cue::Heisse), ("here", Cue::Here), ("hier", Cue::Here), ("im", Cue::Im),
+    ("its", Cue::Im), ("off", Cue::Off), ("sag", Cue::Sag), ("sage", Cue::Sag),
+    ("sagen", Cue::Sag), ("sagt", Cue::Sag), ("we", Cue::We), ("wir", Cue::We),
+    ("so", Cue::So), ("bin", Cue::Bin), ("for", Cue::For),
+]);
+
+/// What else the message named, from the other parsers.
+pub(super) struct Signals {
+    pub service: bool,
+    pub staff: bool,
+    pub when: bool,
+    /// A date or time that is not itself refused ("not tomorrow").
+    pub fresh_when: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Found {
+    pub intent: Option<Intent>,
+    pub choice: Option<u32>,
+    pub choice_last: bool,
+    pub confirmation: Option<bool>,
+}
+
+/// "good morning", "guten Morgen", "guten Tag" are greetings, not times.
+pub(super) fn mask_greetings(text: &mut Text) {
+    for i in 0..text.len() {
+        if text.cue(i) == Cue::Good
+            && matches!(
+                text.lex(i + 1),
+                Lex::Part(_) | Lex::Morgen | Lex::DayUnit | Lex::Tonight
+            )
+        {
+            text.mask(i + 1, i + 2);
+        }
+    }
+}
+
+/// The message with the set of cues it contains, so that most rules are
+/// answered by a bit test before any scan.
+struct Msg<'m, 't> {
+    text: &'m Text<'t>,
+    cues: u128,
+    words: usize,
+}
+
+fn bit(c: Cue) -> u128 {
+    1u128 << (c as u8)
+}
+
+impl<'m, 't> Msg<'m, 't> {
+    fn new(text: &'m Text<'t>) -> Self {
+        let cues = (0..text.len()).fold(0, |acc, i| acc | bit(text.cue(i)));
+        Msg {
+            text,
+            cues,
+            words: text.word_count(),
+        }
+    }
+
+    fn any(&self, c: Cue) -> bool {
+        self.cues & bit(c) != 0
+    }
+
+    fn cue(&self, i: usize) -> Cue {
+        self.text.cue(i)
+    }
+
+    fn booking_noun(&self) -> bool {
+        self.any(Cue::Appointment) || self.any(Cue::Appointments)
+    }
+
+    /// Cue `a` directly followed by cue `b`.
+    fn pair(&self, a: Cue, b: Cue) -> bool {
+        self.any(a)
+            && self.any(b)
+            && (1..self.text.len()).any(|i| self.cue(i - 1) == a && self.cue(i) == b)
+    }
+
+    /// Cue `b` within a few words after cue `a`: "push it back".
+    fn near(&self, a: Cue, b: Cue) -> bool {
+        self.any(a)
+            && self.any(b)
+            && (0..self.text.len()).any(|i| {
+                self.cue(i) == a && (i + 1..(i + 4).min(self.text.len())).any(|j| self.cue(j) == b)
+            })
+    }
+
+    /// "don't cancel", "nicht absagen": a refusal shortly before word `i`.
+    fn negated(&self, i: usize) -> bool {
+        (i.saturating_sub(3)..i)
+            .rev()
+            .take_while(|&j| !self.text.is_clause_break(j))
+            .any(|j| matches!(self.cue(j), Cue::Not | Cue::No))
+    }
+
+    fn any_unnegated(&self, c: Cue) -> bool {
+        self.any(c) && (0..self.text.len()).any(|i| self.cue(i) == c && !self.negated(i))
+    }
+
+    fn refused_cancel(&self) -> bool {
+        self.any(Cue::Cancel)
+            && (0..self.text.len()).any(|i| self.cue(i) == Cue::Cancel && self.negated(i))
+    }
+
+    fn last_word(&self) -> Option<usize> {
+        (0..self.text.len())
+            .rev()
+            .find(|&i| self.text.toks[i].kind == Kind::Word)
+    }
+
+    /// Index of the first word, skipping fillers like "oh", "ähm", "well".
+    fn first_word(&self) -> Option<usize> {
+        (0..self.text.len())
+            .find(|&i| self.text.toks[i].kind != Kind::Punct && self.cue(i) != Cue::Filler)
+    }
+
+    fn is_cancel(&self) -> bool {
+        let remove = self.any(Cue::Remove)
+            && (self.booking_noun() || self.any(Cue::It) || self.any(Cue::Please));
+        // German separable verb: "sag den Termin ab".
+        let separable =
+            self.any(Cue::Sag) && self.last_word().is_some_and(|i| self.text.word(i) == "ab");
+        self.any_unnegated(Cue::Cancel) || remove || separable || self.pair(Cue::Call, Cue::Off)
+    }
+
+    /// "ich kann morgen doch nicht kommen", "I can't make it".
+    fn cannot_come(&self) -> bool {
+        let come = self.any(Cue::Come)
+            && (0..self.text.len()).any(|i| self.cue(i) == Cue::Come && self.negated(i));
+        let make_it = self.pair(Cue::Make, Cue::It)
+            && (1..self.text.len()).any(|i| self.cue(i - 1) == Cue::Make && self.negated(i - 1));
+        let manage = self.near(Cue::Manage, Cue::Not);
+        come || make_it || manage
+    }
+
+    fn is_reschedule(&self, sig: &Signals) -> bool {
+        let about_booking = self.booking_noun() || self.any(Cue::My);
+        let change = self.any(Cue::Change)
+            && (about_booking
+                || sig.when
+                || self.any(Cue::It)
+                || self.any(Cue::TimeNoun)
+                || self.any(Cue::To));
+        let legen = self.any(Cue::Legen) && self.any(Cue::Auf) && about_booking;
+        let push = self.near(Cue::Push, Cue::Back);
+        let text = self.text;
+        let different = self.any(Cue::Different)
+            && (1..text.len()).any(|i| {
+                self.cue(i - 1) == Cue::Different
+                    && (self.cue(i) == Cue::TimeNoun || text.lex(i) == Lex::DayUnit)
+            });
+        let actually_make = self.any(Cue::Actually) && self.pair(Cue::Make, Cue::It);
+        let shifted = self.any(Cue::My)
+            && self.booking_noun()
+            && (0..text.len()).any(|i| matches!(text.lex(i), Lex::Later | Lex::Early));
+        let elsewhen = self.cannot_come() && sig.fresh_when;
+        self.any(Cue::Move)
+            || change
+            || legen
+            || push
+            || different
+            || actually_make
+            || shifted
+            || elsewhen
+    }
+
+    /// "hab ich …", "do I have …": a question about existing bookings.
+    fn asks_have(&self) -> bool {
+        self.pair(Cue::Have, Cue::I) || (self.pair(Cue::Do, Cue::I) && self.any(Cue::Have))
+    }
+
+    fn is_list(&self) -> bool {
+        let plural = self.any(Cue::Appointments);
+        let mine = self.any(Cue::My) && self.booking_noun();
+        let asking = self.any(Cue::Question) || self.any(Cue::Show);
+        // "ich möchte 2 Termine für mich und meinen Sohn" asks for new ones.
+        let wants_new = self.any(Cue::Want) && !asking;
+        let booked = self.any(Cue::Have) && self.any(Cue::Booked);
+        let have_one = self.asks_have() && self.booking_noun();
+        (mine && (plural || asking) && !wants_new)
+            || ((booked || have_one) && !wants_new)
+            || (self.any(Cue::Show) && plural)
+    }
+
+    fn is_human(&self) -> bool {
+        let talk_to_someone = self.any(Cue::Talk) && self.any(Cue::Someone);
+        let call_me = self.any(Cue::Call) && (self.any(Cue::Me) || self.any(Cue::Someone));
+        self.any(Cue::Human) || talk_to_someone || call_me || self.any(Cue::Callback)
+    }
+
+    fn is_help(&self) -> bool {
+        let short = self.words <= 6;
+        let how_works = (self.any(Cue::Question) || self.any(Cue::How)) && self.any(Cue::Works);
+        let how_goes = self.any(Cue::How) && (self.any(Cue::Geht) || self.any(Cue::It));
+        let what_can = self.any(Cue::Question) && self.any(Cue::Can);
+        let only_question_mark =
+            self.text.len() > 0 && (0..self.text.len()).all(|i| self.text.punct(i) == Some('?'));
+        self.any(Cue::Help) || how_works || (short && (how_goes || what_can)) || only_question_mark
+    }
+
+    fn is_greeting(&self) -> bool {
+        let good_day = self.any(Cue::Good)
+            && (1..self.text.len()).any(|i| {
+                self.cue(i - 1) == Cue::Good
+                    && (self.text.toks[i].masked || self.cue(i) == Cue::TimeNoun)
+            });
+        self.any(Cue::Greeting) || good_day
+    }
+
+    fn is_strong_book(&self) -> bool {
+        let make_appointment = self.any(Cue::Make) && self.booking_noun();
+        self.any_unnegated(Cue::Book) || make_appointment
+    }
+
+    fn is_weak_book(&self, sig: &Signals) -> bool {
+        let wants = self.any(Cue::Want) && (sig.service || self.booking_noun() || sig.when);
+        // "geht was?", "noch was frei?"
+        let anything = self.pair(Cue::Geht, Cue::Question) || self.pair(Cue::Noch, Cue::Question);
+        sig.service
+            || sig.staff
+            || self.booking_noun()
+            || wants
+            || self.any(Cue::Come)
+            || self.any(Cue::Free)
+            || anything
+    }
+
+    /// Phrases that contain "no"/"not" yet agree: "no problem", "why not".
+    fn agreeing_negation(&self) -> bool {
+        self.pair(Cue::No, Cue::Problem)
+            || self.pair(Cue::Not, Cue::Problem)
+            || self.pair(Cue::Why, Cue::Not)
+            || self.pair(Cue::Not, Cue::Bad)
+    }
+
+    fn disagreeing_phrase(&self) -> bool {
+        self.pair(Cue::Soft, Cue::Not)
+            || self.pair(Cue::Yes, Cue::Not)
+            || self.pair(Cue::Geht, Cue::Not)
+            || self.pair(Cue::Geht, Cue::Soft)
+            || self.pair(Cue::Not, Cue::Works)
+            || self.pair(Cue::Not, Cue::Think)
+            || self.pair(Cue::Not, Cue::Soft)
+            || self.pair(Cue::Not, Cue::Good)
+            || self.pair(Cue::Not, Cue::Yes)
+    }
+
+    fn agreeing_phrase(&self) -> bool {
+        let later = (0..self.text.len())
+            .any(|i| matches!(self.text.lex(i), Lex::Later | Lex::Early))
+            || self.any(Cue::Soft);
+        self.pair(Cue::Sounds, Cue::Good)
+            || self.pair(Cue::Sounds, Cue::Yes)
+            || self.pair(Cue::Geht, Cue::Yes)
+            || (self.pair(Cue::Geht, Cue::Also) && !later)
+            || self.pair(Cue::Go, Cue::Ahead)
+            || self.pair(Cue::Do, Cue::It)
+            || self.pair(Cue::Please, Cue::Do)
+            || self.any(Cue::Course)
+            || self.pair(Cue::Make, Cue::So)
+            || self.pair(Cue::Make, Cue::We)
+            || self.pair(Cue::It, Cue::Works)
+            || self.pair(Cue::Works, Cue::For)
+    }
+
+    fn emoji_polarity(&self) -> Option<bool> {
+        (0..self.text.len()).find_map(|i| match self.text.punct(i)? {
+            '👍' | '👌' | '✅' | '🙆' | '🤝' => Some(true),
+            '👎' | '❌' | '🙅' => Some(false),
+            _ => None,
+        })
+    }
+
+    /// A yes or no: at the start of the message, or as a phrase in a short reply.
+    fn polarity(&self) -> Option<bool> {
+        if self.agreeing_negation() {
+            return Some(true);
+        }
+        let short = self.words <= 6;
+        let first = self.first_word();
+        let starts = |c: Cue| first.is_some_and(|i| self.cue(i) == c);
+        // "ne" is also colloquial for "eine"; as an answer it stands alone.
+        let ne = first.is_some_and(|i| {
+            self.text.word(i) == "ne"
+                && (i + 1 == self.text.len() || self.text.punct(i + 1).is_some())
+        });
+        if starts(Cue::No) || ne || (short && self.disagreeing_phrase()) {
+            return Some(false);
+        }
+        let greeting_first = first.is_some_and(|i| {
+            self.cue(i) == Cue::Good && self.text.toks.get(i + 1).is_some_and(|t| t.masked)
+        });
+        if (starts(Cue::Yes) && !greeting_first) || (short && self.agreeing_phrase()) {
+            return Some(true);
+        }
+        let ends_with_yes = self.last_word().is_some_and(|i| self.cue(i) == Cue::Yes);
+        if short && ends_with_yes && !self.any(Cue::Not) && !greeting_first {
+            return Some(true);
+        }
+        self.emoji_polarity()
+    }
+
+    fn is_article(&self, i: usize) -> bool {
+        matches!(self.text.lex(i), Lex::The | Lex::This) || self.cue(i) == Cue::It
+    }
+
+    fn choice_noun(&self, i: usize) -> bool {
+        matches!(
+            self.cue(i),
+            Cue::ChoiceNoun | Cue::Appointment | Cue::One | Cue::TimeNoun
+        )
+    }
+
+    /// An ordinal that picks an option: "the second one", "den ersten", "first one please".
+    fn ordinal_choice(&self, i: usize) -> Option<u32> {
+        let text = self.text;
+        let tok = text.live(i)?;
+        let n = match (tok.kind, tok.lex) {
+            (Kind::Word, Lex::Ordinal(n)) => u32::from(n),
+            (Kind::Num, _) if tok.ordinal => tok.num,
+            _ => return None,
+        };
+        let next_is_date = matches!(
+            text.lex(i + 1),
+            Lex::Month(_) | Lex::MonthAmbiguous(_) | Lex::Of
+        ) || text.num(i + 1).is_some();
+        let noun_after = self.choice_noun(i + 1);
+        let article_before = i > 0 && (self.is_article(i - 1) || self.cue(i - 1) == Cue::Take);
+        let opens = self.first_word() == Some(i);
+        let accepted = if tok.kind == Kind::Num {
+            noun_after
+        } else {
+            !next_is_date && (noun_after || article_before || opens)
+        };
+        accepted.then_some(n)
+    }
+
+    /// "#2", "option 3", "nummer zwei", "take 2", "die 1"
+    fn numbered_choice(&self, i: usize) -> Option<u32> {
+        let text = self.text;
+        let n = match text.lex(i) {
+            Lex::Number(n) if n > 0 => u32::from(n),
+            _ => text.num(i)?,
+        };
+        if !(1..=50).contains(&n) {
+            return None;
+        }
+        let before = i.checked_sub(1)?;
+        let marked = text.is_punct(before, '#')
+            || matches!(self.cue(before), Cue::ChoiceNoun | Cue::Take)
+            || (self.is_article(before) && before >= 1 && self.cue(before - 1) == Cue::Take);
+        let short_article =
+            text.lex(before) == Lex::The && self.words <= 3 && text.num(i).is_some();
+        (marked || short_article).then_some(n)
+    }
+
+    /// A message that is only a small number (plus filler): "2", "2 please", "die 2".
+    fn lone_number(&self) -> Option<u32> {
+        let text = self.text;
+        let mut found = None;
+        for i in 0..text.len() {
+            let tok = text.live(i)?;
+            match tok.kind {
+                Kind::Punct => {}
+                Kind::Num if found.is_none() && !tok.ordinal && (1..=20).contains(&tok.num) => {
+                    found = Some(tok.num);
+                }
+                Kind::Word
+                    if matches!(
+                        tok.cue,
+                        Cue::Please | Cue::Yes | Cue::Take | Cue::ChoiceNoun | Cue::I | Cue::One
+                    ) || tok.lex == Lex::The => {}
+                _ => return None,
+            }
+        }
+        found
+    }
+
+    fn last_choice(&self) -> bool {
+        let text = self.text;
+        (0..text.len()).any(|i| {
+            let before_ok = i == 0 || self.is_article(i - 1) || self.cue(i - 1) == Cue::Take;
+            let period_after = matches!(
+                text.lex(i + 1),
+                Lex::Week
+                    | Lex::DayUnit
+                    | Lex::MonthUnit
+                    | Lex::Weekend
+                    | Lex::Weekday(_)
+                    | Lex::Year
+            ) || self.cue(i + 1) == Cue::TimeNoun;
+            text.lex(i) == Lex::Last && before_ok && !period_after
+        })
+    }
+
+    fn choice(&self) -> (Option<u32>, bool) {
+        let n = (0..self.text.len())
+            .find_map(|i| self.ordinal_choice(i).or_else(|| self.numbered_choice(i)))
+            .or_else(|| self.lone_number());
+        (n, n.is_none() && self.last_choice())
+    }
+}
+
+pub(super) fn detect(text: &Text, sig: &Signals) -> Found {
+    let msg = Msg::new(text);
+    let (choice, choice_last) = msg.choice();
+    let refused = msg.refused_cancel();
+    let confirmation = if refused { Some(false) } else { msg.polarity() };
+    let intent = if refused {
+        Some(Intent::No)
+    } else if msg.is_cancel() {
+        Some(Intent::Cancel)
+    } else if msg.is_reschedule(sig) {
+        Some(Intent::Reschedule)
+    } else if msg.cannot_come() {
+        Some(Intent::Cancel)
+    } else if msg.is_list() {
+        Some(Intent::ListBookings)
+    } else if msg.is_human() {
+        Some(Intent::Human)
+    } else if choice.is_some() || choice_last {
+        Some(Intent::Choice)
+    } else if msg.is_strong_book() {
+        Some(Intent::Book)
+    } else if let Some(c) = confirmation {
+        Some(if c { Intent::Yes } else { Intent::No })
+    } else if msg.is_weak_book(sig) {
+        Some(Intent::Book)
+    } else if msg.is_help() {
+        Some(Intent::Help)
+    } else if msg.is_greeting() {
+        Some(Intent::Greeting)
+    } else {
+        None
+    };
+    Found {
+        intent,
+        choice,
+        choice_last,
+        confirmation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexicon::assert_strictly_sorted;
+    use super::*;
+
+    #[test]
+    fn cue_table_sorted_and_fits_the_bitset() {
+        assert_strictly_sorted(&CUES);
+        assert!((Cue::For as u8) < 128);
+    }
+
+    fn intent_of(input: &str) -> Option<Intent> {
+        let mut text = Text::new(input);
+        mask_greetings(&mut text);
+        let sig = Signals {
+            service: false,
+            staff: false,
+            when: false,
+            fresh_when: false,
+        };
+        detect(&text, &sig).intent
+    }
+
+    #[test]
+    fn intents() {
+        let cases = [
+            ("cancel my appointment", Some(Intent::Cancel)),
+            ("ich muss leider absagen", Some(Intent::Cancel)),
+            ("sag den termin bitte ab", Some(Intent::Cancel)),
+            ("don't cancel it", Some(Intent::No)),
+            ("can i move my appointment", Some(Intent::Reschedule)),
+            (
+                "kann ich den termin auf freitag legen",
+                Some(Intent::Reschedule),
+            ),
+            ("could we push it back an hour", Some(Intent::Reschedule)),
+            ("my appointments", Some(Intent::ListBookings)),
+            ("meine termine", Some(Intent::ListBookings)),
+            ("talk to a person", Some(Intent::Human)),
+            (
+                "kann ich mit einem mitarbeiter sprechen",
+                Some(Intent::Human),
+            ),
+            ("the second one", Some(Intent::Choice)),
+            ("2", Some(Intent::Choice)),
+            ("book a haircut", Some(Intent::Book)),
+            ("yep", Some(Intent::Yes)),
+            ("ja gerne", Some(Intent::Yes)),
+            ("sounds good", Some(Intent::Yes)),
+            ("that works", Some(Intent::Yes)),
+            ("nein danke", Some(Intent::No)),
+            ("lieber nicht", Some(Intent::No)),
+            ("not really", Some(Intent::No)),
+            ("no problem", Some(Intent::Yes)),
+            ("kein problem", Some(Intent::Yes)),
+            ("geht auch später?", None),
+            ("help", Some(Intent::Help)),
+            ("wie funktioniert das hier", Some(Intent::Help)),
+            ("what can you do?", Some(Intent::Help)),
+            ("hallo", Some(Intent::Greeting)),
+            ("good morning", Some(Intent::Greeting)),
+            ("guten tag", Some(Intent::Greeting)),
+            ("ich kann morgen doch nicht kommen", Some(Intent::Cancel)),
+            ("I can't make it", Some(Intent::Cancel)),
+            (
+                "ich möchte 2 termine für mich und meinen sohn",
+                Some(Intent::Book),
+            ),
+            ("kann ich nen termin haben", Some(Intent::Book)),
+            ("hab ich schon nen termin", Some(Intent::ListBookings)),
+            (
+                "do I have an appointment tomorrow?",
+                Some(Intent::ListBookings),
+            ),
+            ("", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(intent_of(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn choices() {
+        let cases: [(&str, (Option<u32>, bool)); 11] = [
+            ("the second one", (Some(2), false)),
+            ("#2", (Some(2), false)),
+            ("option 3", (Some(3), false)),
+            ("nummer zwei", (Some(2), false)),
+            ("die zweite", (Some(2), false)),
+            ("den ersten bitte", (Some(1), false)),
+            ("the last one", (None, true)),
+            ("the last time", (None, false)),
+            ("the 2nd", (None, false)),
+            ("on the first of march", (None, false)),
+            ("2 people", (None, false)),
+        ];
+        for (input, want) in cases {
+            let mut text = Text::new(input);
+            super::super::contact::extract(&mut text);
+            assert_eq!(Msg::new(&text).choice(), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! Natural-language understanding for Chairside: turns one customer chat
+//! message (English or German) into structured booking fields.
+//!
+//! The module is pure: no I/O, no clock reads, no global mutable state, and it
+//! never panics. All word knowledge lives in static tables sorted at compile
+//! time. Dates and times are resolved against [`Context::now`], the business's
+//! local wall-clock time.
+//!
+//! Conventions the dialogue can rely on:
+//! * A bare weekday ("friday", "am Freitag") is the next such day strictly
+//!   after today (so on a Friday it means a week later). "this friday" is the
+//!   one in the current Monday–Sunday week, today included (or the coming one
+//!   once passed). "next friday", "friday next week" and "Freitag nächste
+//!   Woche" mean the Friday of the next Monday–Sunday week (so on a Tuesday
+//!   "next Wednesday" is eight days ahead), as English speakers and the SGD
+//!   labels use it. German "nächsten Freitag", "kommenden Freitag" and "this
+//!   coming friday" are the first Friday strictly after today.
+//! * A bare day of the month ("the 14th", "am 14.") is this month if not yet
+//!   past, else the next month that has that day ("the 31st" in June is 31 July).
+//!   A day and month without a year is the next such date, today included;
+//!   impossible dates (30 February) yield no date.
+//! * A bare hour ("at 3", "um 4", "halb vier") is put inside the opening hours
+//!   (default 08:00–20:00): 3 → 15:00, 10 → 10:00. An explicit marker wins:
+//!   am/pm, "in the evening", "abends", a 24-hour form such as "09:45" or "15 Uhr".
+//! * "after 4", "before noon", "ab 16 Uhr", "bis 14 Uhr" give `time` (the anchor,
+//!   as SGD's annotators mark it), `time_relation`, and the implied `time_range`
+//!   bounded by the opening hours. "between 2 and 5" gives only `time_range`.
+//!   Parts of the day ("morning", "nachmittags") give a `time_range` clipped to
+//!   the opening hours when no clock time is named.
+//! * When a message names several dates or times, the one not under a negation
+//!   ("not tomorrow", "freitag geht nicht") and most specific wins; ties go to
+//!   the earliest mention, except that the target of a move wins over its
+//!   source ("von morgen auf übermorgen").
+//! * Intent priority when several apply: cancel > reschedule > list_bookings >
+//!   human > choice > book (explicit verb: book, buchen, reserve) > no/yes >
+//!   book (implied: a service, a staff member, "I'd like…", "is anything
+//!   free") > help > greeting. A bare slot answer ("tomorrow at 3") has no
+//!   intent. `confirmation` keeps a yes/no even when another intent wins.
+//!   "I can't make it" is a cancellation, or a reschedule when it names another
+//!   date or time.
+//! * "the sixth", "den ersten" give both `choice` and a day-of-month `date`
+//!   (the dialogue knows whether it offered options); "the second one", "die
+//!   zweite", "option 2", "#2", "2" give only `choice`.
+//! * `lang` is the language detected in this message (`None` when it has no
+//!   telling word, e.g. "15:00"); `Context::lang` is only a hint for parsing.
+
+mod contact;
+mod date;
+mod intent;
+mod language;
+mod lexicon;
+mod matching;
+mod scope;
+mod text;
+mod time;
+mod words;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize, Serializer};
+
+pub use crate::domain::Locale;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    Book,
+    Reschedule,
+    Cancel,
+    ListBookings,
+    Human,
+    Help,
+    Greeting,
+    Yes,
+    No,
+    Choice,
+}
+
+impl Intent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::Book => "book",
+            Intent::Reschedule => "reschedule",
+            Intent::Cancel => "cancel",
+            Intent::ListBookings => "list_bookings",
+            Intent::Human => "human",
+            Intent::Help => "help",
+            Intent::Greeting => "greeting",
+            Intent::Yes => "yes",
+            Intent::No => "no",
+            Intent::Choice => "choice",
+        }
+    }
+}
+
+/// A service the business offers, as configured by the owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServiceName<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub synonyms: &'a [&'a str],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StaffName<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+/// How to read "5/3": 5 March (`DayMonth`) or May 3 (`MonthDay`).
+/// Dotted dates ("5.3.") are always day.month.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    #[default]
+    DayMonth,
+    MonthDay,
+}
+
+impl DateOrder {
+    /// English defaults to US order, German (and unknown) to day-month.
+    pub fn for_lang(lang: Option<Locale>) -> DateOrder {
+        match lang {
+            Some(Locale::En) => DateOrder::MonthDay,
+            _ => DateOrder::DayMonth,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// The customer's/business's local wall-clock now.
+    pub now: NaiveDateTime,
+    /// Kept for callers that validate results; `now` is already local.
+    pub time_zone: chrono_tz::Tz,
+    /// Preferred language hint; `None` = detect.
+    pub lang: Option<Locale>,
+    pub services: &'a [ServiceName<'a>],
+    pub staff: &'a [StaffName<'a>],
+    /// Business day span used to resolve bare hours; `None` = 08:00–20:00.
+    pub opening: Option<(NaiveTime, NaiveTime)>,
+    /// How to read "5/3"; `Context::with_lang` sets the customary order.
+    pub date_order: DateOrder,
+}
+
+impl<'a> Context<'a> {
+    /// A context with no services or staff, default hours and day-month order.
+    pub fn new(now: NaiveDateTime, time_zone: chrono_tz::Tz) -> Context<'a> {
+        Context {
+            now,
+            time_zone,
+            lang: None,
+            services: &[],
+            staff: &[],
+            opening: None,
+            date_order: DateOrder::default(),
+        }
+    }
+
+    /// Sets the language hint and the date order customary for it.
+    pub fn with_lang(mut self, lang: Option<Locale>) -> Context<'a> {
+        self.lang = lang;
+        self.date_order = DateOrder::for_lang(lang);
+        self
+    }
+
+    pub fn with_services(mut self, services: &'a [ServiceName<'a>]) -> Context<'a> {
+        self.services = services;
+        self
+    }
+
+    pub fn with_staff(mut self, staff: &'a [StaffName<'a>]) -> Context<'a> {
+        self.staff = staff;
+        self
+    }
+
+    pub fn with_opening(mut self, from: NaiveTime, to: NaiveTime) -> Context<'a> {
+        self.opening = Some((from, to));
+        self
+    }
+
+    pub fn with_date_order(mut self, order: DateOrder) -> Context<'a> {
+        self.date_order = order;
+        self
+    }
+
+    /// Opening hours, falling back to 08:00–20:00 when unset or inverted.
+    pub fn opening_hours(&self) -> (NaiveTime, NaiveTime) {
+        match self.opening {
+            Some((from, to)) if from < to => (from, to),
+            _ => (hm(8, 0), hm(20, 0)),
+        }
+    }
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TimeRange {
+    #[serde(serialize_with = "ser_time")]
+    pub from: NaiveTime,
+    #[serde(serialize_with = "ser_time")]
+    pub to: NaiveTime,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DateRange {
+    #[serde(serialize_with = "ser_date")]
+    pub from: NaiveDate,
+    #[serde(serialize_with = "ser_date")]
+    pub to: NaiveDate,
+}
+
+/// How the date was expressed, so the dialogue can confirm a weekday-only
+/// date ("Friday, that is 14 March?").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateKind {
+    /// today, tomorrow, übermorgen, in 3 days, in two weeks
+    Relative,
+    /// a weekday without a day number: friday, next tuesday, Freitag nächste Woche
+    Weekday,
+    /// a day number without a month: the 14th, am 14.
+    DayOfMonth,
+    /// month and day given: March 5th, 5.3., 2019-03-05
+    Calendar,
+}
+
+/// How `time` was qualified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeRelation {
+    At,
+    Around,
+    After,
+    Before,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Understanding {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Intent>,
+    /// Service id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Staff id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_date"
+    )]
+    pub date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_kind: Option<DateKind>,
+    /// A span of days: "next week", "am Wochenende".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<DateRange>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_time"
+    )]
+    pub time: Option<NaiveTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_relation: Option<TimeRelation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_range: Option<TimeRange>,
+    /// 1-based pick among offered options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice: Option<u32>,
+    /// "the last one": the dialogue knows how many options it offered.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub choice_last: bool,
+    /// A yes/no found in the message even when another intent won
+    /// ("yes, book it for 3" is `Book` with confirmation `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<bool>,
+    /// Detected language of this message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Locale>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// "+" and digits when a country code was given, else digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// "2 people", "zu zweit".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_size: Option<u32>,
+}
+
+fn ser_time<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&t.format("%H:%M"))
+}
+
+fn ser_date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&d.format("%Y-%m-%d"))
+}
+
+fn ser_opt_time<S: Serializer>(t: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => ser_time(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn ser_opt_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ser_date(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Language of a message, or `None` when it carries no telling word ("15:00").
+pub fn detect_language(text: &str) -> Option<Locale> {
+    language::detect(&text::Text::new(text))
+}
+
+/// Everything the parsers need, computed once per message.
+struct Cx {
+    today: NaiveDate,
+    now: NaiveTime,
+    lang: Option<Locale>,
+    order: DateOrder,
+    open: NaiveTime,
+    close: NaiveTime,
+}
+
+/// Understands one customer message. Never panics; unknown input yields an
+/// `Understanding` with every field empty.
+pub fn understand(input: &str, ctx: &Context) -> Understanding {
+    let mut text = text::Text::new(input);
+    let detected = language::detect(&text);
+    let (open, close) = ctx.opening_hours();
+    let cx = Cx {
+        today: ctx.now.date(),
+        now: ctx.now.time(),
+        lang: detected.or(ctx.lang),
+        order: ctx.date_order,
+        open,
+        close,
+    };
+    let contact = contact::extract(&mut text);
+    intent::mask_greetings(&mut text);
+    let penalties = scope::penalties(&text);
+    let mut used = vec![false; text.len()];
+    let dates = date::find(&text, &cx, &mut used);
+    let times = time::find(&text, &cx, &mut used);
+    let picked_date = date::pick(&text, &dates, &penalties);
+    let picked_time = time::pick(&times, &penalties, &cx);
+
+    let service = matching::match_service(&text, &used, ctx.services);
+    let staff = matching::match_staff(&text, &used, ctx.staff);
+    if let Some(u) = staff.and_then(|(_, tok)| used.get_mut(tok)) {
+        *u = true;
+    }
+    let signals = intent::Signals {
+        service: service.is_some(),
+        staff: staff.is_some(),
+        when: picked_date.date.is_some() || picked_time.time.is_some(),
+        fresh_when: picked_date.clean || picked_time.clean,
+    };
+    let found = intent::detect(&text, &signals);
+    let name = contact::name(&text, &used);
+
+    Understanding {
+        intent: found.intent,
+        service: service
+            .and_then(|i| ctx.services.get(i))
+            .map(|s| s.id.to_string()),
+        staff: staff
+            .and_then(|(i, _)| ctx.staff.get(i))
+            .map(|s| s.id.to_string()),
+        date: picked_date.date,
+        date_kind: picked_date.kind,
+        date_range: picked_date.range,
+        time: picked_time.time,
+        time_relation: picked_time.relation,
+        time_range: picked_time.range,
+        choice: found.choice,
+        choice_last: found.choice_last,
+        confirmation: found.confirmation,
+        lang: detected,
+        name,
+        email: contact.email,
+        phone: contact.phone,
+        party_size: contact.party_size,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context<'static> {
+        let now = NaiveDate::from_ymd_opt(2019, 3, 1)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        Context::new(now, chrono_tz::America::Los_Angeles)
+    }
+
+    #[test]
+    fn lang_parse() {
+        let cases = [
+            ("en", Some(Locale::En)),
+            ("DE", Some(Locale::De)),
+            ("de-AT", Some(Locale::De)),
+            ("english", Some(Locale::En)),
+            ("fr", None),
+            ("", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Locale::from_tag(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn serializes_only_what_was_understood() {
+        let u = understand("book it tomorrow at 3pm", &ctx());
+        let json = serde_json::to_value(&u).unwrap_or_default();
+        assert_eq!(json["intent"], "book");
+        assert_eq!(json["date"], "2019-03-02");
+        assert_eq!(json["time"], "15:00");
+        assert!(json.get("choice").is_none());
+        assert!(json.get("choice_last").is_none());
+        let u = understand("between 2 and 4", &ctx());
+        let json = serde_json::to_value(&u).unwrap_or_default();
+        assert_eq!(json["time_range"]["from"], "14:00");
+        assert_eq!(json["time_range"]["to"], "16:00");
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        for input in ["", " ", "🙂🙂🙂", "\u{0}", "the 31st", "2027-02-30", "??"] {
+            let _ = understand(input, &ctx());
+        }
+        assert_eq!(understand("", &ctx()), Understanding::default());
+    }
+}

@@ -1,0 +1,147 @@
+//! Where a negation reaches. Customers correct themselves inside one message
+//! ("not tomorrow, friday", "freitag geht nicht, lieber samstag", "I forgot I
+//! had something on the 12th. Can you do the 13th"), so each token gets a
+//! penalty that the date/time pickers subtract from a mention's score.
+
+use super::lexicon::{Lex, sorted_table};
+use super::text::Text;
+
+/// A mention in a clause that contains a negation.
+pub(super) const CLAUSE: i32 = 10;
+/// A mention right after "not", "nicht", "instead of".
+pub(super) const DIRECT: i32 = 20;
+const DIRECT_REACH: usize = 4;
+
+/// Starts a new thought even without punctuation
+/// ("i am not free on tomorrow book it on next friday").
+const STARTS_CLAUSE: u8 = 1;
+/// Puts its clause under negation ("freitag geht nicht").
+const NEGATES_CLAUSE: u8 = 2;
+/// Rejects what directly follows ("not tomorrow", "statt Freitag").
+const NEGATES_NEXT: u8 = 4;
+/// Rejects what follows only as "instead of" / "rather than".
+const NEGATES_WITH_OF: u8 = 8;
+
+sorted_table!(pub(super) FLAG_WORDS: u8 = [
+    ("but", STARTS_CLAUSE), ("aber", STARTS_CLAUSE), ("sondern", STARTS_CLAUSE),
+    ("rather", STARTS_CLAUSE | NEGATES_WITH_OF), ("instead", STARTS_CLAUSE | NEGATES_WITH_OF),
+    ("lieber", STARTS_CLAUSE), ("eher", STARTS_CLAUSE), ("stattdessen", STARTS_CLAUSE),
+    ("dafur", STARTS_CLAUSE), ("how", STARTS_CLAUSE), ("what", STARTS_CLAUSE),
+    ("wie", STARTS_CLAUSE), ("book", STARTS_CLAUSE), ("buchen", STARTS_CLAUSE),
+    ("try", STARTS_CLAUSE), ("prefer", STARTS_CLAUSE), ("better", STARTS_CLAUSE),
+    ("besser", STARTS_CLAUSE), ("maybe", STARTS_CLAUSE), ("vielleicht", STARTS_CLAUSE),
+    ("dann", STARTS_CLAUSE), ("then", STARTS_CLAUSE), ("so", STARTS_CLAUSE),
+    ("also", STARTS_CLAUSE), ("change", STARTS_CLAUSE), ("make", STARTS_CLAUSE),
+    ("lets", STARTS_CLAUSE),
+    ("not", NEGATES_CLAUSE | NEGATES_NEXT), ("nicht", NEGATES_CLAUSE | NEGATES_NEXT),
+    ("kein", NEGATES_CLAUSE | NEGATES_NEXT), ("keinen", NEGATES_CLAUSE | NEGATES_NEXT),
+    ("keine", NEGATES_CLAUSE), ("never", NEGATES_CLAUSE | NEGATES_NEXT),
+    ("nie", NEGATES_CLAUSE), ("dont", NEGATES_CLAUSE), ("doesnt", NEGATES_CLAUSE),
+    ("busy", NEGATES_CLAUSE), ("forgot", NEGATES_CLAUSE), ("unable", NEGATES_CLAUSE),
+    ("cant", NEGATES_CLAUSE), ("cannot", NEGATES_CLAUSE), ("wont", NEGATES_CLAUSE),
+    ("isnt", NEGATES_CLAUSE), ("didnt", NEGATES_CLAUSE), ("couldnt", NEGATES_CLAUSE),
+    ("wouldnt", NEGATES_CLAUSE), ("arent", NEGATES_CLAUSE), ("verhindert", NEGATES_CLAUSE),
+    ("statt", NEGATES_NEXT), ("anstatt", NEGATES_NEXT), ("except", NEGATES_NEXT),
+    ("ausser", NEGATES_NEXT), ("ausgenommen", NEGATES_NEXT),
+]);
+
+fn has(text: &Text, i: usize, flag: u8) -> bool {
+    text.toks.get(i).is_some_and(|t| t.flags & flag != 0)
+}
+
+fn starts_clause(text: &Text, i: usize) -> bool {
+    has(text, i, STARTS_CLAUSE)
+}
+
+fn is_negation(text: &Text, i: usize) -> bool {
+    has(text, i, NEGATES_CLAUSE)
+}
+
+/// "not before 4" means after 4: the relation word takes the negation.
+fn negates_relation(text: &Text, i: usize) -> bool {
+    matches!(
+        text.lex(i + 1),
+        Lex::Before | Lex::After | Lex::Vor | Lex::Nach | Lex::Later | Lex::Early
+    )
+}
+
+/// Starts of phrases whose object is rejected: "not X", "instead of X", "statt X".
+fn direct_negation_len(text: &Text, i: usize) -> Option<usize> {
+    let with_of = text.lex(i + 1) == Lex::Of || text.is_word(i + 1, "than");
+    if has(text, i, NEGATES_WITH_OF) && with_of {
+        return Some(2);
+    }
+    (has(text, i, NEGATES_NEXT) && !negates_relation(text, i)).then_some(1)
+}
+
+pub(super) fn penalties(text: &Text) -> Vec<i32> {
+    let n = text.len();
+    let mut pen = vec![0; n];
+    let mut clause_start = 0;
+    let mut negated = false;
+    for i in 0..=n {
+        let punct_break = i < n && text.is_clause_break(i);
+        let boundary = i == n || punct_break || (i > clause_start && starts_clause(text, i));
+        if boundary {
+            if negated {
+                pen[clause_start..i].iter_mut().for_each(|p| *p += CLAUSE);
+            }
+            clause_start = if punct_break { i + 1 } else { i };
+            negated = false;
+        }
+        if i == n {
+            break;
+        }
+        if is_negation(text, i) && !negates_relation(text, i) {
+            negated = true;
+        }
+        if let Some(len) = direct_negation_len(text, i) {
+            let reach = (i + len..n)
+                .take(DIRECT_REACH)
+                .take_while(|&j| !text.is_clause_break(j) && !starts_clause(text, j));
+            for j in reach {
+                pen[j] += DIRECT;
+            }
+        }
+    }
+    pen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_table_sorted() {
+        super::super::lexicon::assert_strictly_sorted(&FLAG_WORDS);
+    }
+
+    fn penalised(input: &str) -> Vec<String> {
+        let text = Text::new(input);
+        let pen = penalties(&text);
+        (0..text.len())
+            .filter(|&i| pen[i] > 0)
+            .map(|i| text.word(i).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(penalised("not tomorrow, friday"), ["not", "tomorrow"]);
+        assert_eq!(
+            penalised("freitag geht nicht, lieber samstag"),
+            ["freitag", "geht", "nicht"]
+        );
+        assert!(
+            penalised("no no i am not free on tomorrow book it on next friday")
+                .iter()
+                .all(|w| w != "friday")
+        );
+        assert!(
+            penalised("check for ten in the morning instead of afternoon")
+                .contains(&"afternoon".to_string())
+        );
+        assert!(penalised("not before 4").is_empty());
+        assert!(penalised("book it for 3pm").is_empty());
+    }
+}

@@ -1,0 +1,380 @@
+//! One pass over the message that yields folded lowercase tokens. Everything
+//! downstream works on these tokens, so umlauts, case and apostrophes are
+//! decided once, here.
+
+use super::Locale;
+use super::intent::Cue;
+use super::lexicon::Lex;
+use super::words;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Word,
+    Num,
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Token {
+    pub kind: Kind,
+    pub lex: Lex,
+    pub cue: Cue,
+    /// The language this word is evidence for.
+    pub lang: Option<Locale>,
+    /// Negation-scope flags (see `scope`).
+    pub flags: u8,
+    /// Byte range in the folded text.
+    start: u32,
+    end: u32,
+    /// Byte range in the original text.
+    pub ostart: u32,
+    pub oend: u32,
+    /// Value of a number token, saturating (phone numbers overflow).
+    pub num: u32,
+    pub digits: u8,
+    /// Punctuation character (or the first character of a word).
+    pub ch: char,
+    /// Whitespace (or the start of the text) precedes this token.
+    pub gap: bool,
+    /// The original token starts with an upper-case letter.
+    pub cap: bool,
+    /// A number written with an ordinal ending: 14th, 2nd, 3ten.
+    pub ordinal: bool,
+    /// Claimed by a phone number, e-mail, price or quantity.
+    pub masked: bool,
+    /// Written with an apostrophe inside ("I'm", "don't").
+    pub joined: bool,
+}
+
+impl Token {
+    /// Length of the folded word in bytes.
+    pub(super) fn word_len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+}
+
+pub(super) struct Text<'a> {
+    pub orig: &'a str,
+    norm: String,
+    pub toks: Vec<Token>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    Digit,
+    Letter,
+    Joiner,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if c.is_ascii_alphabetic() {
+        return Class::Letter;
+    }
+    if c.is_whitespace() {
+        Class::Space
+    } else if c.is_ascii_digit() {
+        Class::Digit
+    } else if matches!(c, '\'' | '’' | '‘' | '`' | '´' | '"') {
+        Class::Joiner
+    } else if c.is_alphanumeric() {
+        Class::Letter
+    } else {
+        Class::Other
+    }
+}
+
+/// Lower-cases and strips the accents customers type inconsistently
+/// ("Färben", "faerben" and "farben" must meet; the tables hold both spellings
+/// where German writes "ae").
+pub(super) fn push_folded(out: &mut String, c: char) {
+    let folded = match c {
+        'ä' | 'Ä' | 'à' | 'á' | 'â' | 'ã' | 'å' | 'À' | 'Á' | 'Â' => 'a',
+        'ö' | 'Ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'Ò' | 'Ó' | 'Ô' => 'o',
+        'ü' | 'Ü' | 'ù' | 'ú' | 'û' | 'Ù' | 'Ú' | 'Û' => 'u',
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ß' | 'ẞ' => {
+            out.push_str("ss");
+            return;
+        }
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        _ => {
+            out.extend(c.to_lowercase());
+            return;
+        }
+    };
+    out.push(folded);
+}
+
+const ORDINAL_ENDINGS: [&str; 8] = ["st", "nd", "rd", "th", "te", "ten", "ter", "sten"];
+
+impl<'a> Text<'a> {
+    pub(super) fn new(orig: &'a str) -> Text<'a> {
+        let mut text = Text {
+            orig,
+            norm: String::with_capacity(orig.len() + 8),
+            toks: Vec::with_capacity(orig.len() / 3 + 4),
+        };
+        text.tokenize();
+        text.merge_ordinal_endings();
+        text.classify_words();
+        text
+    }
+
+    fn tokenize(&mut self) {
+        let mut open: Option<Kind> = None;
+        let mut gap = true;
+        let mut prev = Class::Space;
+        let mut chars = self.orig.char_indices().peekable();
+        while let Some((pos, c)) = chars.next() {
+            let cls = class(c);
+            let next = chars.peek().map_or(Class::Space, |&(_, n)| class(n));
+            match cls {
+                Class::Space => {
+                    open = None;
+                    gap = true;
+                }
+                // "don't", "o'clock" and SGD's `o"clock` become one word.
+                Class::Joiner if prev == Class::Letter && next == Class::Letter => {
+                    if let Some(t) = self.toks.last_mut() {
+                        t.joined = true;
+                    }
+                }
+                Class::Digit | Class::Letter => {
+                    let kind = if cls == Class::Digit {
+                        Kind::Num
+                    } else {
+                        Kind::Word
+                    };
+                    if open != Some(kind) {
+                        self.open_token(kind, pos, c, gap);
+                        open = Some(kind);
+                        gap = false;
+                    }
+                    self.extend_token(pos, c);
+                }
+                Class::Joiner | Class::Other => {
+                    self.open_token(Kind::Punct, pos, c, gap);
+                    self.extend_token(pos, c);
+                    open = None;
+                    gap = false;
+                }
+            }
+            prev = cls;
+        }
+    }
+
+    fn open_token(&mut self, kind: Kind, pos: usize, c: char, gap: bool) {
+        let at = self.norm.len() as u32;
+        self.toks.push(Token {
+            kind,
+            lex: Lex::None,
+            cue: Cue::None,
+            lang: None,
+            flags: 0,
+            start: at,
+            end: at,
+            ostart: pos as u32,
+            oend: pos as u32,
+            num: 0,
+            digits: 0,
+            ch: c,
+            gap,
+            cap: c.is_uppercase(),
+            ordinal: false,
+            masked: false,
+            joined: false,
+        });
+    }
+
+    fn extend_token(&mut self, pos: usize, c: char) {
+        let Some(tok) = self.toks.last_mut() else {
+            return;
+        };
+        match tok.kind {
+            Kind::Num => {
+                let d = c.to_digit(10).unwrap_or(0);
+                tok.num = tok.num.saturating_mul(10).saturating_add(d);
+                tok.digits = tok.digits.saturating_add(1);
+                self.norm.push(c);
+            }
+            Kind::Word => push_folded(&mut self.norm, c),
+            Kind::Punct => self.norm.push(c),
+        }
+        tok.end = self.norm.len() as u32;
+        tok.oend = (pos + c.len_utf8()) as u32;
+    }
+
+    /// "14th", "2nd", "3ten" arrive as number + word; fold the ending into a flag.
+    fn merge_ordinal_endings(&mut self) {
+        let mut kept = 0;
+        let mut i = 0;
+        while i < self.toks.len() {
+            let mut tok = self.toks[i];
+            if let Some(next) = self.toks.get(i + 1) {
+                let ending = &self.norm[next.start as usize..next.end as usize];
+                if tok.kind == Kind::Num
+                    && next.kind == Kind::Word
+                    && !next.gap
+                    && tok.digits <= 2
+                    && ORDINAL_ENDINGS.contains(&ending)
+                {
+                    tok.ordinal = true;
+                    tok.oend = next.oend;
+                    i += 1;
+                }
+            }
+            self.toks[kept] = tok;
+            kept += 1;
+            i += 1;
+        }
+        self.toks.truncate(kept);
+    }
+
+    fn classify_words(&mut self) {
+        for i in 0..self.toks.len() {
+            let tok = self.toks[i];
+            if tok.kind != Kind::Word {
+                continue;
+            }
+            let word = &self.norm[tok.start as usize..tok.end as usize];
+            // Capitalised words mid-sentence are likely names ("Morgan"), so
+            // they are not bent into the nearest temporal word.
+            let info = words::classify(word, !(tok.cap && i > 0));
+            let t = &mut self.toks[i];
+            // "I'm" folds to German "im" (= "in the"); as a contraction it is not a preposition.
+            t.lex = if tok.joined && info.lex == Lex::In {
+                Lex::None
+            } else {
+                info.lex
+            };
+            t.cue = info.cue;
+            t.lang = info.lang;
+            t.flags = info.flags;
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    pub(super) fn live(&self, i: usize) -> Option<&Token> {
+        self.toks.get(i).filter(|t| !t.masked)
+    }
+
+    /// Folded text of a token ("" for punctuation out of range).
+    pub(super) fn word(&self, i: usize) -> &str {
+        self.toks
+            .get(i)
+            .map_or("", |t| &self.norm[t.start as usize..t.end as usize])
+    }
+
+    pub(super) fn is_word(&self, i: usize, w: &str) -> bool {
+        self.live(i).is_some_and(|t| t.kind == Kind::Word) && self.word(i) == w
+    }
+
+    pub(super) fn lex(&self, i: usize) -> Lex {
+        self.live(i).map_or(Lex::None, |t| t.lex)
+    }
+
+    pub(super) fn cue(&self, i: usize) -> Cue {
+        self.live(i).map_or(Cue::None, |t| t.cue)
+    }
+
+    /// A plain number token (no ordinal ending).
+    pub(super) fn num(&self, i: usize) -> Option<u32> {
+        self.live(i)
+            .filter(|t| t.kind == Kind::Num && !t.ordinal)
+            .map(|t| t.num)
+    }
+
+    pub(super) fn digits(&self, i: usize) -> u8 {
+        self.toks.get(i).map_or(0, |t| t.digits)
+    }
+
+    pub(super) fn punct(&self, i: usize) -> Option<char> {
+        self.live(i).filter(|t| t.kind == Kind::Punct).map(|t| t.ch)
+    }
+
+    pub(super) fn is_punct(&self, i: usize, c: char) -> bool {
+        self.punct(i) == Some(c)
+    }
+
+    pub(super) fn gap(&self, i: usize) -> bool {
+        self.toks.get(i).is_none_or(|t| t.gap)
+    }
+
+    /// Punctuation that ends a sentence or clause (the scope of "not").
+    pub(super) fn is_clause_break(&self, i: usize) -> bool {
+        self.punct(i)
+            .is_some_and(|c| matches!(c, '.' | ',' | ';' | '!' | '?' | ':' | '\n' | '(' | ')'))
+    }
+
+    pub(super) fn original(&self, from: usize, to: usize) -> &'a str {
+        let (Some(a), Some(b)) = (self.toks.get(from), self.toks.get(to.saturating_sub(1))) else {
+            return "";
+        };
+        self.orig
+            .get(a.ostart as usize..b.oend as usize)
+            .unwrap_or("")
+    }
+
+    pub(super) fn mask(&mut self, from: usize, to: usize) {
+        for t in self.toks.iter_mut().take(to).skip(from) {
+            t.masked = true;
+        }
+    }
+
+    pub(super) fn word_count(&self) -> usize {
+        self.toks
+            .iter()
+            .filter(|t| t.kind != Kind::Punct && !t.masked)
+            .count()
+    }
+}
+
+/// Marks tokens `from..to` as claimed by a parser.
+pub(super) fn claim(used: &mut [bool], from: usize, to: usize) {
+    let to = to.min(used.len());
+    if let Some(span) = used.get_mut(from.min(to)..to) {
+        span.iter_mut().for_each(|u| *u = true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        let t = Text::new(s);
+        (0..t.len()).map(|i| t.word(i).to_string()).collect()
+    }
+
+    #[test]
+    fn tokenizes_and_folds() {
+        let cases: [(&str, &[&str]); 6] = [
+            ("Färben um 15:30", &["farben", "um", "15", ":", "30"]),
+            ("I'd like 3pm", &["id", "like", "3", "pm"]),
+            ("4 o\"clock", &["4", "oclock"]),
+            ("the 14th!", &["the", "14", "!"]),
+            ("Straße", &["strasse"]),
+            ("", &[]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(words(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn ordinal_flag_and_original_text() {
+        let t = Text::new("on the 2nd, Anna");
+        assert!(t.toks[2].ordinal);
+        assert_eq!(t.num(2), None);
+        assert_eq!(t.original(2, 3), "2nd");
+        assert_eq!(t.original(4, 5), "Anna");
+    }
+}

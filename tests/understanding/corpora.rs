@@ -1,0 +1,70 @@
+//! Accuracy on labelled corpora: the SGD salon/dentist turns and our own
+//! German and English barber sets. A turn is right when every field in its
+//! `expected` object matches the serialised output (`null` = must be absent).
+//!
+//! Run with `cargo test --test corpora -- --nocapture` to see the failures.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{Business, DE, EN, SGD, evaluate};
+
+const FLOOR: f64 = 0.97;
+
+fn assert_floor(name: &str, path: &Path, business: &Business) {
+    let (right, total) = evaluate(name, path, business);
+    assert!(total > 0, "{name}: empty corpus");
+    let accuracy = right as f64 / total as f64;
+    assert!(
+        accuracy >= FLOOR,
+        "{name}: accuracy {:.1}% below {:.0}%",
+        accuracy * 100.0,
+        FLOOR * 100.0
+    );
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `CHAIRSIDE_SGD_PATH`, else `shared/` beside the repository (main crate) or
+/// two levels up (this scratch crate).
+fn sgd_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("CHAIRSIDE_SGD_PATH") {
+        return PathBuf::from(p);
+    }
+    let rel = "shared/data/sgd/salon-dentist.train.jsonl";
+    let candidates = [
+        manifest_dir().join("..").join(rel),
+        manifest_dir().join("../..").join(rel),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!("SGD corpus not found; set CHAIRSIDE_SGD_PATH (tried {candidates:?})")
+        })
+}
+
+#[test]
+fn sgd_salon_dentist() {
+    assert_floor("sgd", &sgd_path(), &SGD);
+}
+
+#[test]
+fn german_barber() {
+    assert_floor(
+        "de",
+        &manifest_dir().join("tests/data/de-utterances.jsonl"),
+        &DE,
+    );
+}
+
+#[test]
+fn english_barber() {
+    assert_floor(
+        "en",
+        &manifest_dir().join("tests/data/en-utterances.jsonl"),
+        &EN,
+    );
+}
