@@ -16,6 +16,8 @@ pub struct Config {
     pub seed_demo: bool,
     /// HTTP worker threads; defaults to the number of cores.
     pub workers: Option<usize>,
+    /// Run background job workers in this process (sending, reminders).
+    pub run_workers: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +60,7 @@ impl Config {
             admin_token: var("CHAIRSIDE_ADMIN_TOKEN"),
             db_pool_size: parsed("CHAIRSIDE_DB_POOL_SIZE", 16)?,
             seed_demo: parsed("CHAIRSIDE_DEMO", true)?,
+            run_workers: parsed("CHAIRSIDE_RUN_JOBS", true)?,
             workers: var("CHAIRSIDE_WORKERS")
                 .map(|w| w.parse())
                 .transpose()
@@ -78,6 +81,7 @@ impl Config {
             db_pool_size: 8,
             seed_demo: false,
             workers: Some(2),
+            run_workers: true,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod metrics;
 pub mod scheduling;
 pub mod startup;

@@ -13,6 +13,7 @@ use crate::api::{self, AppState};
 use crate::booking::Scheduler;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::jobs::{JobQueue, Worker, WorkerConfig};
 use crate::metrics::Metrics;
 use crate::storage::{Database, StorageError};
 
@@ -48,7 +49,23 @@ pub fn build_state(
         metrics,
         clock,
         secrets,
+        jobs: JobQueue::default(),
     }))
+}
+
+/// The background workers of this process, with a handler for every kind of job.
+fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>> {
+    if !state.config.run_workers {
+        return Vec::new();
+    }
+    let worker = Worker::new(
+        state.db.clone(),
+        Arc::clone(&state.clock),
+        state.jobs.clone(),
+        &state.metrics,
+        WorkerConfig::default(),
+    );
+    vec![worker.spawn()]
 }
 
 /// The server, bound and ready to run.
@@ -56,6 +73,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -110,6 +128,7 @@ impl Application {
             port,
             server: server.run(),
             state,
+            workers: Vec::new(),
         })
     }
 
@@ -121,8 +140,14 @@ impl Application {
         self.state.clone()
     }
 
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// Serves until stopped, with this process's background workers running beside the server.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        self.workers = start_workers(&self.state);
+        let result = self.server.await;
+        for worker in &self.workers {
+            worker.abort();
+        }
+        result
     }
 
     /// A handle that stops the server (used by tests that restart it).

@@ -29,6 +29,7 @@ use crate::access::Secrets;
 use crate::booking::Scheduler;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::jobs::JobQueue;
 use crate::metrics::Metrics;
 use crate::storage::Database;
 use error::{ApiError, ErrorBody};
@@ -41,6 +42,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Arc<dyn Clock>,
     pub secrets: Secrets,
+    /// Wakes this process's job workers after a transaction added work.
+    pub jobs: JobQueue,
 }
 
 impl AppState {

@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod businesses;
 pub mod customers;
 pub mod exceptions;
+pub mod jobs;
 pub mod models;
 pub mod resources;
 pub mod schema;

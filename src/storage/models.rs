@@ -167,3 +167,23 @@ pub struct Allocation {
     pub occupied_until: NaiveDateTime,
     pub hold_expires_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = jobs)]
+pub struct Job {
+    pub id: String,
+    pub business_id: Option<String>,
+    pub kind: String,
+    pub payload: String,
+    pub dedupe_key: Option<String>,
+    pub status: String,
+    pub run_at: NaiveDateTime,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub locked_by: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}

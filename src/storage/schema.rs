@@ -153,6 +153,63 @@ diesel::joinable!(bookings -> customers (customer_id));
 diesel::joinable!(allocations -> bookings (booking_id));
 diesel::joinable!(allocations -> resources (resource_id));
 
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        business_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        locked_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        business_id -> Text,
+        channel -> Text,
+        external_key -> Text,
+        customer_id -> Nullable<Text>,
+        locale -> Nullable<Text>,
+        owner -> Text,
+        handed_off_at -> Nullable<Timestamp>,
+        state -> Text,
+        last_inbound_at -> Nullable<Timestamp>,
+        last_outbound_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_messages (id) {
+        id -> Text,
+        conversation_id -> Text,
+        direction -> Text,
+        author -> Text,
+        external_id -> Nullable<Text>,
+        text -> Text,
+        payload -> Nullable<Text>,
+        choices -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(jobs -> businesses (business_id));
+diesel::joinable!(conversations -> businesses (business_id));
+diesel::joinable!(conversations -> customers (customer_id));
+diesel::joinable!(conversation_messages -> conversations (conversation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -164,4 +221,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     bookings,
     allocations,
+    jobs,
+    conversations,
+    conversation_messages,
 );

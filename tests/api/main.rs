@@ -8,3 +8,4 @@ mod businesses;
 mod concurrency;
 mod dst;
 mod holds;
+mod jobs;

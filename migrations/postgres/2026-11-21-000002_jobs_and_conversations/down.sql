@@ -1,0 +1,3 @@
+DROP TABLE conversation_messages;
+DROP TABLE conversations;
+DROP TABLE jobs;

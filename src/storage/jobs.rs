@@ -1,0 +1,225 @@
+//! The durable job table: enqueue, claim with a lease, finish.
+//!
+//! Claiming differs per backend: PostgreSQL workers on several instances take disjoint batches
+//! with `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time, so the claiming transaction
+//! (which starts with `BEGIN IMMEDIATE`) cannot race.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::Job;
+use super::schema::jobs;
+use super::{DbConnection, StorageResult};
+
+pub const PENDING: &str = "pending";
+pub const RUNNING: &str = "running";
+pub const DONE: &str = "done";
+pub const FAILED: &str = "failed";
+pub const CANCELLED: &str = "cancelled";
+
+/// Inserts a job. With a `dedupe_key` that is already taken, nothing is inserted and `false`
+/// is returned: the earlier job stands.
+pub fn insert(conn: &mut DbConnection, job: &Job) -> StorageResult<bool> {
+    if let Some(key) = &job.dedupe_key
+        && find_by_key(conn, key)?.is_some()
+    {
+        return Ok(false);
+    }
+    diesel::insert_into(jobs::table).values(job).execute(conn)?;
+    Ok(true)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Job>> {
+    Ok(jobs::table
+        .find(id)
+        .select(Job::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_key(conn: &mut DbConnection, key: &str) -> StorageResult<Option<Job>> {
+    Ok(jobs::table
+        .filter(jobs::dedupe_key.eq(key))
+        .select(Job::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets a keyed job to run at `run_at` with `payload`, whatever state it was in, or creates it.
+/// Used when the thing a job serves changes (a booking moved: its reminder moves too).
+pub fn upsert_by_key(conn: &mut DbConnection, job: &Job) -> StorageResult<()> {
+    let Some(key) = &job.dedupe_key else {
+        diesel::insert_into(jobs::table).values(job).execute(conn)?;
+        return Ok(());
+    };
+    let updated = diesel::update(jobs::table.filter(jobs::dedupe_key.eq(key)))
+        .set((
+            jobs::payload.eq(&job.payload),
+            jobs::status.eq(PENDING),
+            jobs::run_at.eq(job.run_at),
+            jobs::attempts.eq(0),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::locked_by.eq(None::<String>),
+            jobs::last_error.eq(None::<String>),
+            jobs::finished_at.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(job.updated_at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(jobs::table).values(job).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Cancels pending jobs whose key starts with `prefix` (all reminders of a booking).
+pub fn cancel_by_key_prefix(
+    conn: &mut DbConnection,
+    prefix: &str,
+    now: NaiveDateTime,
+) -> StorageResult<usize> {
+    Ok(diesel::update(
+        jobs::table
+            .filter(
+                jobs::dedupe_key
+                    .like(format!("{}%", escape_like(prefix)))
+                    .escape('\\'),
+            )
+            .filter(jobs::status.eq(PENDING)),
+    )
+    .set((
+        jobs::status.eq(CANCELLED),
+        jobs::updated_at.eq(now),
+        jobs::finished_at.eq(Some(now)),
+    ))
+    .execute(conn)?)
+}
+
+fn escape_like(raw: &str) -> String {
+    raw.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// A claimed job, and whether an earlier claim of it ended without a result (its worker died).
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub job: Job,
+    pub interrupted: bool,
+}
+
+/// Claims up to `limit` due jobs of the given kinds for `worker` until `lease_until`. Jobs whose
+/// earlier worker's lease ran out are claimed again and reported as interrupted. Call inside a
+/// writing transaction.
+pub fn claim(
+    conn: &mut DbConnection,
+    kinds: &[&str],
+    worker: &str,
+    limit: i64,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> StorageResult<Vec<Claimed>> {
+    // One query text for both backends; a macro because the selection's type is tied to a backend.
+    macro_rules! due {
+        () => {
+            jobs::table
+                .filter(jobs::kind.eq_any(kinds))
+                .filter(
+                    (jobs::status.eq(PENDING).and(jobs::run_at.le(now)))
+                        .or(jobs::status.eq(RUNNING).and(jobs::locked_until.le(now))),
+                )
+                .order(jobs::run_at)
+                .limit(limit)
+                .select(Job::as_select())
+        };
+    }
+    let found: Vec<Job> = match conn {
+        DbConnection::Postgres(c) => due!().for_update().skip_locked().load(c)?,
+        DbConnection::Sqlite(c) => due!().load(c)?,
+    };
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = found.iter().map(|j| j.id.as_str()).collect();
+    diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
+        .set((
+            jobs::status.eq(RUNNING),
+            jobs::attempts.eq(jobs::attempts + 1),
+            jobs::locked_until.eq(Some(lease_until)),
+            jobs::locked_by.eq(Some(worker)),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|mut job| {
+            let interrupted = job.status == RUNNING;
+            job.status = RUNNING.to_owned();
+            job.attempts += 1;
+            job.locked_until = Some(lease_until);
+            job.locked_by = Some(worker.to_owned());
+            Claimed { job, interrupted }
+        })
+        .collect())
+}
+
+/// Records a job's result, if `worker` still holds it (a worker whose lease ran out and whose
+/// job was taken over must not overwrite the newer attempt).
+pub fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    status: &str,
+    error: Option<&str>,
+    retry_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    let target = jobs::table
+        .filter(jobs::id.eq(id))
+        .filter(jobs::status.eq(RUNNING))
+        .filter(jobs::locked_by.eq(worker));
+    let updated = match retry_at {
+        Some(at) => diesel::update(target)
+            .set((
+                jobs::status.eq(PENDING),
+                jobs::run_at.eq(at),
+                jobs::last_error.eq(error),
+                jobs::locked_until.eq(None::<NaiveDateTime>),
+                jobs::locked_by.eq(None::<String>),
+                jobs::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                jobs::status.eq(status),
+                jobs::last_error.eq(error),
+                jobs::locked_until.eq(None::<NaiveDateTime>),
+                jobs::updated_at.eq(now),
+                jobs::finished_at.eq(Some(now)),
+            ))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+/// Counts of jobs per (kind, status), for metrics and the staff page.
+pub fn counts(conn: &mut DbConnection) -> StorageResult<Vec<(String, String, i64)>> {
+    Ok(jobs::table
+        .group_by((jobs::kind, jobs::status))
+        .select((jobs::kind, jobs::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// Recent failed jobs of a business, newest first.
+pub fn failed_of(
+    conn: &mut DbConnection,
+    business_id: &str,
+    limit: i64,
+) -> StorageResult<Vec<Job>> {
+    Ok(jobs::table
+        .filter(jobs::business_id.eq(business_id))
+        .filter(jobs::status.eq(FAILED))
+        .order(jobs::updated_at.desc())
+        .limit(limit)
+        .select(Job::as_select())
+        .load(conn)?)
+}
