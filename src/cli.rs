@@ -27,6 +27,27 @@ pub enum Command {
     Migrate,
     /// Create the demo business `demo-barber` if missing, and print a new API key for it.
     Demo,
+    /// Print what Chairside understands in a customer message, as JSON. Without TEXT, read JSON
+    /// lines (`{"text":…}`, optionally with `now`, `time_zone`, `lang`) from standard input.
+    Understand(UnderstandArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UnderstandArgs {
+    /// Local wall-clock "now" the message is read against, e.g. 2019-03-01T09:00:00 (default:
+    /// the current time in the zone).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// IANA time zone.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// Language hint: en or de (default: detect).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Match services and staff of this business (from DATABASE_URL).
+    #[arg(long)]
+    pub business: Option<String>,
+    pub text: Option<String>,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -39,6 +60,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(config),
         Command::Migrate => migrate(&config),
         Command::Demo => demo(&config),
+        Command::Understand(args) => crate::understand_cli::run(&config, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -58,3 +58,9 @@ fn refusal_message(refusal: Refusal) -> &'static str {
         Refusal::Taken => "the requested time is no longer available",
     }
 }
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Storage(StorageError::from(e))
+    }
+}

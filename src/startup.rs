@@ -13,6 +13,7 @@ use crate::api::{self, AppState};
 use crate::booking::Scheduler;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::conversation::{ConversationEngine, Links};
 use crate::jobs::{JobQueue, Worker, WorkerConfig};
 use crate::metrics::Metrics;
 use crate::storage::{Database, StorageError};
@@ -42,14 +43,27 @@ pub fn build_state(
             tracing::info!(api_key = %key, "created the demo business demo-barber; its API key is shown only now");
         }
     }
+    let scheduler = Scheduler::new(db.clone(), metrics.clone());
+    let jobs = JobQueue::default();
+    let links = Links {
+        secrets: secrets.clone(),
+        public_url: config.public_url.clone(),
+    };
+    let conversations = ConversationEngine::new(
+        db.clone(),
+        Arc::clone(scheduler.calendars()),
+        links,
+        jobs.clone(),
+    );
     Ok(web::Data::new(AppState {
-        scheduler: Scheduler::new(db.clone(), metrics.clone()),
+        scheduler,
+        conversations,
         db,
         config: Arc::new(config),
         metrics,
         clock,
         secrets,
-        jobs: JobQueue::default(),
+        jobs,
     }))
 }
 
@@ -115,6 +129,7 @@ impl Application {
                 .wrap(api::json_error_pages())
                 .wrap(from_fn(api::record_metrics))
                 .configure(api::configure)
+                .configure(crate::pages::configure)
         })
         .listen(listener)
         .map_err(|source| StartupError::Bind {

@@ -6,6 +6,7 @@
 
 mod business;
 mod closures;
+mod questions;
 mod services;
 mod staff;
 
@@ -13,6 +14,7 @@ pub use business::{BusinessSettings, create_business, update_business};
 pub use closures::{
     AffectedBookings, ClosureInput, add_closure, delete_closure, list_closures, replace_closure,
 };
+pub use questions::{QuestionInput, add_question, remove_question, update_question};
 pub use services::{
     ServiceInput, ServiceRecord, add_service, list_services, remove_service, service_record,
     update_service,

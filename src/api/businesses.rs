@@ -11,7 +11,8 @@ use super::views::{
 };
 use crate::admin::{self, BusinessSettings};
 use crate::domain::{
-    BookingPolicy, EmailAddress, Locale, PhoneNumber, Slug, TimeZoneName, clean_text, required_text,
+    BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, Locale, PhoneNumber, Slug,
+    TimeZoneName, clean_text, required_text,
 };
 use crate::storage::models::BusinessChanges;
 use crate::storage::{businesses, to_db_time};
@@ -30,6 +31,23 @@ fn optional_email(raw: Option<&str>) -> Result<Option<EmailAddress>, ApiError> {
         .filter(|e| !e.is_empty())
         .map(|e| EmailAddress::parse("notification_email", e))
         .transpose()?)
+}
+
+fn chat_policy_from(
+    hold: Option<i64>,
+    handoff: Option<i64>,
+    contact: Option<&str>,
+    base: ChatPolicy,
+) -> Result<ChatPolicy, ApiError> {
+    let contact = contact
+        .map(|c| ContactRequirement::parse("contact_requirement", c))
+        .transpose()?
+        .unwrap_or(base.contact_requirement);
+    Ok(ChatPolicy::new(
+        hold.unwrap_or(base.hold_minutes.into()),
+        handoff.unwrap_or(base.handoff_timeout_minutes.into()),
+        contact,
+    )?)
 }
 
 fn policy_from(body: &PoliciesBody, base: BookingPolicy) -> Result<BookingPolicy, ApiError> {
@@ -77,6 +95,12 @@ pub async fn create(
         phone: optional_phone(body.phone.as_deref())?,
         notification_email: optional_email(body.notification_email.as_deref())?,
         policy: policy_from(&policies, BookingPolicy::default())?,
+        chat: chat_policy_from(
+            body.hold_minutes,
+            body.handoff_timeout_minutes,
+            body.contact_requirement.as_deref(),
+            ChatPolicy::default(),
+        )?,
     };
     let now = to_db_time(state.now());
     let (business, api_key) = state
@@ -121,6 +145,12 @@ pub async fn update(
     }
     .merged(body.policies.as_ref());
     let policy = policy_from(&policies, current.policy)?;
+    let chat = chat_policy_from(
+        body.hold_minutes,
+        body.handoff_timeout_minutes,
+        body.contact_requirement.as_deref(),
+        current.chat,
+    )?;
     let changes = BusinessChanges {
         name: body
             .name
@@ -156,6 +186,9 @@ pub async fn update(
         min_notice_minutes: Some(policy.min_notice_minutes),
         booking_horizon_days: Some(policy.booking_horizon_days),
         cancellation_cutoff_minutes: Some(policy.cancellation_cutoff_minutes),
+        hold_minutes: Some(chat.hold_minutes),
+        handoff_timeout_minutes: Some(chat.handoff_timeout_minutes),
+        contact_requirement: Some(chat.contact_requirement.as_str().to_owned()),
     };
     let now = to_db_time(state.now());
     let updated = state

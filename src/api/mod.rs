@@ -7,11 +7,14 @@
 mod availability;
 mod bookings;
 mod businesses;
+pub mod chat;
 mod closures;
+mod conversations;
 pub mod error;
 pub mod extract;
 mod health;
 pub mod openapi;
+mod questions;
 mod schedule;
 mod services;
 mod staff;
@@ -29,6 +32,7 @@ use crate::access::Secrets;
 use crate::booking::Scheduler;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::conversation::ConversationEngine;
 use crate::jobs::JobQueue;
 use crate::metrics::Metrics;
 use crate::storage::Database;
@@ -44,6 +48,7 @@ pub struct AppState {
     pub secrets: Secrets,
     /// Wakes this process's job workers after a transaction added work.
     pub jobs: JobQueue,
+    pub conversations: ConversationEngine,
 }
 
 impl AppState {
@@ -115,7 +120,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/bookings/{id}").get(bookings::get))
                 .service(web::resource("/bookings/{id}/cancel").post(bookings::cancel))
                 .service(web::resource("/bookings/{id}/reschedule").post(bookings::reschedule))
-                .service(web::resource("/bookings/{id}/status").post(bookings::set_status)),
+                .service(web::resource("/bookings/{id}/status").post(bookings::set_status))
+                .service(web::resource("/businesses/{slug}/chat").post(chat::post))
+                .service(
+                    web::resource("/businesses/{slug}/chat/{conversation_id}/messages")
+                        .get(chat::messages),
+                )
+                .service(web::resource("/businesses/{slug}/conversations").get(conversations::list))
+                .service(
+                    web::resource("/businesses/{slug}/conversations/{id}").get(conversations::get),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/conversations/{id}/messages")
+                        .post(conversations::reply),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/conversations/{id}/take-over")
+                        .post(conversations::take_over),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/conversations/{id}/hand-back")
+                        .post(conversations::hand_back),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/questions")
+                        .post(questions::create)
+                        .get(questions::list),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/questions/{id}")
+                        .patch(questions::update)
+                        .delete(questions::delete),
+                ),
         );
 }
 

@@ -5,7 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, closures, error, health, schedule, services, staff, views,
+    availability, bookings, businesses, chat, closures, conversations, error, health, questions,
+    schedule, services, staff, views,
 };
 
 #[derive(OpenApi)]
@@ -20,12 +21,15 @@ use super::{
         availability::get,
         bookings::create, bookings::list, bookings::get, bookings::cancel, bookings::reschedule, bookings::set_status,
         schedule::get,
+        chat::post, chat::messages,
+        conversations::list, conversations::get, conversations::reply, conversations::take_over, conversations::hand_back,
+        questions::create, questions::list, questions::update, questions::delete,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
     modifiers(&Security),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
-        (name = "bookings"), (name = "operations"),
+        (name = "bookings"), (name = "chat"), (name = "operations"),
     )
 )]
 pub struct ApiDoc;

@@ -80,6 +80,12 @@ pub struct CreateBusinessBody {
     pub min_notice_minutes: Option<i64>,
     pub booking_horizon_days: Option<i64>,
     pub cancellation_cutoff_minutes: Option<i64>,
+    /// Minutes an offered slot is held while a chat customer finishes booking (1–60).
+    pub hold_minutes: Option<i64>,
+    /// Minutes the bot stays silent after handing a conversation to staff (5–10080).
+    pub handoff_timeout_minutes: Option<i64>,
+    /// `phone`, `email`, `phone_or_email` (default) or `phone_and_email`.
+    pub contact_requirement: Option<String>,
     pub policies: Option<PoliciesBody>,
 }
 
@@ -100,6 +106,12 @@ pub struct UpdateBusinessBody {
     pub min_notice_minutes: Option<i64>,
     pub booking_horizon_days: Option<i64>,
     pub cancellation_cutoff_minutes: Option<i64>,
+    /// Minutes an offered slot is held while a chat customer finishes booking (1–60).
+    pub hold_minutes: Option<i64>,
+    /// Minutes the bot stays silent after handing a conversation to staff (5–10080).
+    pub handoff_timeout_minutes: Option<i64>,
+    /// `phone`, `email`, `phone_or_email` (default) or `phone_and_email`.
+    pub contact_requirement: Option<String>,
     pub policies: Option<PoliciesBody>,
 }
 
@@ -117,6 +129,9 @@ pub struct BusinessView {
     pub min_notice_minutes: i32,
     pub booking_horizon_days: i32,
     pub cancellation_cutoff_minutes: i32,
+    pub hold_minutes: i32,
+    pub handoff_timeout_minutes: i32,
+    pub contact_requirement: String,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -136,6 +151,9 @@ impl From<&Business> for BusinessView {
             min_notice_minutes: b.min_notice_minutes,
             booking_horizon_days: b.booking_horizon_days,
             cancellation_cutoff_minutes: b.cancellation_cutoff_minutes,
+            hold_minutes: b.hold_minutes,
+            handoff_timeout_minutes: b.handoff_timeout_minutes,
+            contact_requirement: b.contact_requirement.clone(),
             created_at: utc_time(b.created_at),
             updated_at: utc_time(b.updated_at),
         }

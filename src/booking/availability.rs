@@ -146,7 +146,8 @@ pub(super) fn daily_load(timeline: &Timeline, busy: &[Interval]) -> HashMap<i64,
     load
 }
 
-fn offered_slots(
+/// Free slots of `staff` for `service` on local dates `from..=to`, one offer per start time.
+pub fn offered_slots(
     conn: &mut DbConnection,
     calendar: &BusinessCalendar,
     service: &ServiceProfile,

@@ -11,7 +11,10 @@ use std::sync::{Arc, RwLock};
 
 use chrono_tz::Tz;
 
-use crate::domain::{BookingPolicy, DayHours, Locale, ServiceTiming, TimeZoneName, WeeklyHours};
+use crate::domain::{
+    BookingPolicy, ChatPolicy, ContactRequirement, DayHours, Locale, ServiceTiming, TimeZoneName,
+    WeeklyHours,
+};
 use crate::scheduling::{CalendarException, ExceptionRule};
 use crate::storage::models::{Business, CalendarExceptionRow, Service};
 use crate::storage::{DbConnection, StorageError, StorageResult, exceptions, resources, services};
@@ -28,6 +31,7 @@ pub struct BusinessProfile {
     pub phone: Option<String>,
     pub notification_email: Option<String>,
     pub policy: BookingPolicy,
+    pub chat: ChatPolicy,
     pub config_version: i64,
 }
 
@@ -50,6 +54,15 @@ impl BusinessProfile {
                 min_notice_minutes: row.min_notice_minutes,
                 booking_horizon_days: row.booking_horizon_days,
                 cancellation_cutoff_minutes: row.cancellation_cutoff_minutes,
+            },
+            chat: ChatPolicy {
+                hold_minutes: row.hold_minutes,
+                handoff_timeout_minutes: row.handoff_timeout_minutes,
+                contact_requirement: ContactRequirement::parse(
+                    "contact_requirement",
+                    &row.contact_requirement,
+                )
+                .map_err(|_| corrupt("contact requirement"))?,
             },
             config_version: row.config_version,
         })

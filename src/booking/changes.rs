@@ -106,7 +106,7 @@ impl Scheduler {
             let business =
                 businesses::by_slug(conn, &slug)?.ok_or(AppError::NotFound("business"))?;
             let calendar = calendars.get(conn, &business)?;
-            create(conn, &calendar, &request, now)
+            create_booking(conn, &calendar, &request, now)
         })
         .await;
         self.metrics.record_booking_attempt(&result);
@@ -118,7 +118,7 @@ impl Scheduler {
             .read(move |conn| {
                 let booking =
                     bookings::find(conn, &booking_id)?.ok_or(AppError::NotFound("booking"))?;
-                details(conn, booking)
+                details_of(conn, booking)
             })
             .await
     }
@@ -155,32 +155,7 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Result<BookingDetails, AppError> {
         self.db
-            .write(move |conn| {
-                let (mut booking, business) = load_for_change(conn, &booking_id, &actor)?;
-                check_cutoff(
-                    &booking,
-                    &BusinessProfile::from_row(&business)?,
-                    &actor,
-                    now,
-                )?;
-                let db_now = to_db_time(now);
-                booking.status = BookingStatus::Cancelled.as_str().to_owned();
-                booking.cancelled_at = Some(db_now);
-                booking.cancelled_by = Some(
-                    match actor {
-                        Actor::Customer => CancelledBy::Customer,
-                        Actor::Business { .. } => CancelledBy::Business,
-                    }
-                    .as_str()
-                    .to_owned(),
-                );
-                booking.hold_expires_at = None;
-                booking.sequence += 1;
-                booking.updated_at = db_now;
-                bookings::release(conn, &booking.id)?;
-                bookings::save(conn, &booking)?;
-                details(conn, booking)
-            })
+            .write(move |conn| cancel_booking(conn, &booking_id, &actor, now))
             .await
     }
 
@@ -212,13 +187,14 @@ impl Scheduler {
                 booking.status = next.as_str().to_owned();
                 booking.updated_at = to_db_time(now);
                 bookings::save(conn, &booking)?;
-                details(conn, booking)
+                details_of(conn, booking)
             })
             .await
     }
 }
 
-fn create(
+/// Books (or holds) a slot inside the caller's transaction.
+pub fn create_booking(
     conn: &mut DbConnection,
     calendar: &BusinessCalendar,
     request: &BookingRequest,
@@ -398,7 +374,9 @@ fn check_cutoff(
     Ok(())
 }
 
-fn move_booking(
+/// Moves a booking inside the caller's transaction: the new time is claimed and the old one
+/// released together, or, when the caller rolls back, neither.
+pub fn move_booking(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
     booking_id: &str,
@@ -441,14 +419,79 @@ fn move_booking(
     booking.updated_at = db_now;
     bookings::save(conn, &booking)?;
     bookings::allocate(conn, &[allocation_of(&booking)])?;
-    details(conn, booking)
+    details_of(conn, booking)
+}
+
+/// Cancels a booking inside the caller's transaction.
+pub fn cancel_booking(
+    conn: &mut DbConnection,
+    booking_id: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<BookingDetails, AppError> {
+    let (mut booking, business) = load_for_change(conn, booking_id, actor)?;
+    check_cutoff(&booking, &BusinessProfile::from_row(&business)?, actor, now)?;
+    let db_now = to_db_time(now);
+    booking.status = BookingStatus::Cancelled.as_str().to_owned();
+    booking.cancelled_at = Some(db_now);
+    let by = match actor {
+        Actor::Customer => CancelledBy::Customer,
+        Actor::Business { .. } => CancelledBy::Business,
+    };
+    booking.cancelled_by = Some(by.as_str().to_owned());
+    booking.hold_expires_at = None;
+    booking.sequence += 1;
+    booking.updated_at = db_now;
+    bookings::release(conn, &booking.id)?;
+    bookings::save(conn, &booking)?;
+    details_of(conn, booking)
+}
+
+/// Turns a hold into a confirmed booking for `customer_id`. Fails with `Refused(Taken)` when
+/// the hold lapsed and its time was given to someone else meanwhile.
+pub fn confirm_hold(
+    conn: &mut DbConnection,
+    booking_id: &str,
+    customer_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<BookingDetails, AppError> {
+    let mut booking = bookings::find(conn, booking_id)?.ok_or(AppError::NotFound("booking"))?;
+    if booking.status != BookingStatus::Held.as_str() {
+        return Err(AppError::Refused(Refusal::Taken));
+    }
+    // A lapsed hold still owns its time until someone else's booking clears it away.
+    if !bookings::holds_time(conn, booking_id)? {
+        return Err(AppError::Refused(Refusal::Taken));
+    }
+    booking.status = BookingStatus::Confirmed.as_str().to_owned();
+    booking.hold_expires_at = None;
+    booking.customer_id = customer_id.map(str::to_owned).or(booking.customer_id);
+    booking.updated_at = to_db_time(now);
+    bookings::save(conn, &booking)?;
+    bookings::make_permanent(conn, booking_id)?;
+    details_of(conn, booking)
+}
+
+/// Gives up a hold at once (the customer chose another time or stopped).
+pub fn release_hold(
+    conn: &mut DbConnection,
+    booking_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if let Some(mut booking) = bookings::find(conn, booking_id)?
+        && booking.status == BookingStatus::Held.as_str()
+    {
+        booking.status = BookingStatus::Expired.as_str().to_owned();
+        booking.hold_expires_at = None;
+        booking.updated_at = to_db_time(now);
+        bookings::release(conn, booking_id)?;
+        bookings::save(conn, &booking)?;
+    }
+    Ok(())
 }
 
 /// Fills in the names that go with a booking.
-pub(super) fn details(
-    conn: &mut DbConnection,
-    booking: Booking,
-) -> Result<BookingDetails, AppError> {
+pub fn details_of(conn: &mut DbConnection, booking: Booking) -> Result<BookingDetails, AppError> {
     let business =
         businesses::by_id(conn, &booking.business_id)?.ok_or(AppError::NotFound("business"))?;
     let profile = BusinessProfile::from_row(&business)?;

@@ -12,12 +12,15 @@ mod listing;
 
 use std::sync::Arc;
 
-pub use availability::{Availability, AvailabilityQuery, OfferedSlot};
+pub use availability::{Availability, AvailabilityQuery, OfferedSlot, offered_slots};
 pub use calendar::{
     BusinessCalendar, BusinessProfile, CalendarCache, ServiceProfile, StaffCalendar,
     exception_from_row,
 };
-pub use changes::{Actor, BookingDetails, BookingRequest, CustomerContact, StatusChange};
+pub use changes::{
+    Actor, BookingDetails, BookingRequest, CustomerContact, StatusChange, cancel_booking,
+    confirm_hold, create_booking, details_of, move_booking, release_hold,
+};
 pub use listing::{BookingFilter, DaySchedule, StaffDay};
 
 use crate::error::AppError;
@@ -62,7 +65,7 @@ fn lost_race(error: &AppError) -> bool {
 
 /// Runs a writing use case, again when it lost a race; a race lost every time means the slot
 /// was taken.
-async fn write_with_retries<T, F>(db: &Database, work: F) -> Result<T, AppError>
+pub(crate) async fn write_with_retries<T, F>(db: &Database, work: F) -> Result<T, AppError>
 where
     F: Fn(&mut crate::storage::DbConnection) -> Result<T, AppError> + Send + Sync + Clone + 'static,
     T: Send + 'static,

@@ -84,3 +84,85 @@ impl ServiceTiming {
         })
     }
 }
+
+/// Which ways of reaching a customer the business needs before it confirms a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactRequirement {
+    Phone,
+    Email,
+    #[default]
+    PhoneOrEmail,
+    PhoneAndEmail,
+}
+
+impl ContactRequirement {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, ValidationError> {
+        match raw.trim() {
+            "phone" => Ok(Self::Phone),
+            "email" => Ok(Self::Email),
+            "phone_or_email" => Ok(Self::PhoneOrEmail),
+            "phone_and_email" => Ok(Self::PhoneAndEmail),
+            _ => Err(ValidationError::new(
+                field,
+                format!("{raw:?} is not one of: phone, email, phone_or_email, phone_and_email"),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::PhoneOrEmail => "phone_or_email",
+            Self::PhoneAndEmail => "phone_and_email",
+        }
+    }
+
+    /// Whether a customer with these details can be booked.
+    pub fn satisfied_by(self, has_phone: bool, has_email: bool) -> bool {
+        match self {
+            Self::Phone => has_phone,
+            Self::Email => has_email,
+            Self::PhoneOrEmail => has_phone || has_email,
+            Self::PhoneAndEmail => has_phone && has_email,
+        }
+    }
+}
+
+/// How the chat books for the business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatPolicy {
+    /// How long an offered slot is held while the customer finishes booking.
+    pub hold_minutes: i32,
+    /// After a handoff, the bot stays silent this long unless staff hand back sooner.
+    pub handoff_timeout_minutes: i32,
+    pub contact_requirement: ContactRequirement,
+}
+
+impl Default for ChatPolicy {
+    fn default() -> Self {
+        Self {
+            hold_minutes: 10,
+            handoff_timeout_minutes: 120,
+            contact_requirement: ContactRequirement::default(),
+        }
+    }
+}
+
+impl ChatPolicy {
+    pub fn new(
+        hold_minutes: i64,
+        handoff_timeout_minutes: i64,
+        contact_requirement: ContactRequirement,
+    ) -> Result<Self, ValidationError> {
+        Ok(Self {
+            hold_minutes: check_range("hold_minutes", hold_minutes, 1..=60)?,
+            handoff_timeout_minutes: check_range(
+                "handoff_timeout_minutes",
+                handoff_timeout_minutes,
+                5..=10_080,
+            )?,
+            contact_requirement,
+        })
+    }
+}

@@ -47,6 +47,23 @@ pub fn release(conn: &mut DbConnection, booking_id: &str) -> StorageResult<()> {
     Ok(())
 }
 
+/// Whether a booking still owns its time on some resource.
+pub fn holds_time(conn: &mut DbConnection, booking_id: &str) -> StorageResult<bool> {
+    let count: i64 = allocations::table
+        .filter(allocations::booking_id.eq(booking_id))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// Removes the expiry from a booking's allocations (a hold becoming a booking).
+pub fn make_permanent(conn: &mut DbConnection, booking_id: &str) -> StorageResult<()> {
+    diesel::update(allocations::table.filter(allocations::booking_id.eq(booking_id)))
+        .set(allocations::hold_expires_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Writes every changeable column of `booking`.
 pub fn save(conn: &mut DbConnection, booking: &Booking) -> StorageResult<()> {
     diesel::update(bookings::table.find(&booking.id))
@@ -206,4 +223,22 @@ pub fn load_per_resource(
         *counts.entry(id).or_insert(0) += 1;
     }
     Ok(counts)
+}
+
+/// A customer's confirmed bookings starting after `now`, soonest first.
+pub fn upcoming_of_customer(
+    conn: &mut DbConnection,
+    business_id: &str,
+    customer_id: &str,
+    now: NaiveDateTime,
+) -> StorageResult<Vec<Booking>> {
+    Ok(bookings::table
+        .filter(bookings::business_id.eq(business_id))
+        .filter(bookings::customer_id.eq(customer_id))
+        .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
+        .filter(bookings::start_at.gt(now))
+        .order(bookings::start_at)
+        .limit(20)
+        .select(Booking::as_select())
+        .load(conn)?)
 }

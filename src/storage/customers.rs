@@ -104,3 +104,16 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> StorageResult<Vec<Cust
         .select(Customer::as_select())
         .load(conn)?)
 }
+
+pub fn find_by_phone(
+    conn: &mut DbConnection,
+    business_id: &str,
+    phone: &str,
+) -> StorageResult<Option<Customer>> {
+    Ok(customers::table
+        .filter(customers::business_id.eq(business_id))
+        .filter(customers::phone.eq(phone))
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -12,10 +12,12 @@
 
 pub mod bookings;
 pub mod businesses;
+pub mod conversations;
 pub mod customers;
 pub mod exceptions;
 pub mod jobs;
 pub mod models;
+pub mod questions;
 pub mod resources;
 pub mod schema;
 pub mod services;

@@ -25,6 +25,9 @@ pub struct Business {
     pub config_version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub hold_minutes: i32,
+    pub handoff_timeout_minutes: i32,
+    pub contact_requirement: String,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -40,6 +43,9 @@ pub struct BusinessChanges {
     pub min_notice_minutes: Option<i32>,
     pub booking_horizon_days: Option<i32>,
     pub cancellation_cutoff_minutes: Option<i32>,
+    pub hold_minutes: Option<i32>,
+    pub handoff_timeout_minutes: Option<i32>,
+    pub contact_requirement: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -186,4 +192,62 @@ pub struct Job {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = customer_questions)]
+pub struct CustomerQuestion {
+    pub id: String,
+    pub business_id: String,
+    pub position: i32,
+    pub prompt_en: String,
+    pub prompt_de: String,
+    pub kind: String,
+    pub active: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = booking_answers)]
+pub struct BookingAnswer {
+    pub booking_id: String,
+    pub question_id: String,
+    pub customer_id: Option<String>,
+    pub question: String,
+    pub answer: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = conversations)]
+pub struct Conversation {
+    pub id: String,
+    pub business_id: String,
+    pub channel: String,
+    pub external_key: String,
+    pub customer_id: Option<String>,
+    pub locale: Option<String>,
+    pub owner: String,
+    pub handed_off_at: Option<NaiveDateTime>,
+    pub state: String,
+    pub last_inbound_at: Option<NaiveDateTime>,
+    pub last_outbound_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = conversation_messages)]
+pub struct ConversationMessage {
+    pub id: String,
+    pub conversation_id: String,
+    pub direction: String,
+    pub author: String,
+    pub external_id: Option<String>,
+    pub text: String,
+    pub payload: Option<String>,
+    pub choices: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub in_reply_to: Option<String>,
 }

@@ -27,6 +27,9 @@ diesel::table! {
         config_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hold_minutes -> Integer,
+        handoff_timeout_minutes -> Integer,
+        contact_requirement -> Text,
     }
 }
 
@@ -202,6 +205,32 @@ diesel::table! {
         payload -> Nullable<Text>,
         choices -> Nullable<Text>,
         created_at -> Timestamp,
+        in_reply_to -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    customer_questions (id) {
+        id -> Text,
+        business_id -> Text,
+        position -> Integer,
+        prompt_en -> Text,
+        prompt_de -> Text,
+        kind -> Text,
+        active -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    booking_answers (booking_id, question_id) {
+        booking_id -> Text,
+        question_id -> Text,
+        customer_id -> Nullable<Text>,
+        question -> Text,
+        answer -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -209,6 +238,9 @@ diesel::joinable!(jobs -> businesses (business_id));
 diesel::joinable!(conversations -> businesses (business_id));
 diesel::joinable!(conversations -> customers (customer_id));
 diesel::joinable!(conversation_messages -> conversations (conversation_id));
+diesel::joinable!(customer_questions -> businesses (business_id));
+diesel::joinable!(booking_answers -> bookings (booking_id));
+diesel::joinable!(booking_answers -> customer_questions (question_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -224,4 +256,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     conversations,
     conversation_messages,
+    customer_questions,
+    booking_answers,
 );

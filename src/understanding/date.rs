@@ -32,6 +32,8 @@ pub(super) struct Picked {
     pub range: Option<DateRange>,
     /// The chosen date is not under a negation.
     pub clean: bool,
+    /// A date was named that does not exist ("31 April"), and no other date was.
+    pub impossible: bool,
 }
 
 const CALENDAR: i32 = 5;
@@ -554,6 +556,7 @@ fn relative_day(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
         Lex::Tomorrow => Some(rel(i + 1, plus_days(today, 1))),
         Lex::Morgen if !morgen_means_morning(text, i) => Some(rel(i + 1, plus_days(today, 1))),
         Lex::Overmorrow => Some(rel(i + 1, plus_days(today, 2))),
+        Lex::Yesterday => Some(rel(i + 1, today.pred_opt())),
         Lex::DayUnit
             if text.lex(i + 1) == Lex::After
                 && matches!(text.lex(i + 2), Lex::Tomorrow | Lex::Morgen) =>
@@ -697,6 +700,7 @@ pub(super) fn pick(text: &Text, mentions: &[Mention], pen: &[i32]) -> Picked {
     if let Some(Value::Span(from, to)) = best(true).map(|m| m.value) {
         out.range = Some(DateRange { from, to });
     }
+    out.impossible = out.date.is_none() && mentions.iter().any(|m| m.value == Value::Invalid);
     out
 }
 
@@ -732,6 +736,8 @@ mod tests {
             ("later today", Some("2019-03-01")),
             ("tmrw", Some("2019-03-02")),
             ("the day after tomorrow", Some("2019-03-03")),
+            ("yesterday at 3", Some("2019-02-28")),
+            ("gestern", Some("2019-02-28")),
             ("friday", Some("2019-03-08")),
             ("this friday", Some("2019-03-01")),
             ("this sunday", Some("2019-03-03")),

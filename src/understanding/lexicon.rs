@@ -115,6 +115,8 @@ pub(super) enum Lex {
     Tonight,
     Tomorrow,
     Overmorrow,
+    /// yesterday, gestern: a day already past, which the dialogue must refuse.
+    Yesterday,
     /// German "morgen": tomorrow, or morning after "heute"/"am"/"guten".
     Morgen,
     Part(Part),
@@ -249,6 +251,7 @@ sorted_table!(pub(super) WORDS: Lex = [
     ("morgen", Morgen), ("morgn", Morgen),
     ("overmorrow", Overmorrow), ("ubermorgen", Overmorrow), ("uebermorgen", Overmorrow),
     ("ubermorgn", Overmorrow),
+    ("yesterday", Yesterday), ("yday", Yesterday), ("gestern", Yesterday),
     // parts of the day
     ("morning", Part(Morning)), ("mornings", Part(Morning)), ("mornin", Part(Morning)),
     ("morn", Part(Morning)), ("forenoon", Part(Morning)),
@@ -373,7 +376,7 @@ fn german_ordinal(word: &str) -> Option<u8> {
 
 /// Long temporal words worth recognising with one typo; short words are left
 /// alone because a one-letter slip there usually makes another real word.
-const FUZZY_TARGETS: [(&str, Lex); 40] = [
+const FUZZY_TARGETS: [(&str, Lex); 42] = [
     ("monday", Weekday(0)),
     ("tuesday", Weekday(1)),
     ("wednesday", Weekday(2)),
@@ -414,6 +417,8 @@ const FUZZY_TARGETS: [(&str, Lex); 40] = [
     ("wochenende", Weekend),
     ("weekend", Weekend),
     ("uebermorgen", Overmorrow),
+    ("yesterday", Yesterday),
+    ("gestern", Yesterday),
 ];
 
 /// Typos rarely hit the first letter, and the second one is either right or

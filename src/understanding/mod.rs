@@ -254,6 +254,9 @@ pub struct Understanding {
     pub date: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_kind: Option<DateKind>,
+    /// A date was named that does not exist ("31 April", "30. Februar").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub impossible_date: bool,
     /// A span of days: "next week", "am Wochenende".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_range: Option<DateRange>,
@@ -375,6 +378,7 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
             .map(|s| s.id.to_string()),
         date: picked_date.date,
         date_kind: picked_date.kind,
+        impossible_date: picked_date.impossible,
         date_range: picked_date.range,
         time: picked_time.time,
         time_relation: picked_time.relation,

@@ -1,0 +1,187 @@
+//! The staff side of conversations: the inbox of handed-off conversations, transcripts,
+//! replying, taking over and handing back (business API key).
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::chat::MessageView;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{BusinessKey, JsonBody};
+use super::views::{CustomerView, utc_time};
+use crate::conversation::{OWNER_BOT, OWNER_HUMAN};
+use crate::domain::required_text;
+use crate::storage::models::Conversation;
+use crate::storage::{conversations, customers};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConversationView {
+    pub id: String,
+    /// `web`, `messenger`, `whatsapp`, `telegram` or `sms`.
+    pub channel: String,
+    /// `bot`, or `human` while staff handle it.
+    pub owner: String,
+    pub locale: Option<String>,
+    pub customer: Option<CustomerView>,
+    pub handed_off_at: Option<String>,
+    pub last_inbound_at: Option<String>,
+    pub updated_at: String,
+    /// The last message, to show in a list.
+    pub last_message: Option<MessageView>,
+    /// The whole transcript, when one conversation is asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<MessageView>>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// `human` for the inbox of handed-off conversations, `bot`, or all when left out.
+    owner: Option<String>,
+}
+
+fn view(
+    conn: &mut crate::storage::DbConnection,
+    conversation: &Conversation,
+    with_transcript: bool,
+) -> Result<ConversationView, ApiError> {
+    let customer = match &conversation.customer_id {
+        Some(id) => customers::find(conn, &conversation.business_id, id)?
+            .as_ref()
+            .map(CustomerView::from),
+        None => None,
+    };
+    let transcript = conversations::transcript(
+        conn,
+        &conversation.id,
+        None,
+        if with_transcript { 500 } else { 1 },
+    )?;
+    let messages: Vec<MessageView> = transcript.iter().map(MessageView::from).collect();
+    Ok(ConversationView {
+        id: conversation.id.clone(),
+        channel: conversation.channel.clone(),
+        owner: conversation.owner.clone(),
+        locale: conversation.locale.clone(),
+        customer,
+        handed_off_at: conversation.handed_off_at.map(utc_time),
+        last_inbound_at: conversation.last_inbound_at.map(utc_time),
+        updated_at: utc_time(conversation.updated_at),
+        last_message: transcript.last().map(MessageView::from),
+        messages: with_transcript.then_some(messages),
+    })
+}
+
+/// Conversations, most recent first; `owner=human` is the inbox.
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/conversations", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ListQuery), responses((status = 200, body = Vec<ConversationView>)))]
+pub async fn list(
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let business = key.for_slug(&path)?;
+    let owner = match query.into_inner().owner.as_deref() {
+        None => None,
+        Some(OWNER_HUMAN) => Some(OWNER_HUMAN),
+        Some(OWNER_BOT) => Some(OWNER_BOT),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "owner",
+                format!("{other:?} is not one of: human, bot"),
+            ));
+        }
+    };
+    let list = state
+        .db
+        .read(move |conn| {
+            conversations::list(conn, &business.id, owner, 200)?
+                .iter()
+                .map(|c| view(conn, c, false))
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// One conversation with its transcript.
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/conversations/{id}", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = ConversationView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    path: web::Path<(String, String)>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let business = key.for_slug(&slug)?;
+    let found = state
+        .db
+        .read(move |conn| {
+            let conversation = conversations::find(conn, &business.id, &id)?
+                .ok_or_else(|| ApiError::not_found("conversation"))?;
+            view(conn, &conversation, true)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffMessageBody {
+    pub text: String,
+}
+
+/// A staff member's message to the customer, delivered through the conversation's channel.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/messages", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = StaffMessageBody,
+    responses((status = 201, description = "Queued for delivery"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reply(
+    path: web::Path<(String, String)>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<StaffMessageBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let business = key.for_slug(&slug)?;
+    let text = required_text("text", &body.text, 4_000)?;
+    let message_id = state
+        .conversations
+        .staff_reply(business.id, id, text, state.now())
+        .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": message_id })))
+}
+
+/// Staff take the conversation over: the bot stays silent.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/take-over", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn take_over(
+    path: web::Path<(String, String)>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let business = key.for_slug(&slug)?;
+    state
+        .conversations
+        .take_over(business.id, id, state.now())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Staff hand the conversation back to the bot, which tells the customer.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/hand-back", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn hand_back(
+    path: web::Path<(String, String)>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let business = key.for_slug(&slug)?;
+    state
+        .conversations
+        .hand_back(business.id, id, state.now())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,136 @@
+//! The business's standard questions to customers (business API key).
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{BusinessKey, JsonBody};
+use crate::admin::{self, QuestionInput};
+use crate::storage::models::CustomerQuestion;
+use crate::storage::{questions, to_db_time};
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionBody {
+    pub prompt_en: Option<String>,
+    /// Defaults to the English prompt.
+    pub prompt_de: Option<String>,
+    /// `text` (default) or `yes_no`.
+    pub kind: Option<String>,
+    pub active: Option<bool>,
+    pub position: Option<i32>,
+}
+
+impl From<QuestionBody> for QuestionInput {
+    fn from(b: QuestionBody) -> Self {
+        Self {
+            prompt_en: b.prompt_en,
+            prompt_de: b.prompt_de,
+            kind: b.kind,
+            active: b.active,
+            position: b.position,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QuestionView {
+    pub id: String,
+    pub prompt_en: String,
+    pub prompt_de: String,
+    pub kind: String,
+    pub active: bool,
+    pub position: i32,
+}
+
+impl From<&CustomerQuestion> for QuestionView {
+    fn from(q: &CustomerQuestion) -> Self {
+        Self {
+            id: q.id.clone(),
+            prompt_en: q.prompt_en.clone(),
+            prompt_de: q.prompt_de.clone(),
+            kind: q.kind.clone(),
+            active: q.active != 0,
+            position: q.position,
+        }
+    }
+}
+
+/// Adds a question the chat asks every new customer before confirming.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/questions", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path)), request_body = QuestionBody,
+    responses((status = 201, body = QuestionView), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    path: web::Path<String>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<QuestionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let business = key.for_slug(&path)?;
+    let now = to_db_time(state.now());
+    let question = state
+        .db
+        .write(move |conn| {
+            admin::add_question(conn, &business.id, body.into(), now).map_err(ApiError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(QuestionView::from(&question)))
+}
+
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/questions", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path)), responses((status = 200, body = Vec<QuestionView>)))]
+pub async fn list(
+    path: web::Path<String>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let business = key.for_slug(&path)?;
+    let all = state
+        .db
+        .read(move |conn| questions::all_of(conn, &business.id).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(all.iter().map(QuestionView::from).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/questions/{id}", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = QuestionBody,
+    responses((status = 200, body = QuestionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    path: web::Path<(String, String)>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<QuestionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let business = key.for_slug(&slug)?;
+    let now = to_db_time(state.now());
+    let question = state
+        .db
+        .write(move |conn| {
+            admin::update_question(conn, &business.id, &id, body.into(), now)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(QuestionView::from(&question)))
+}
+
+/// Stops asking the question; answers already given stay.
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/questions/{id}", tag = "chat", security(("api_key" = [])),
+    params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    path: web::Path<(String, String)>,
+    key: BusinessKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let business = key.for_slug(&slug)?;
+    let now = to_db_time(state.now());
+    state
+        .db
+        .write(move |conn| {
+            admin::remove_question(conn, &business.id, &id, now).map_err(ApiError::from)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

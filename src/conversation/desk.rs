@@ -1,0 +1,304 @@
+//! The dialogue's view of the business during one turn: availability, holds, the customer and
+//! their bookings. Everything runs inside the turn's transaction; attempts that may lose a race
+//! (a hold, a move) run in a savepoint, so losing one leaves the turn able to offer
+//! alternatives instead of failing.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+use crate::access::Secrets;
+use crate::booking::{
+    self, Actor, BookingDetails, BookingRequest, BusinessCalendar, CalendarCache, OfferedSlot,
+    ServiceProfile,
+};
+use crate::domain::{Channel, RequestedStart};
+use crate::error::AppError;
+use crate::scheduling::Refusal;
+use crate::storage::models::{Booking, BookingAnswer, Conversation, Customer, CustomerQuestion};
+use crate::storage::{DbConnection, bookings, customers, questions, to_db_time};
+
+use super::state::Answer;
+
+/// How links to a booking's page are made.
+#[derive(Clone)]
+pub struct Links {
+    pub secrets: Secrets,
+    pub public_url: String,
+}
+
+impl Links {
+    pub fn manage(&self, slug: &str, booking_id: &str) -> String {
+        format!(
+            "{}/b/{slug}/manage/{booking_id}?token={}",
+            self.public_url,
+            self.secrets.manage_token(booking_id)
+        )
+    }
+}
+
+pub struct Desk<'a> {
+    pub conn: &'a mut DbConnection,
+    pub calendar: Arc<BusinessCalendar>,
+    pub calendars: &'a CalendarCache,
+    pub conversation: &'a mut Conversation,
+    pub links: &'a Links,
+    pub channel: Channel,
+    pub now: DateTime<Utc>,
+}
+
+/// The result of an attempt that another customer may have beaten us to.
+pub type Attempt<T> = Result<T, Refusal>;
+
+impl Desk<'_> {
+    pub fn today(&self) -> NaiveDate {
+        self.now
+            .with_timezone(&self.calendar.business.tz)
+            .date_naive()
+    }
+
+    pub fn service(&self, id: &str) -> Option<ServiceProfile> {
+        self.calendar.service(id).cloned()
+    }
+
+    /// Free slots for `service` (with `staff`, or anyone) from `from` to `to`, never before today.
+    pub fn slots(
+        &mut self,
+        service: &ServiceProfile,
+        staff: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<OfferedSlot>, AppError> {
+        let from = from.max(self.today());
+        if to < from {
+            return Ok(Vec::new());
+        }
+        let performers: Vec<&str> = match staff {
+            Some(id) if service.staff_ids.iter().any(|s| s == id) => vec![id],
+            Some(_) => return Ok(Vec::new()),
+            None => service.staff_ids.iter().map(String::as_str).collect(),
+        };
+        booking::offered_slots(
+            self.conn,
+            &self.calendar,
+            service,
+            &performers,
+            from,
+            to,
+            self.now,
+        )
+    }
+
+    /// The last date customers may book.
+    pub fn horizon(&self) -> NaiveDate {
+        self.today() + Days::new(self.calendar.business.policy.booking_horizon_days.max(0) as u64)
+    }
+
+    /// Holds `start` for the customer, for the business's hold time.
+    pub fn hold(
+        &mut self,
+        service_id: &str,
+        staff: Option<&str>,
+        start: DateTime<Utc>,
+    ) -> Result<Attempt<BookingDetails>, AppError> {
+        let request = BookingRequest {
+            service_id: service_id.to_owned(),
+            staff_id: staff.map(str::to_owned),
+            start: RequestedStart::Instant(start),
+            customer: None,
+            notes: String::new(),
+            channel: self.channel,
+            hold_until: Some(
+                self.now
+                    + chrono::Duration::minutes(self.calendar.business.chat.hold_minutes.into()),
+            ),
+            by_business: false,
+        };
+        let (calendar, now) = (Arc::clone(&self.calendar), self.now);
+        attempt(self.conn, |conn| {
+            booking::create_booking(conn, &calendar, &request, now)
+        })
+    }
+
+    pub fn release(&mut self, booking_id: &str) -> Result<(), AppError> {
+        booking::release_hold(self.conn, booking_id, self.now)
+    }
+
+    /// Confirms a hold for `customer`, storing the answers to the business's questions.
+    pub fn confirm(
+        &mut self,
+        booking_id: &str,
+        customer: &Customer,
+        answers: &[Answer],
+    ) -> Result<Attempt<BookingDetails>, AppError> {
+        let now = self.now;
+        let confirmed = attempt(self.conn, |conn| {
+            booking::confirm_hold(conn, booking_id, Some(&customer.id), now)
+        })?;
+        if confirmed.is_ok() {
+            for answer in answers {
+                questions::add_answer(
+                    self.conn,
+                    &BookingAnswer {
+                        booking_id: booking_id.to_owned(),
+                        question_id: answer.question_id.clone(),
+                        customer_id: Some(customer.id.clone()),
+                        question: answer.question.clone(),
+                        answer: answer.answer.clone(),
+                        created_at: to_db_time(now),
+                    },
+                )?;
+            }
+        }
+        Ok(confirmed)
+    }
+
+    /// The customer this conversation belongs to, if known.
+    pub fn customer(&mut self) -> Result<Option<Customer>, AppError> {
+        match self.conversation.customer_id.clone() {
+            Some(id) => Ok(customers::find(self.conn, &self.calendar.business.id, &id)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Records who the customer is (found again by phone or email, or new) and ties the
+    /// conversation to them.
+    pub fn adopt_customer(
+        &mut self,
+        name: &str,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Customer, AppError> {
+        let customer = customers::find_or_create(
+            self.conn,
+            &self.calendar.business.id,
+            name,
+            phone,
+            email,
+            to_db_time(self.now),
+        )?;
+        self.conversation.customer_id = Some(customer.id.clone());
+        Ok(customer)
+    }
+
+    pub fn link_customer(&mut self, customer_id: &str) {
+        self.conversation.customer_id = Some(customer_id.to_owned());
+    }
+
+    /// The customer's upcoming confirmed bookings.
+    pub fn upcoming(&mut self) -> Result<Vec<BookingDetails>, AppError> {
+        let Some(customer_id) = self.conversation.customer_id.clone() else {
+            return Ok(Vec::new());
+        };
+        let rows = bookings::upcoming_of_customer(
+            self.conn,
+            &self.calendar.business.id,
+            &customer_id,
+            to_db_time(self.now),
+        )?;
+        rows.into_iter()
+            .map(|b| booking::details_of(self.conn, b))
+            .collect()
+    }
+
+    /// One of the customer's upcoming bookings; anything else (a forged id) is not found.
+    pub fn own_booking(&mut self, id: &str) -> Result<Option<BookingDetails>, AppError> {
+        Ok(self.upcoming()?.into_iter().find(|b| b.booking.id == id))
+    }
+
+    pub fn booking_by_reference(&mut self, reference: &str) -> Result<Option<Booking>, AppError> {
+        Ok(bookings::find_by_reference(
+            self.conn,
+            &self.calendar.business.id,
+            reference,
+        )?)
+    }
+
+    pub fn customer_of(&mut self, booking: &Booking) -> Result<Option<Customer>, AppError> {
+        match &booking.customer_id {
+            Some(id) => Ok(customers::find(self.conn, &self.calendar.business.id, id)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Cancels one of the customer's bookings; customers are bound by the cutoff.
+    pub fn cancel(
+        &mut self,
+        booking_id: &str,
+    ) -> Result<Result<BookingDetails, AppError>, AppError> {
+        let now = self.now;
+        business_rule(self.conn, |conn| {
+            booking::cancel_booking(conn, booking_id, &Actor::Customer, now)
+        })
+    }
+
+    /// Moves one of the customer's bookings.
+    pub fn move_to(
+        &mut self,
+        booking_id: &str,
+        start: DateTime<Utc>,
+        staff: Option<&str>,
+    ) -> Result<Result<BookingDetails, AppError>, AppError> {
+        let (calendars, now) = (self.calendars, self.now);
+        business_rule(self.conn, |conn| {
+            booking::move_booking(
+                conn,
+                calendars,
+                booking_id,
+                &Actor::Customer,
+                RequestedStart::Instant(start),
+                staff,
+                now,
+            )
+        })
+    }
+
+    pub fn questions(&mut self) -> Result<Vec<CustomerQuestion>, AppError> {
+        Ok(questions::active_of(self.conn, &self.calendar.business.id)?)
+    }
+
+    /// The questions this customer answered on earlier bookings.
+    pub fn answered_before(&mut self) -> Result<Vec<String>, AppError> {
+        match self.conversation.customer_id.clone() {
+            Some(id) => Ok(questions::answered_by(self.conn, &id)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    pub fn manage_link(&self, booking_id: &str) -> String {
+        self.links.manage(&self.calendar.business.slug, booking_id)
+    }
+}
+
+/// Runs `work` in a savepoint; a refusal or a lost race becomes `Err(refusal)` and leaves the
+/// surrounding transaction usable.
+fn attempt<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<Attempt<T>, AppError> {
+    match business_rule(conn, work)? {
+        Ok(value) => Ok(Ok(value)),
+        Err(AppError::Refused(refusal)) => Ok(Err(refusal)),
+        Err(other) => Err(other),
+    }
+}
+
+/// Runs `work` in a savepoint and hands back the refusals the dialogue explains to the
+/// customer (refused, too late, not changeable); anything else is a real error.
+fn business_rule<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<Result<T, AppError>, AppError> {
+    use diesel::Connection;
+    match conn.transaction(work) {
+        Ok(value) => Ok(Ok(value)),
+        Err(AppError::Storage(e)) if e.is_overlap() => Ok(Err(AppError::Refused(Refusal::Taken))),
+        Err(
+            e @ (AppError::Refused(_)
+            | AppError::CutoffPassed { .. }
+            | AppError::NotChangeable(_)
+            | AppError::Conflict { .. }),
+        ) => Ok(Err(e)),
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,490 @@
+//! One customer message, handled in one transaction: the conversation is found (or started)
+//! and locked, a redelivered message is recognised and answered as before, the message is kept
+//! in the transcript, the dialogue runs, and its replies are stored and queued for delivery.
+//! State lives in the database only, so a restart or another instance carries on mid-way.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveTime, Utc};
+
+use super::desk::{Desk, Links};
+use super::dialogue::{Dialogue, Effect, TurnInput};
+use super::message::{Inbound, InboundContent, Reply};
+use super::outbox::{self, Author};
+use super::payload::Payload;
+use super::state::DialogueState;
+use super::texts::Texts;
+use crate::booking::{BusinessCalendar, CalendarCache};
+use crate::domain::Locale;
+use crate::error::AppError;
+use crate::jobs::JobQueue;
+use crate::storage::models::{Conversation, ConversationMessage};
+use crate::storage::{
+    Database, DbConnection, businesses, conversations, customers, new_id, to_db_time,
+};
+use crate::understanding::{self, Context, DateOrder, ServiceName, StaffName, Understanding};
+
+/// How much of a message is read; the rest of a very long message is kept but not parsed.
+const READ_CHARS: usize = 1_000;
+/// How much of a message is kept in the transcript.
+const KEEP_CHARS: usize = 4_000;
+
+pub const OWNER_BOT: &str = "bot";
+pub const OWNER_HUMAN: &str = "human";
+
+/// What became of an inbound message.
+#[derive(Debug, Clone)]
+pub struct TurnOutcome {
+    pub conversation_id: String,
+    pub replies: Vec<Reply>,
+    /// The message was received before; `replies` are the ones given then.
+    pub duplicate: bool,
+    /// Staff own the conversation; the bot said nothing.
+    pub with_staff: bool,
+    /// The newest message of the conversation after this turn, so a client polling for later
+    /// messages (staff replies) starts after it.
+    pub last_message_id: Option<String>,
+}
+
+/// Handles customer messages for every channel.
+#[derive(Clone)]
+pub struct ConversationEngine {
+    db: Database,
+    calendars: Arc<CalendarCache>,
+    links: Links,
+    jobs: JobQueue,
+}
+
+impl ConversationEngine {
+    pub fn new(db: Database, calendars: Arc<CalendarCache>, links: Links, jobs: JobQueue) -> Self {
+        Self {
+            db,
+            calendars,
+            links,
+            jobs,
+        }
+    }
+
+    pub async fn handle(
+        &self,
+        inbound: Inbound,
+        now: DateTime<Utc>,
+    ) -> Result<TurnOutcome, AppError> {
+        let (calendars, links, inbound) = (
+            Arc::clone(&self.calendars),
+            self.links.clone(),
+            Arc::new(inbound),
+        );
+        let outcome = crate::booking::write_with_retries(&self.db, move |conn| {
+            turn(conn, &calendars, &links, &inbound, now)
+        })
+        .await?;
+        self.jobs.wake();
+        Ok(outcome)
+    }
+
+    /// Staff take a conversation over: the bot stays silent until they hand it back or the
+    /// business's handoff timeout passes.
+    pub async fn take_over(
+        &self,
+        business_id: String,
+        conversation_id: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        self.db
+            .write(move |conn| -> Result<(), AppError> {
+                let mut conversation = load(conn, &business_id, &conversation_id)?;
+                conversation.owner = OWNER_HUMAN.to_owned();
+                conversation.handed_off_at = Some(to_db_time(now));
+                conversation.updated_at = to_db_time(now);
+                conversations::save(conn, &conversation)?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Staff hand the conversation back to the bot, which tells the customer so.
+    pub async fn hand_back(
+        &self,
+        business_id: String,
+        conversation_id: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let calendars = Arc::clone(&self.calendars);
+        self.db
+            .write(move |conn| -> Result<(), AppError> {
+                let mut conversation = load(conn, &business_id, &conversation_id)?;
+                if conversation.owner == OWNER_BOT {
+                    return Ok(());
+                }
+                let business =
+                    businesses::by_id(conn, &business_id)?.ok_or(AppError::NotFound("business"))?;
+                let calendar = calendars.get(conn, &business)?;
+                let texts = Texts::new(
+                    conversation_locale(&conversation, &calendar),
+                    calendar.business.tz,
+                );
+                conversation.owner = OWNER_BOT.to_owned();
+                conversation.handed_off_at = None;
+                conversation.updated_at = to_db_time(now);
+                let mut state = DialogueState::load(&conversation.state);
+                state.expecting = Default::default();
+                conversation.state = state.to_json();
+                conversations::save(conn, &conversation)?;
+                outbox::queue_replies(
+                    conn,
+                    &conversation,
+                    &[Reply::text(texts.handed_back())],
+                    Author::Bot,
+                    None,
+                    now,
+                )?;
+                Ok(())
+            })
+            .await?;
+        self.jobs.wake();
+        Ok(())
+    }
+
+    /// A message from staff to the customer, delivered through the conversation's channel.
+    pub async fn staff_reply(
+        &self,
+        business_id: String,
+        conversation_id: String,
+        text: String,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let id = self
+            .db
+            .write(move |conn| {
+                let conversation = load(conn, &business_id, &conversation_id)?;
+                let ids = outbox::queue_replies(
+                    conn,
+                    &conversation,
+                    &[Reply::text(text)],
+                    Author::Staff,
+                    None,
+                    now,
+                )?;
+                ids.into_iter().next().ok_or(AppError::NotFound("message"))
+            })
+            .await?;
+        self.jobs.wake();
+        Ok(id)
+    }
+}
+
+fn load(
+    conn: &mut DbConnection,
+    business_id: &str,
+    conversation_id: &str,
+) -> Result<Conversation, AppError> {
+    conversations::find(conn, business_id, conversation_id)?
+        .ok_or(AppError::NotFound("conversation"))
+}
+
+fn conversation_locale(conversation: &Conversation, calendar: &BusinessCalendar) -> Locale {
+    conversation
+        .locale
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .unwrap_or(calendar.business.locale)
+}
+
+fn turn(
+    conn: &mut DbConnection,
+    calendars: &CalendarCache,
+    links: &Links,
+    inbound: &Inbound,
+    now: DateTime<Utc>,
+) -> Result<TurnOutcome, AppError> {
+    let business =
+        businesses::by_id(conn, &inbound.business_id)?.ok_or(AppError::NotFound("business"))?;
+    let calendar = calendars.get(conn, &business)?;
+    let (mut conversation, started) = open_conversation(conn, inbound, now)?;
+    if let Some(previous) =
+        conversations::inbound_by_external_id(conn, &conversation.id, &inbound.message_id)?
+    {
+        let answers = conversations::replies_to(conn, &previous.id)?;
+        let last_message_id = Some(answers.last().map_or(previous.id.clone(), |m| m.id.clone()));
+        let replies = answers.iter().map(outbox::reply_of).collect();
+        return Ok(TurnOutcome {
+            conversation_id: conversation.id,
+            replies,
+            duplicate: true,
+            with_staff: false,
+            last_message_id,
+        });
+    }
+    let received = record_inbound(conn, &conversation, inbound, now)?;
+    conversation.last_inbound_at = Some(to_db_time(now));
+    conversation.updated_at = to_db_time(now);
+    recognise_sender(conn, &mut conversation, inbound)?;
+
+    if conversation.owner == OWNER_HUMAN {
+        let timeout =
+            chrono::Duration::minutes(calendar.business.chat.handoff_timeout_minutes.into());
+        let since = conversation.handed_off_at.map_or(now, |t| t.and_utc());
+        if now < since + timeout {
+            conversations::save(conn, &conversation)?;
+            return Ok(TurnOutcome {
+                conversation_id: conversation.id,
+                replies: Vec::new(),
+                duplicate: false,
+                with_staff: true,
+                last_message_id: Some(received.id),
+            });
+        }
+        conversation.owner = OWNER_BOT.to_owned();
+        conversation.handed_off_at = None;
+    }
+
+    let input = read(inbound, &conversation, &calendar, started, now);
+    if let Some(detected) = input.understanding.lang {
+        conversation.locale = Some(detected.as_str().to_owned());
+    }
+    let locale = conversation
+        .locale
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .or(inbound.locale)
+        .unwrap_or(calendar.business.locale);
+    conversation.locale = Some(locale.as_str().to_owned());
+    let texts = Texts::new(locale, calendar.business.tz);
+    let mut state = DialogueState::load(&conversation.state);
+    let (replies, effects) = {
+        let mut desk = Desk {
+            conn,
+            calendar: Arc::clone(&calendar),
+            calendars,
+            conversation: &mut conversation,
+            links,
+            channel: inbound.channel,
+            now,
+        };
+        Dialogue::new(&mut desk, &mut state, texts).respond(input)?
+    };
+    if effects.contains(&Effect::Handoff) {
+        conversation.owner = OWNER_HUMAN.to_owned();
+        conversation.handed_off_at = Some(to_db_time(now));
+    }
+    conversation.state = state.to_json();
+    conversations::save(conn, &conversation)?;
+    let sent = outbox::queue_replies(
+        conn,
+        &conversation,
+        &replies,
+        Author::Bot,
+        Some(&received.id),
+        now,
+    )?;
+    let last_message_id = Some(sent.last().cloned().unwrap_or(received.id));
+    Ok(TurnOutcome {
+        conversation_id: conversation.id,
+        replies,
+        duplicate: false,
+        with_staff: false,
+        last_message_id,
+    })
+}
+
+/// Finds the conversation of this thread or starts one; locks it for this turn.
+fn open_conversation(
+    conn: &mut DbConnection,
+    inbound: &Inbound,
+    now: DateTime<Utc>,
+) -> Result<(Conversation, bool), AppError> {
+    let channel = inbound.channel.as_str();
+    if let Some(found) = conversations::find_by_key(
+        conn,
+        &inbound.business_id,
+        channel,
+        &inbound.conversation_key,
+    )? {
+        conversations::lock(conn, &found.id)?;
+        // Re-read under the lock: another instance may have just finished a turn.
+        let fresh = conversations::find(conn, &inbound.business_id, &found.id)?.unwrap_or(found);
+        return Ok((fresh, false));
+    }
+    let conversation = Conversation {
+        id: new_id(),
+        business_id: inbound.business_id.clone(),
+        channel: channel.to_owned(),
+        external_key: inbound.conversation_key.clone(),
+        customer_id: None,
+        locale: inbound.locale.map(|l| l.as_str().to_owned()),
+        owner: OWNER_BOT.to_owned(),
+        handed_off_at: None,
+        state: "{}".to_owned(),
+        last_inbound_at: None,
+        last_outbound_at: None,
+        created_at: to_db_time(now),
+        updated_at: to_db_time(now),
+    };
+    // Two first messages racing: the loser's insert fails on the unique key and its turn is
+    // run again, finding the winner's conversation.
+    conversations::insert(conn, &conversation)?;
+    Ok((conversation, true))
+}
+
+fn record_inbound(
+    conn: &mut DbConnection,
+    conversation: &Conversation,
+    inbound: &Inbound,
+    now: DateTime<Utc>,
+) -> Result<ConversationMessage, AppError> {
+    let (text, payload) = match &inbound.content {
+        InboundContent::Text(text) => (text.chars().take(KEEP_CHARS).collect(), None),
+        InboundContent::Choice { payload, title } => (
+            title.clone().unwrap_or_default(),
+            Some(payload.chars().take(200).collect()),
+        ),
+        InboundContent::Opened => (String::new(), None),
+        InboundContent::Unsupported { kind } => (format!("[{kind}]"), None),
+    };
+    let message = ConversationMessage {
+        id: new_id(),
+        conversation_id: conversation.id.clone(),
+        direction: conversations::IN.to_owned(),
+        author: "customer".to_owned(),
+        external_id: Some(inbound.message_id.clone()),
+        text,
+        payload,
+        choices: None,
+        created_at: to_db_time(now),
+        in_reply_to: None,
+    };
+    conversations::add_message(conn, &message)?;
+    Ok(message)
+}
+
+/// Ties the conversation to a customer the channel vouches for, or to the one with the
+/// sender's phone number.
+fn recognise_sender(
+    conn: &mut DbConnection,
+    conversation: &mut Conversation,
+    inbound: &Inbound,
+) -> Result<(), AppError> {
+    if let Some(id) = &inbound.sender.customer_id
+        && customers::find(conn, &conversation.business_id, id)?.is_some()
+    {
+        conversation.customer_id = Some(id.clone());
+        return Ok(());
+    }
+    if conversation.customer_id.is_none()
+        && let Some(phone) = &inbound.sender.phone
+        && let Some(customer) =
+            customers::find_by_phone(conn, &conversation.business_id, phone.as_str())?
+    {
+        conversation.customer_id = Some(customer.id);
+    }
+    Ok(())
+}
+
+/// Reads the message: a tap, or text through the understanding module.
+fn read(
+    inbound: &Inbound,
+    conversation: &Conversation,
+    calendar: &BusinessCalendar,
+    started: bool,
+    now: DateTime<Utc>,
+) -> TurnInput {
+    let (text, payload, unsupported) = match &inbound.content {
+        InboundContent::Text(text) => (
+            Some(text.trim().chars().take(READ_CHARS).collect::<String>()),
+            None,
+            false,
+        ),
+        InboundContent::Choice { payload, .. } => (
+            None,
+            Payload::decode(payload),
+            Payload::decode(payload).is_none(),
+        ),
+        InboundContent::Opened => (None, None, false),
+        InboundContent::Unsupported { .. } => (None, None, true),
+    };
+    let hint = conversation
+        .locale
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .or(inbound.locale)
+        .or(Some(calendar.business.locale));
+    let understanding = match &text {
+        Some(text) if !text.is_empty() => understand(text, calendar, hint, now),
+        _ => Understanding::default(),
+    };
+    let opening = started || inbound.content == InboundContent::Opened;
+    // A forged or unknown payload reads like a message that was not understood.
+    TurnInput {
+        text,
+        payload,
+        understanding,
+        opening,
+        unsupported: unsupported && !matches!(inbound.content, InboundContent::Choice { .. }),
+    }
+}
+
+/// Runs the understanding module with the business's services, staff and hours.
+pub fn understand(
+    text: &str,
+    calendar: &BusinessCalendar,
+    hint: Option<Locale>,
+    now: DateTime<Utc>,
+) -> Understanding {
+    let tz = calendar.business.tz;
+    let synonyms: Vec<Vec<&str>> = calendar
+        .services
+        .iter()
+        .map(|s| s.synonyms.iter().map(String::as_str).collect())
+        .collect();
+    let services: Vec<ServiceName<'_>> = calendar
+        .services
+        .iter()
+        .zip(&synonyms)
+        .map(|(s, syn)| ServiceName {
+            id: &s.id,
+            name: &s.name,
+            synonyms: syn,
+        })
+        .collect();
+    let staff: Vec<StaffName<'_>> = calendar
+        .staff
+        .iter()
+        .map(|s| StaffName {
+            id: &s.id,
+            name: &s.name,
+        })
+        .collect();
+    let mut context = Context::new(now.with_timezone(&tz).naive_local(), tz)
+        .with_lang(hint)
+        .with_services(&services)
+        .with_staff(&staff)
+        .with_date_order(if tz.name().starts_with("America/") {
+            DateOrder::MonthDay
+        } else {
+            DateOrder::DayMonth
+        });
+    if let Some((open, close)) = opening_span(calendar) {
+        context = context.with_opening(open, close);
+    }
+    understanding::understand(text, &context)
+}
+
+/// From the earliest opening to the latest closing of any staff member's week.
+fn opening_span(calendar: &BusinessCalendar) -> Option<(NaiveTime, NaiveTime)> {
+    let intervals = calendar
+        .staff
+        .iter()
+        .flat_map(|s| s.weekly.iter().map(|(_, i)| i));
+    let (mut open, mut close) = (u16::MAX, 0u16);
+    for interval in intervals {
+        open = open.min(interval.start());
+        close = close.max(interval.end());
+    }
+    let time = |m: u16| {
+        NaiveTime::from_hms_opt(u32::from(m.min(1439)) / 60, u32::from(m.min(1439)) % 60, 0)
+    };
+    (open < close)
+        .then(|| Some((time(open)?, time(close)?)))
+        .flatten()
+}

@@ -1,0 +1,20 @@
+//! The conversation engine: customers book, move and cancel by chatting.
+//!
+//! Channel-neutral: a channel (web chat, Messenger, WhatsApp, Telegram, SMS) turns what its
+//! platform sends into an [`Inbound`] and hands it to the [`ConversationEngine`]; the replies
+//! come back as text with choices, stored in the transcript and — for platforms that push —
+//! queued for delivery. Understanding free text is the pure `understanding` module's job; the
+//! [`dialogue`] decides what to say; the [`desk`] is its access to availability and bookings.
+
+pub mod desk;
+pub mod dialogue;
+pub mod engine;
+pub mod message;
+pub mod outbox;
+pub mod payload;
+pub mod state;
+pub mod texts;
+
+pub use desk::Links;
+pub use engine::{ConversationEngine, OWNER_BOT, OWNER_HUMAN, TurnOutcome};
+pub use message::{Choice, Inbound, InboundContent, Reply, Sender};

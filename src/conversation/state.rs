@@ -1,0 +1,125 @@
+//! What the dialogue remembers between messages, stored as JSON on the conversation.
+//!
+//! Everything is optional with defaults, so a state written by an older version still loads,
+//! and a state that cannot be read at all is replaced by a fresh one rather than failing the
+//! conversation.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::message::{Choice, Reply};
+
+/// What the last question asked for: how to read the next answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expecting {
+    #[default]
+    Nothing,
+    Service,
+    Day,
+    Slot,
+    Name,
+    Phone,
+    Email,
+    /// A phone number or an email address, whichever the customer prefers.
+    Contact,
+    Question,
+    Confirm,
+    ChooseBooking,
+    ConfirmCancel,
+    ConfirmMove,
+    Reference,
+    ReferenceContact,
+}
+
+/// What to do with an existing booking once it is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Cancel,
+    Move,
+    List,
+}
+
+/// A slot reserved for this customer while they finish booking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    pub booking_id: String,
+    pub start: DateTime<Utc>,
+    pub staff_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub question_id: String,
+    pub question: String,
+    pub answer: String,
+}
+
+/// A booking being put together, or a move being prepared (`moving`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    #[serde(default)]
+    pub service_id: Option<String>,
+    /// `None`: anyone who performs the service.
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub time: Option<NaiveTime>,
+    #[serde(default)]
+    pub range: Option<(NaiveTime, NaiveTime)>,
+    #[serde(default)]
+    pub hold: Option<Hold>,
+    /// For a move: the new start chosen, confirmed before anything changes.
+    #[serde(default)]
+    pub chosen: Option<(DateTime<Utc>, Option<String>)>,
+    #[serde(default)]
+    pub moving: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialogueState {
+    #[serde(default)]
+    pub expecting: Expecting,
+    #[serde(default)]
+    pub draft: Option<Draft>,
+    /// The choices last offered, so "the second one", "2" or a typed title can be read.
+    #[serde(default)]
+    pub offered: Vec<Choice>,
+    /// The last question asked, repeated after a message that could not be understood.
+    #[serde(default)]
+    pub last_question: Option<Reply>,
+    /// The existing booking being cancelled or moved, and what to do once one is chosen.
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub action: Option<Action>,
+    /// Unclear messages in a row; after two, talking to a person is offered first.
+    #[serde(default)]
+    pub unclear: u32,
+    /// A booking found by its reference, waiting for the customer to prove it is theirs.
+    #[serde(default)]
+    pub verifying: Option<String>,
+    #[serde(default)]
+    pub failed_checks: u32,
+}
+
+impl DialogueState {
+    pub fn load(json: &str) -> Self {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+}
