@@ -73,7 +73,6 @@ pub async fn get(
                 start: fmt(s.start),
                 end: fmt(s.end),
                 staff_id: s.staff_id,
-                staff_ids: s.staff_ids,
             })
             .collect(),
     }))

@@ -443,10 +443,9 @@ pub struct BookingListView {
 pub struct SlotView {
     pub start: String,
     pub end: String,
-    /// Who would take it.
+    /// Who would take it: the requested staff member, or when anyone will do, the one booking
+    /// would choose (the least busy that day).
     pub staff_id: String,
-    /// Everyone free at that time (when any staff member will do).
-    pub staff_ids: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

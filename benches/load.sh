@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# HTTP load benchmarks against a release build, with this machine's ceilings measured in the
+# same run. Needs wrk (Debian package) and, for the PostgreSQL half, a server at
+# $CHAIRSIDE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432).
+#
+#     benches/load.sh            # SQLite and PostgreSQL
+#     benches/load.sh sqlite     # one backend
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backends=${1:-"sqlite postgres"}
+duration=${DURATION:-10}
+pg_base=${CHAIRSIDE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
+port=18080
+admin=bench-admin-token
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cargo build --release --quiet --bin chairside --example load_client --example ceiling_http --example ceiling_sqlite
+bin=target/release
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+
+wait_for() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
+rps() { wrk -t1 -c64 -d"${duration}s" "$@" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+post() { curl -sf -XPOST "http://127.0.0.1:$port$1" -H 'content-type: application/json' -H "authorization: Bearer $2" -d "$3"; }
+
+echo "== ceilings"
+"$bin/examples/ceiling_http" 18090 2 & ceiling=$!
+wait_for http://127.0.0.1:18090/
+http_ceiling=$(rps http://127.0.0.1:18090/)
+kill $ceiling; wait $ceiling 2>/dev/null || true
+sqlite_ceiling=$("$bin/examples/ceiling_sqlite" "$duration" | awk '{gsub(/[(\/s)]/,"",$NF); print $NF}')
+echo "bare actix-web handler: $http_ceiling requests/s; bare SQLite check-then-insert: $sqlite_ceiling transactions/s"
+
+for backend in $backends; do
+    echo "== $backend"
+    if [ "$backend" = sqlite ]; then
+        url="$work/load.db"
+    else
+        db="chairside_bench_$$"
+        psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS $db" -qc "CREATE DATABASE $db" >/dev/null
+        url="$pg_base/$db"
+    fi
+    DATABASE_URL=$url BIND=127.0.0.1:$port CHAIRSIDE_ADMIN_TOKEN=$admin CHAIRSIDE_DEMO=false CHAIRSIDE_LOG=warn \
+        CHAIRSIDE_WORKERS=2 "$bin/chairside" serve & server=$!
+    wait_for "http://127.0.0.1:$port/healthz"
+
+    # A 3-staff barber for availability; a 20-staff, round-the-clock shop for bookings.
+    key=$(post /api/v1/businesses $admin '{"slug":"avail","name":"Avail","time_zone":"Europe/Berlin","min_notice_minutes":0,"booking_horizon_days":365}' | json "['api_key']")
+    week='{"mon":[["09:00","12:30"],["13:30","18:00"]],"tue":[["09:00","12:30"],["13:30","18:00"]],"wed":[["09:00","12:30"],["13:30","18:00"]],"thu":[["09:00","12:30"],["13:30","18:00"]],"fri":[["09:00","12:30"],["13:30","18:00"]],"sat":[["09:00","14:00"]]}'
+    staff=()
+    for name in Sam Alex Jordan; do staff+=("$(post /api/v1/businesses/avail/staff "$key" "{\"name\":\"$name\",\"hours\":$week}" | json "['id']")"); done
+    ids=$(printf '"%s",' "${staff[@]}"); ids="[${ids%,}]"
+    service=$(post /api/v1/businesses/avail/services "$key" "{\"name\":\"Haircut\",\"duration_minutes\":30,\"staff_ids\":$ids}" | json "['id']")
+    from=$(date -u -d tomorrow +%F); to=$(date -u -d '+7 days' +%F)
+    sleep 1
+    rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$server/status)
+    avail=$(rps "http://127.0.0.1:$port/api/v1/businesses/avail/availability?service_id=$service&from=$from&to=$to")
+    echo "idle memory after setup: $rss MB RSS"
+    echo "availability, a week for 3 staff: $avail requests/s ($(python3 -c "print(f'{$avail/$http_ceiling:.2f}')") of the bare handler)"
+
+    key=$(post /api/v1/businesses $admin '{"slug":"busy","name":"Busy","time_zone":"UTC","slot_interval_minutes":5,"min_notice_minutes":0,"booking_horizon_days":400}' | json "['api_key']")
+    day='[["00:00","24:00"]]'
+    allday="{\"mon\":$day,\"tue\":$day,\"wed\":$day,\"thu\":$day,\"fri\":$day,\"sat\":$day,\"sun\":$day}"
+    staff=()
+    for n in $(seq 1 20); do staff+=("$(post /api/v1/businesses/busy/staff "$key" "{\"name\":\"S$n\",\"hours\":$allday}" | json "['id']")"); done
+    ids=$(printf '"%s",' "${staff[@]}"); ids="[${ids%,}]"
+    service=$(post /api/v1/businesses/busy/services "$key" "{\"name\":\"Quick\",\"duration_minutes\":5,\"staff_ids\":$ids}" | json "['id']")
+    "$bin/examples/load_client" bookings "http://127.0.0.1:$port" busy "$service" "$(IFS=,; echo "${staff[*]}")" 300 64 "$duration" | tee "$work/bookings.txt"
+    created=$(awk '{gsub(/[(\/s)]/,"",$7); print $7}' "$work/bookings.txt")
+    overlaps_sql="SELECT COUNT(*) FROM allocations a JOIN allocations b ON a.resource_id = b.resource_id AND a.booking_id < b.booking_id AND a.occupied_from < b.occupied_until AND b.occupied_from < a.occupied_until"
+    if [ "$backend" = sqlite ]; then
+        overlaps=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$url" "$overlaps_sql")
+    else
+        overlaps=$(psql "$url" -tAc "$overlaps_sql")
+    fi
+    echo "bookings: $created created/s with 64 clients ($(python3 -c "print(f'{$created/$sqlite_ceiling:.2f}')") of the bare SQLite loop); overlapping allocations: $overlaps"
+
+    post /api/v1/businesses $admin '{"slug":"barber","name":"Barber","time_zone":"Europe/Berlin","min_notice_minutes":0}' > "$work/barber.json"
+    key=$(json "['api_key']" < "$work/barber.json")
+    for name in Sam Alex; do post /api/v1/businesses/barber/staff "$key" "{\"name\":\"$name\",\"hours\":$week}" > /dev/null; done
+    post /api/v1/businesses/barber/services "$key" '{"name":"Haircut","duration_minutes":30}' > /dev/null
+    ids=$(curl -sf "http://127.0.0.1:$port/api/v1/businesses/barber/staff" -H "authorization: Bearer $key" | python3 -c "import json,sys; print(json.dumps([s['id'] for s in json.load(sys.stdin)]))")
+    svc=$(curl -sf "http://127.0.0.1:$port/api/v1/businesses/barber/services" -H "authorization: Bearer $key" | json "[0]['id']")
+    curl -sf -XPATCH "http://127.0.0.1:$port/api/v1/businesses/barber/services/$svc" -H 'content-type: application/json' -H "authorization: Bearer $key" -d "{\"staff_ids\":$ids}" > /dev/null
+    "$bin/examples/load_client" chat "http://127.0.0.1:$port" barber 200 "$((duration * 2))" 1000
+
+    kill $server; wait $server 2>/dev/null || true
+    [ "$backend" = postgres ] && psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+done
