@@ -123,6 +123,15 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         if input.opening || u.intent == Some(Intent::Greeting) {
             return self.greet();
         }
+        if input
+            .text
+            .as_deref()
+            .is_some_and(crate::understanding::is_closing)
+        {
+            let menu = self.main_menu();
+            self.ask(self.texts.you_are_welcome(), menu, Expecting::Nothing);
+            return Ok(());
+        }
         if self.state.expecting == Expecting::Reference
             || self.state.expecting == Expecting::ReferenceContact
         {
@@ -461,6 +470,10 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         // A new day alone keeps the time asked for before ("actually make it Saturday").
         if let Some(date) = u.date {
             draft.date = Some(date);
+            draft.days = None;
+        } else if let Some(span) = u.date_range {
+            draft.date = None;
+            draft.days = Some((span.from, span.to));
         }
         if let Some(range) = u.time_range {
             draft.range = Some((range.from, range.to));
@@ -574,6 +587,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         let draft = self.state.draft.clone().unwrap_or_default();
         let staff = draft.staff_id.clone();
         let today = self.desk.today();
+        let (first, last) = self.search_window(&draft);
         if let Some(date) = draft.date {
             if date < today {
                 self.say(self.texts.date_passed(date));
@@ -611,12 +625,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 Ok(())
             }
             (None, Some(time)) => {
-                let slots = self.desk.slots(
-                    service,
-                    staff.as_deref(),
-                    today,
-                    today + Days::new(SEARCH_DAYS),
-                )?;
+                let slots = self.desk.slots(service, staff.as_deref(), first, last)?;
                 let tz = self.desk.calendar.business.tz;
                 let at_time: Vec<OfferedSlot> = slots
                     .iter()
@@ -625,19 +634,14 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                     .cloned()
                     .collect();
                 if at_time.is_empty() {
-                    return self.offer_around(service, staff.as_deref(), today, time, false);
+                    return self.offer_around(service, staff.as_deref(), first, time, false);
                 }
                 let text = self.texts.slots_matching();
                 self.offer(text, at_time, true, staff.as_deref());
                 Ok(())
             }
             (None, None) if draft.range.is_some() => {
-                let slots = self.desk.slots(
-                    service,
-                    staff.as_deref(),
-                    today,
-                    today + Days::new(SEARCH_DAYS),
-                )?;
+                let slots = self.desk.slots(service, staff.as_deref(), first, last)?;
                 let fitting = in_range(slots, draft.range, self.desk.calendar.business.tz);
                 let first_days = first_days(fitting, 3, self.desk.calendar.business.tz);
                 if first_days.is_empty() {
@@ -841,20 +845,30 @@ impl<'d, 'a> Dialogue<'d, 'a> {
     }
 
     /// Offers the next days that still have free times.
-    fn ask_day(&mut self, service: &ServiceProfile) -> Result<(), AppError> {
+    /// The days to look in: a span the customer named, or the coming weeks.
+    fn search_window(&self, draft: &Draft) -> (NaiveDate, NaiveDate) {
         let today = self.desk.today();
-        self.offer_days(service, today)
+        match draft.days {
+            Some((from, to)) if to >= today => (from.max(today), to),
+            _ => (today, today + Days::new(SEARCH_DAYS)),
+        }
     }
 
-    fn offer_days(&mut self, service: &ServiceProfile, from: NaiveDate) -> Result<(), AppError> {
+    fn ask_day(&mut self, service: &ServiceProfile) -> Result<(), AppError> {
+        let draft = self.state.draft.clone().unwrap_or_default();
+        let (from, to) = self.search_window(&draft);
+        self.offer_days(service, from, to)
+    }
+
+    fn offer_days(
+        &mut self,
+        service: &ServiceProfile,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(), AppError> {
         let staff = self.state.draft.as_ref().and_then(|d| d.staff_id.clone());
         let tz = self.desk.calendar.business.tz;
-        let slots = self.desk.slots(
-            service,
-            staff.as_deref(),
-            from,
-            from + Days::new(SEARCH_DAYS),
-        )?;
+        let slots = self.desk.slots(service, staff.as_deref(), from, to)?;
         let mut days: Vec<NaiveDate> = slots
             .iter()
             .map(|s| s.start.with_timezone(&tz).date_naive())
@@ -896,8 +910,9 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         let from = last_offered.map_or(self.desk.today(), |d| d + Days::new(1));
         let draft = self.draft();
         draft.date = None;
+        draft.days = None;
         draft.time = None;
-        self.offer_days(&service, from)
+        self.offer_days(&service, from, from + Days::new(SEARCH_DAYS))
     }
 
     /// The customer chose a slot from a list (or a stale button from earlier).

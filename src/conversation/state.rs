@@ -66,6 +66,9 @@ pub struct Draft {
     pub staff_id: Option<String>,
     #[serde(default)]
     pub date: Option<NaiveDate>,
+    /// A span of days when no single day was named ("next week", "am Wochenende").
+    #[serde(default)]
+    pub days: Option<(NaiveDate, NaiveDate)>,
     #[serde(default)]
     pub time: Option<NaiveTime>,
     #[serde(default)]

@@ -598,6 +598,13 @@ impl Texts {
         )
     }
 
+    pub fn you_are_welcome(&self) -> String {
+        self.pick(
+            "You're welcome! Anything else I can do for you?",
+            "Gern geschehen! Kann ich sonst noch etwas für Sie tun?",
+        )
+    }
+
     pub fn anything_else(&self) -> String {
         self.pick(
             "Anything else I can do for you?",

@@ -321,6 +321,31 @@ pub fn detect_language(text: &str) -> Option<Locale> {
     language::detect(&text::Text::new(text))
 }
 
+/// Whether the message thanks or says goodbye ("thanks!", "danke schön", "bye"): the
+/// dialogue answers it politely instead of as a puzzle.
+pub fn is_closing(input: &str) -> bool {
+    const CLOSING: [&str; 16] = [
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "bye",
+        "goodbye",
+        "cya",
+        "danke",
+        "dankeschon",
+        "vielen",
+        "tschuss",
+        "tschus",
+        "ciao",
+        "merci",
+        "dank",
+    ];
+    let text = text::Text::new(input);
+    (0..text.len()).any(|i| CLOSING.contains(&text.word(i)))
+}
+
 /// Everything the parsers need, computed once per message.
 struct Cx {
     today: NaiveDate,
@@ -403,6 +428,23 @@ mod tests {
             .and_then(|d| d.and_hms_opt(9, 0, 0))
             .unwrap_or_default();
         Context::new(now, chrono_tz::America::Los_Angeles)
+    }
+
+    #[test]
+    fn closings() {
+        for yes in [
+            "Thanks!",
+            "thank you so much",
+            "danke schön",
+            "Vielen Dank",
+            "bye",
+            "tschüss",
+        ] {
+            assert!(is_closing(yes), "{yes}");
+        }
+        for no in ["haircut tomorrow", "thursday", "", "🙂"] {
+            assert!(!is_closing(no), "{no}");
+        }
     }
 
     #[test]

@@ -426,4 +426,15 @@ on_both_backends! {
         let replies = chat.say("and another haircut on saturday at 10").await;
         assert!(text(&replies).contains("Shall I book it?"), "a known customer is not asked again: {}", text(&replies));
     }
+
+    async fn a_span_of_days_and_a_thank_you(app: TestApp) {
+        barber(&app).await;
+        let mut chat = Chat::new(&app, "span");
+        let replies = chat.say("a fade sometime next week please").await;
+        let days: Vec<String> = choices(&replies).into_iter().map(|c| c.1).filter(|p| p.starts_with("day:")).collect();
+        assert!(!days.is_empty(), "{}", text(&replies));
+        assert!(days.iter().all(|d| ("day:2027-03-08"..="day:2027-03-14").contains(&d.as_str())), "{days:?}");
+        let replies = chat.say("thanks, I'll think about it").await;
+        assert!(text(&replies).contains("You're welcome"), "{}", text(&replies));
+    }
 }
