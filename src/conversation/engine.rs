@@ -395,11 +395,8 @@ fn read(
             None,
             false,
         ),
-        InboundContent::Choice { payload, .. } => (
-            None,
-            Payload::decode(payload),
-            Payload::decode(payload).is_none(),
-        ),
+        // A forged or unknown payload decodes to nothing and reads like an unclear message.
+        InboundContent::Choice { payload, .. } => (None, Payload::decode(payload), false),
         InboundContent::Opened => (None, None, false),
         InboundContent::Unsupported { .. } => (None, None, true),
     };
@@ -414,13 +411,12 @@ fn read(
         _ => Understanding::default(),
     };
     let opening = started || inbound.content == InboundContent::Opened;
-    // A forged or unknown payload reads like a message that was not understood.
     TurnInput {
         text,
         payload,
         understanding,
         opening,
-        unsupported: unsupported && !matches!(inbound.content, InboundContent::Choice { .. }),
+        unsupported,
     }
 }
 
