@@ -14,7 +14,7 @@ use chairside::storage::{Database, DbConnection, StorageError, to_db_time};
 use chrono::{Days, TimeZone, Utc};
 use diesel::connection::SimpleConnection;
 
-const RUNS: u32 = 300;
+const RUNS: u32 = 3_000;
 
 fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
     let now = to_db_time(Utc.with_ymd_and_hms(2027, 3, 1, 8, 0, 0).unwrap());
@@ -93,7 +93,17 @@ fn main() {
         .build()
         .unwrap();
     let mut results = Vec::new();
-    for count in [1_000u64, 1_000_000] {
+    // `scaling [COUNT…]` measures other sizes (e.g. under a profiler).
+    let counts: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let counts = if counts.is_empty() {
+        vec![1_000, 1_000_000]
+    } else {
+        counts
+    };
+    for &count in &counts {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("scale.db").to_string_lossy(), 2).unwrap();
         let (business, service, staff) = db
@@ -139,8 +149,12 @@ fn main() {
         );
         results.push(mean.as_secs_f64());
     }
-    println!(
-        "growth from 1,000 to 1,000,000 bookings: {:.2}×",
-        results[1] / results[0]
-    );
+    if let (Some(first), Some(last)) = (results.first(), results.last()) {
+        println!(
+            "growth from {} to {} bookings: {:.2}×",
+            counts[0],
+            counts[counts.len() - 1],
+            last / first
+        );
+    }
 }

@@ -58,8 +58,9 @@ pub async fn get(
         .scheduler
         .availability(path.into_inner(), request, state.now())
         .await?;
-    let fmt =
-        |t: chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let fmt = |t: chrono::DateTime<chrono::FixedOffset>| {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    };
     Ok(HttpResponse::Ok().json(AvailabilityView {
         time_zone: availability.tz.name().to_owned(),
         service_id,

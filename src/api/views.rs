@@ -28,8 +28,8 @@ where
 pub fn local_time(instant: DateTime<Utc>, tz: Tz) -> String {
     instant
         .with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+        .fixed_offset()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 pub fn utc_time(stored: NaiveDateTime) -> String {

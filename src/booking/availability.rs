@@ -31,8 +31,6 @@ pub struct OfferedSlot {
     /// Who would take it: the requested staff member, or when any will do, the one with the
     /// fewest bookings that day (the same choice booking makes).
     pub staff_id: String,
-    /// Everyone free at that time, in that order.
-    pub staff_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +106,7 @@ pub(super) fn performers<'a>(
 /// Occupied time per staff member around `[first, last]` local dates, as the core wants it.
 pub(super) fn busy_by_staff(
     conn: &mut DbConnection,
+    business_id: &str,
     staff: &[&str],
     first: NaiveDate,
     last: NaiveDate,
@@ -120,13 +119,14 @@ pub(super) fn busy_by_staff(
     let until = (last + Days::new(3))
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default();
-    let ids: Vec<String> = staff.iter().map(|s| (*s).to_owned()).collect();
     let mut busy: HashMap<String, Vec<Interval>> = HashMap::new();
-    for (resource, start, end) in bookings::busy(conn, &ids, from, until, to_db_time(now))? {
-        busy.entry(resource).or_default().push(Interval::new(
-            start.and_utc().timestamp(),
-            end.and_utc().timestamp(),
-        ));
+    for (resource, start, end) in bookings::busy(conn, business_id, from, until, to_db_time(now))? {
+        if staff.contains(&resource.as_str()) {
+            busy.entry(resource).or_default().push(Interval::new(
+                start.and_utc().timestamp(),
+                end.and_utc().timestamp(),
+            ));
+        }
     }
     Ok(busy)
 }
@@ -156,7 +156,7 @@ pub fn offered_slots(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<OfferedSlot>, AppError> {
-    let busy = busy_by_staff(conn, staff, from, to, now)?;
+    let busy = busy_by_staff(conn, &calendar.business.id, staff, from, to, now)?;
     let timeline = Timeline::for_dates(calendar.business.tz, from, to);
     let schedules: Vec<ResourceSchedule<'_, &str>> = staff
         .iter()
@@ -176,36 +176,40 @@ pub fn offered_slots(
     };
     let slots = free_slots(&timeline, &request, &schedules);
 
-    // Slots come sorted by start, equal starts in staff order: one offer per start time.
+    // How many bookings each staff member has per local day, to give "anyone" to the least busy.
+    let loads: HashMap<&str, HashMap<i64, usize>> = busy
+        .iter()
+        .map(|(id, intervals)| (id.as_str(), daily_load(&timeline, intervals)))
+        .collect();
+    let load = |id: &str, instant: i64| {
+        loads
+            .get(id)
+            .and_then(|l| l.get(&local_day(&timeline, instant)))
+            .copied()
+            .unwrap_or(0)
+    };
+    // Slots come sorted by start, equal starts in staff order: one offer per start time, for
+    // the least busy staff member that day (the first in order on a tie).
     let mut offered: Vec<OfferedSlot> = Vec::new();
+    let mut chosen_load = 0;
     for slot in slots {
+        let instant = slot.start.timestamp();
         match offered.last_mut() {
-            Some(last) if last.start == slot.start => last.staff_ids.push(slot.resource.to_owned()),
-            _ => offered.push(OfferedSlot {
-                start: slot.start,
-                end: slot.end,
-                staff_id: slot.resource.to_owned(),
-                staff_ids: vec![slot.resource.to_owned()],
-            }),
-        }
-    }
-    if staff.len() > 1 {
-        let loads: HashMap<&String, HashMap<i64, usize>> = busy
-            .iter()
-            .map(|(id, intervals)| (id, daily_load(&timeline, intervals)))
-            .collect();
-        for offer in &mut offered {
-            let day = local_day(&timeline, offer.start.timestamp());
-            let load = |id: &String| {
-                loads
-                    .get(id)
-                    .and_then(|l| l.get(&day))
-                    .copied()
-                    .unwrap_or(0)
-            };
-            // Stable sort: ties keep staff order.
-            offer.staff_ids.sort_by_key(load);
-            offer.staff_id = offer.staff_ids[0].clone();
+            Some(last) if last.start == slot.start => {
+                let candidate = load(slot.resource, instant);
+                if candidate < chosen_load {
+                    chosen_load = candidate;
+                    last.staff_id = slot.resource.to_owned();
+                }
+            }
+            _ => {
+                chosen_load = load(slot.resource, instant);
+                offered.push(OfferedSlot {
+                    start: slot.start,
+                    end: slot.end,
+                    staff_id: slot.resource.to_owned(),
+                });
+            }
         }
     }
     Ok(offered)

@@ -297,7 +297,14 @@ fn claim_slot<'a>(
     let ids: Vec<String> = staff.iter().map(|s| (*s).to_owned()).collect();
     let around = |days: i64| to_db_time(start + Duration::days(days));
     bookings::expire_holds(conn, &ids, around(-2), around(2), to_db_time(now))?;
-    let busy = busy_by_staff(conn, staff, local_date, local_date, now)?;
+    let busy = busy_by_staff(
+        conn,
+        &calendar.business.id,
+        staff,
+        local_date,
+        local_date,
+        now,
+    )?;
     let timeline = Timeline::for_dates(tz, local_date, local_date);
     let day = local_day(&timeline, start.timestamp());
     let mut candidates: Vec<(usize, &str)> = staff

@@ -55,12 +55,21 @@ pub fn free_slots<R: Clone>(
 ) -> Vec<Slot<R>> {
     let bounds = StartBounds::new(request);
     let mut slots = Vec::new();
-    for schedule in resources {
+    let mut order = Vec::new();
+    for (position, schedule) in resources.iter().enumerate() {
+        let before = slots.len();
         resource_slots(timeline, request, &bounds, schedule, true, &mut slots);
+        order.extend(std::iter::repeat_n(position, slots.len() - before));
     }
-    // Stable: equal starts keep the order of `resources`.
-    slots.sort_by_key(|s| s.start.timestamp());
-    slots
+    // Equal starts keep the order of `resources`: sort by (start, position), which needs no
+    // buffer, unlike a stable sort.
+    let mut keyed: Vec<(i64, usize, Slot<R>)> = slots
+        .into_iter()
+        .zip(order)
+        .map(|(slot, position)| (slot.start.timestamp(), position, slot))
+        .collect();
+    keyed.sort_unstable_by_key(|(start, position, _)| (*start, *position));
+    keyed.into_iter().map(|(_, _, slot)| slot).collect()
 }
 
 /// Whether `start` can be booked on `schedule`'s resource, and if not, the most helpful reason.

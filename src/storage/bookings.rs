@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::{Allocation, Booking};
-use super::schema::{allocations, bookings};
+use super::schema::{allocations, bookings, resources};
 use super::{DbConnection, StorageResult};
 use crate::domain::{BookingStatus, ServiceTiming};
 
@@ -144,17 +144,19 @@ pub fn list(
         .load(conn)?)
 }
 
-/// Occupied time of `resource_ids` overlapping `[from, until)` that still counts at `now`:
-/// `(resource_id, occupied_from, occupied_until)`.
+/// Occupied time of the business's resources overlapping `[from, until)` that still counts at
+/// `now`: `(resource_id, occupied_from, occupied_until)`. Selecting by business rather than by a
+/// list of resources keeps the statement's text fixed, so it is prepared once per connection.
 pub fn busy(
     conn: &mut DbConnection,
-    resource_ids: &[String],
+    business_id: &str,
     from: NaiveDateTime,
     until: NaiveDateTime,
     now: NaiveDateTime,
 ) -> StorageResult<Vec<(String, NaiveDateTime, NaiveDateTime)>> {
     Ok(allocations::table
-        .filter(allocations::resource_id.eq_any(resource_ids))
+        .inner_join(resources::table)
+        .filter(resources::business_id.eq(business_id))
         .filter(allocations::occupied_from.gt(from - max_occupancy()))
         .filter(allocations::occupied_from.lt(until))
         .filter(allocations::occupied_until.gt(from))
