@@ -8,6 +8,7 @@
 //! - [`api`]: HTTP handlers, thin translations between JSON and the use cases.
 
 pub mod access;
+pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod booking;
@@ -23,3 +24,4 @@ pub mod scheduling;
 pub mod startup;
 pub mod storage;
 pub mod understanding;
+pub mod web;

@@ -39,6 +39,8 @@ pub struct ErrorDetail {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorDetail,
+    /// Seconds for a `Retry-After` header (429).
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -51,7 +53,13 @@ impl ApiError {
                 field: None,
                 details: None,
             },
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -116,7 +124,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("retry-after", seconds.to_string()));
+        }
+        response.json(ErrorBody {
             error: self.body.clone(),
         })
     }
@@ -191,6 +203,13 @@ impl From<AppError> for ApiError {
                     None => error,
                 }
             }
+            AppError::Unauthenticated(_) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            }
+            AppError::RateLimited {
+                retry_after_seconds,
+            } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+                .with_retry_after(retry_after_seconds),
             AppError::Storage(s) => s.into(),
         }
     }

@@ -9,12 +9,15 @@ mod bookings;
 mod businesses;
 mod closures;
 pub mod error;
+mod events;
 pub mod extract;
 mod health;
 pub mod openapi;
 mod schedule;
 mod services;
+mod session;
 mod staff;
+mod users;
 pub mod views;
 
 use std::sync::Arc;
@@ -115,8 +118,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/bookings/{id}").get(bookings::get))
                 .service(web::resource("/bookings/{id}/cancel").post(bookings::cancel))
                 .service(web::resource("/bookings/{id}/reschedule").post(bookings::reschedule))
-                .service(web::resource("/bookings/{id}/status").post(bookings::set_status)),
+                .service(web::resource("/bookings/{id}/status").post(bookings::set_status))
+                .service(
+                    web::resource("/session")
+                        .post(session::log_in)
+                        .get(session::current)
+                        .delete(session::log_out),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/users")
+                        .post(users::create)
+                        .get(users::list),
+                )
+                .service(web::resource("/businesses/{slug}/users/{id}").patch(users::update))
+                .service(web::resource("/businesses/{slug}/walk-ins").post(bookings::walk_in))
+                .service(web::resource("/businesses/{slug}/events").get(events::stream)),
         );
+    crate::web::configure(cfg);
 }
 
 /// Answers requests that match no route, or no method of a route, with the JSON error shape.

@@ -9,6 +9,7 @@ mod availability;
 mod calendar;
 mod changes;
 mod listing;
+mod watch;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ pub use calendar::{
 };
 pub use changes::{Actor, BookingDetails, BookingRequest, CustomerContact, StatusChange};
 pub use listing::{BookingFilter, DaySchedule, StaffDay};
+pub use watch::ChangeWatcher;
 
 use crate::error::AppError;
 use crate::metrics::Metrics;
