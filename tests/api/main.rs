@@ -9,3 +9,4 @@ mod concurrency;
 mod dst;
 mod holds;
 mod jobs;
+mod staff_access;
