@@ -37,14 +37,18 @@ fn artifacts_dir() -> PathBuf {
 /// What is missing to run the browser tests, if anything.
 fn missing_tools() -> Option<String> {
     if !Path::new(CHROMIUM).exists() {
-        return Some(format!("{CHROMIUM} is not installed (apt-get install chromium)"));
+        return Some(format!(
+            "{CHROMIUM} is not installed (apt-get install chromium)"
+        ));
     }
     let node = Command::new("node").arg("--version").output();
     if !node.is_ok_and(|o| o.status.success()) {
         return Some("node is not installed".to_owned());
     }
     if !browser_dir().join("node_modules/playwright-core").exists() {
-        return Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser)".to_owned());
+        return Some(
+            "tests/browser/node_modules is missing (run `npm ci` in tests/browser)".to_owned(),
+        );
     }
     None
 }
@@ -77,7 +81,9 @@ async fn walk_in(app: &TestApp, key: &str, body: Value) -> String {
 /// Ten staff working 08:00–20:00 every day, one 30-minute haircut they all do, a few bookings
 /// today, and 150 on the busy day; an owner and a staff login.
 async fn barber_shop(app: &TestApp) -> Value {
-    let key = app.create_business("barber", "Europe/Berlin", json!({})).await;
+    let key = app
+        .create_business("barber", "Europe/Berlin", json!({}))
+        .await;
     let mut staff = Vec::new();
     for name in STAFF_NAMES {
         let hours = every_day(json!([["08:00", "20:00"]]));
@@ -95,20 +101,32 @@ async fn barber_shop(app: &TestApp) -> Value {
             "customer": {"name": "Anna Schmidt", "phone": "+49 170 1234567"}, "notes": "short on the sides"}))
         .await;
     assert_eq!(status, 201, "{anna}");
-    let ben = walk_in(app, &key, json!({"service_id": cut, "staff_id": staff[0], "start": format!("{TODAY}T11:00"),
-        "customer": {"name": "Ben Walker"}})).await;
-    walk_in(app, &key, json!({"service_id": cut, "staff_id": staff[1], "start": format!("{TODAY}T09:30"),
-        "customer": {"name": "Chris Early"}})).await;
+    let ben = walk_in(
+        app,
+        &key,
+        json!({"service_id": cut, "staff_id": staff[0], "start": format!("{TODAY}T11:00"),
+        "customer": {"name": "Ben Walker"}}),
+    )
+    .await;
+    walk_in(
+        app,
+        &key,
+        json!({"service_id": cut, "staff_id": staff[1], "start": format!("{TODAY}T09:30"),
+        "customer": {"name": "Chris Early"}}),
+    )
+    .await;
     for (column, member) in staff.iter().enumerate() {
         for slot in 0..15 {
             let minutes = 8 * 60 + slot * 45;
             let start = format!("{BUSY_DAY}T{:02}:{:02}", minutes / 60, minutes % 60);
             walk_in(app, &key, json!({"service_id": cut, "staff_id": member, "start": start,
-                "customer": {"name": format!("Customer {column}-{slot}"), "phone": "+49 170 7654321"}})).await;
+                "customer": {"name": format!("Customer {column}-{slot}"), "phone": format!("+49 170 {:07}", column * 100 + slot)}})).await;
         }
     }
-    app.add_login("barber", &key, "owner@barber.example", "owner").await;
-    app.add_login("barber", &key, "kim@barber.example", "staff").await;
+    app.add_login("barber", &key, "owner@barber.example", "owner")
+        .await;
+    app.add_login("barber", &key, "kim@barber.example", "staff")
+        .await;
     json!({
         "baseUrl": app.address,
         "slug": "barber",
@@ -132,7 +150,9 @@ async fn the_staff_page_works_in_a_real_browser() {
     if !tools_or_skip() {
         return;
     }
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite always runs");
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
     let setup = barber_shop(&app).await;
     std::fs::create_dir_all(artifacts_dir()).expect("artifacts directory");
     let script = browser_dir().join("day_view.mjs");

@@ -15,8 +15,8 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 
@@ -256,8 +256,8 @@ pub async fn update_user(
         } else if changes.password_hash.is_some() {
             rows::delete_sessions_of(conn, &user_id, acting_session.as_deref())?;
         }
-        let after = rows::find_user(conn, &business_id, &before.id)?
-            .ok_or(AppError::NotFound("user"))?;
+        let after =
+            rows::find_user(conn, &business_id, &before.id)?.ok_or(AppError::NotFound("user"))?;
         Ok(after)
     })
     .await
@@ -330,8 +330,8 @@ pub async fn log_in(
         rows::delete_expired_sessions(conn, to_db_time(now))?;
         rows::clear_login_failures(conn, &login_subject)?;
         rows::insert_session(conn, &session)?;
-        let business = businesses::by_id(conn, &user.business_id)?
-            .ok_or(AppError::NotFound("business"))?;
+        let business =
+            businesses::by_id(conn, &user.business_id)?.ok_or(AppError::NotFound("business"))?;
         Ok(SessionGrant {
             token,
             session,

@@ -39,8 +39,9 @@ pub struct ErrorDetail {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorDetail,
-    /// Seconds for a `Retry-After` header (429).
-    pub retry_after: Option<i64>,
+    /// Seconds for a `Retry-After` header (429). Small on purpose: `ApiError` travels in every
+    /// handler's `Result`.
+    pub retry_after: Option<std::num::NonZeroU32>,
 }
 
 impl ApiError {
@@ -58,7 +59,8 @@ impl ApiError {
     }
 
     pub fn with_retry_after(mut self, seconds: i64) -> Self {
-        self.retry_after = Some(seconds.max(1));
+        let seconds = u32::try_from(seconds.max(1)).unwrap_or(u32::MAX);
+        self.retry_after = std::num::NonZeroU32::new(seconds);
         self
     }
 

@@ -13,8 +13,8 @@ use super::AppState;
 use super::error::ApiError;
 use crate::domain::UserRole;
 use crate::storage::businesses;
-use crate::{access, accounts};
 use crate::storage::models::Business;
+use crate::{access, accounts};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -163,7 +163,9 @@ impl Access {
                 "this API key belongs to another business",
             ))
         } else {
-            Err(ApiError::forbidden("this login belongs to another business"))
+            Err(ApiError::forbidden(
+                "this login belongs to another business",
+            ))
         }
     }
 }

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::error::AppError;
-use crate::storage::bookings::{self, ChangeMark};
 use crate::storage::Database;
+use crate::storage::bookings::{self, ChangeMark};
 
 /// How far before the newest change seen the next poll looks again.
 const CLOCK_SLACK_SECONDS: i64 = 5;

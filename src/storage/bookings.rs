@@ -92,7 +92,13 @@ pub fn find_by_reference(
 }
 
 /// What a change watcher compares: a booking's id, when it last changed, and its state.
-pub type ChangeMark = (String, NaiveDateTime, String, NaiveDateTime, Option<NaiveDateTime>);
+pub type ChangeMark = (
+    String,
+    NaiveDateTime,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
 
 /// The business's bookings changed at or after `since` (by `updated_at`, indexed), as
 /// [`ChangeMark`]s, oldest change first.

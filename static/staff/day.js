@@ -176,7 +176,7 @@ function bookingClasses(booking, highlight) {
   return [
     'booking', `status-${booking.status}`,
     booking.arrived_at && booking.status === 'confirmed' ? 'arrived' : '',
-    booking.channel === 'staff' ? '' : `channel-chat channel-${booking.channel}`,
+    booking.channel === 'staff' ? '' : `channel-remote channel-${booking.channel}`,
     highlight.has(booking.id) ? 'just-changed' : '',
   ].filter(Boolean).join(' ');
 }
@@ -208,10 +208,11 @@ function bookingBlock(booking, highlight, [dayStart], compact) {
 
 function gapButton(staff, [from, until], [dayStart], compact) {
   const past = isToday() && until <= nowMinutes();
-  const label = `Free ${clock(from)}–${clock(until)} (${until - from} min)`;
+  const label = `Free ${clock(from)}–${clock(until)}`;
   const gap = el('button', {
     type: 'button', class: past ? 'gap past' : 'gap',
-    'aria-label': `${label} with ${staff.name}; add a walk-in`,
+    'aria-label': `${label} (${until - from} minutes) with ${staff.name}; add a walk-in`,
+    title: `${until - from} minutes free; add a walk-in`,
     onclick: () => openWalkIn({ staffId: staff.id, time: clock(from) }),
   }, el('span', {}, label));
   if (!compact) {

@@ -343,11 +343,7 @@ impl TestApp {
         let set_cookie = headers
             .and_then(|h| h.get("set-cookie")?.to_str().ok().map(str::to_owned))
             .expect("a session cookie");
-        let cookie = set_cookie
-            .split(';')
-            .next()
-            .expect("name=value")
-            .to_owned();
+        let cookie = set_cookie.split(';').next().expect("name=value").to_owned();
         Login {
             cookie,
             csrf: body["csrf_token"].as_str().expect("csrf token").to_owned(),
@@ -380,7 +376,13 @@ impl TestApp {
     }
 
     /// [`TestApp::send_with_session`] with the login's own CSRF token.
-    pub async fn send_as(&self, login: &Login, method: &str, path: &str, body: Value) -> (u16, Value) {
+    pub async fn send_as(
+        &self,
+        login: &Login,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
         self.send_with_session(method, path, &login.cookie, Some(&login.csrf), body)
             .await
     }

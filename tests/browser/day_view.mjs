@@ -180,7 +180,7 @@ try {
   await hoursError.filter({ hasText: 'Monday' }).waitFor();
   assert.match(await hoursError.innerText(), /overlap/);
   assert.equal(await samCard.getByLabel('Monday').getAttribute('aria-invalid'), 'true');
-  await shot('settings-overlapping-hours');
+  await samCard.screenshot({ path: join(cfg.artifacts, 'settings-overlapping-hours.png') });
   const samHours = await apiCall('GET', `/api/v1/businesses/${cfg.slug}/staff/${cfg.samId}/hours`);
   assert.deepEqual(samHours.body.mon, [['08:00', '20:00']], 'nothing changed');
 
@@ -194,7 +194,7 @@ try {
   const listed = await conflict.innerText();
   const benBooking = await apiCall('GET', `/api/v1/bookings/${cfg.benId}`);
   assert.ok(listed.includes(benBooking.body.reference), listed);
-  await shot('settings-closure-conflict');
+  await page.locator('#closures').screenshot({ path: join(cfg.artifacts, 'settings-closure-conflict.png') });
   assert.deepEqual((await apiCall('GET', `/api/v1/businesses/${cfg.slug}/closures`)).body, []);
   await conflict.getByRole('button', { name: 'Do not add it' }).click();
   assert.deepEqual((await apiCall('GET', `/api/v1/businesses/${cfg.slug}/closures`)).body, []);
@@ -203,6 +203,9 @@ try {
   await page.locator('#closure-list', { hasText: 'Burst pipe' }).waitFor();
   assert.equal((await apiCall('GET', `/api/v1/bookings/${cfg.benId}`)).body.status, 'confirmed');
   await shot('settings');
+  // Open again for the rest of the scenarios.
+  const [added] = (await apiCall('GET', `/api/v1/businesses/${cfg.slug}/closures`)).body;
+  assert.equal((await apiCall('DELETE', `/api/v1/businesses/${cfg.slug}/closures/${added.id}`)).status, 204);
 
   step('a staff login works the day but cannot open settings');
   await page.goto(`${base}/staff`);
