@@ -349,20 +349,18 @@ pub fn session_for_token(
     now: DateTime<Utc>,
 ) -> Result<Option<(ActiveSession, Business)>, StorageError> {
     let token_hash = access::hash_api_key(token);
-    let Some((session, user)) = rows::live_session(conn, &token_hash, to_db_time(now))? else {
-        return Ok(None);
-    };
-    let Some(business) = businesses::by_id(conn, &user.business_id)? else {
-        return Ok(None);
-    };
-    Ok(Some((
-        ActiveSession {
-            token_hash,
-            session,
-            user,
-        },
-        business,
-    )))
+    Ok(
+        rows::live_session(conn, &token_hash, to_db_time(now))?.map(|(session, user, business)| {
+            (
+                ActiveSession {
+                    token_hash,
+                    session,
+                    user,
+                },
+                business,
+            )
+        }),
+    )
 }
 
 pub async fn log_out(db: &Database, token_hash: String) -> Result<(), AppError> {

@@ -7,7 +7,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{login_failures, sessions, users};
+use super::models::Business;
+use super::schema::{businesses, login_failures, sessions, users};
 use super::{DbConnection, StorageResult, new_id};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -123,18 +124,23 @@ pub fn insert_session(conn: &mut DbConnection, session: &Session) -> StorageResu
     Ok(())
 }
 
-/// The live session with this token hash and its active user.
+/// The live session with this token hash, its active user and the user's business, in one
+/// query (it runs on every request of the staff page).
 pub fn live_session(
     conn: &mut DbConnection,
     token_hash: &str,
     now: NaiveDateTime,
-) -> StorageResult<Option<(Session, User)>> {
+) -> StorageResult<Option<(Session, User, Business)>> {
     Ok(sessions::table
-        .inner_join(users::table)
+        .inner_join(users::table.inner_join(businesses::table))
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(now))
         .filter(users::active.eq(1))
-        .select((Session::as_select(), User::as_select()))
+        .select((
+            Session::as_select(),
+            User::as_select(),
+            Business::as_select(),
+        ))
         .first(conn)
         .optional()?)
 }

@@ -274,9 +274,8 @@ function render(schedule, highlight) {
     body.append(column);
     agenda.push(el('section', { class: 'agenda-staff' },
       el('h2', {}, staff.name, ' ', el('span', { class: 'hours' }, hoursText(staff))),
-      items.length
-        ? el('ol', {}, items.map(([, , list]) => el('li', {}, list())))
-        : el('p', { class: 'muted' }, 'No bookings.')));
+      staff.bookings.length ? null : el('p', { class: 'muted' }, 'No bookings.'),
+      items.length ? el('ol', {}, items.map(([, , list]) => el('li', {}, list()))) : null));
   }
   const nowLine = el('div', { class: 'now-line', id: 'now-line', 'aria-hidden': 'true' }, el('span', {}, ''));
   body.append(nowLine);
