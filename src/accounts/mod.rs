@@ -173,15 +173,21 @@ async fn run_blocking<T: Send + 'static>(
         .map_err(|_| AppError::Storage(StorageError::TaskAborted))?
 }
 
-fn user_row(business_id: &str, user: &NewUser, hash: String, now: DateTime<Utc>) -> User {
+/// A new login's row, its password already hashed.
+fn user_row(
+    business_id: &str,
+    (email, name, role): (&str, &str, UserRole),
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> User {
     let now = to_db_time(now);
     User {
         id: new_id(),
         business_id: business_id.to_owned(),
-        email: user.email.clone(),
-        name: user.name.clone(),
-        role: user.role.as_str().to_owned(),
-        password_hash: hash,
+        email: email.to_owned(),
+        name: name.to_owned(),
+        role: role.as_str().to_owned(),
+        password_hash,
         active: 1,
         created_at: now,
         updated_at: now,
@@ -204,7 +210,8 @@ pub async fn create_user(
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let hash = hash_password(&user.password).await?;
-    let row = user_row(&business_id, &user, hash, now);
+    let identity = (user.email.as_str(), user.name.as_str(), user.role);
+    let row = user_row(&business_id, identity, hash, now);
     db.write(move |conn| {
         if rows::user_by_email(conn, &row.email)?.is_some() {
             return Err(email_taken());
@@ -368,7 +375,7 @@ pub async fn log_out(db: &Database, token_hash: String) -> Result<(), AppError> 
         .await
 }
 
-/// Creates or resets the demo owner login; returns its email address and new password.
+/// Creates or resets the demo owner login; returns its new password.
 pub fn reset_demo_owner(
     conn: &mut DbConnection,
     business_id: &str,
@@ -389,13 +396,8 @@ pub fn reset_demo_owner(
             rows::delete_sessions_of(conn, &user.id, None)?;
         }
         None => {
-            let user = NewUser {
-                email: email.to_owned(),
-                name: "Demo Owner".to_owned(),
-                role: UserRole::Owner,
-                password: Password(String::new()),
-            };
-            rows::insert_user(conn, &user_row(business_id, &user, hash, now))?;
+            let identity = (email, "Demo Owner", UserRole::Owner);
+            rows::insert_user(conn, &user_row(business_id, identity, hash, now))?;
         }
     }
     Ok(password)

@@ -335,6 +335,11 @@ function startLiveUpdates() {
     indicator.textContent = 'reconnecting…';
     indicator.classList.remove('on');
     document.body.dataset.live = 'off';
+    // The browser retries a dropped stream by itself, but not a refused one (an ended
+    // session): check the session (which leads to the login page if it ended), then start over.
+    if (source.readyState === EventSource.CLOSED) {
+      setTimeout(() => loadSession().then(startLiveUpdates, () => {}), 5000);
+    }
   });
 }
 

@@ -406,4 +406,21 @@ on_both_backends! {
         assert_eq!((status, session["user"]["role"].as_str()), (200, Some("owner")));
         assert_eq!(app.get("/api/v1/businesses/demo-barber/users", Some(&demo.api_key)).await.0, 200);
     }
+
+    async fn the_pages_are_served_from_the_binary_with_a_strict_policy(app: TestApp) {
+        for (path, kind) in [("/staff", "text/html"), ("/staff/login", "text/html"),
+            ("/staff/settings", "text/html"), ("/staff/assets/day.js", "text/javascript"),
+            ("/staff/assets/app.css", "text/css")] {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 200, "{path}");
+            let headers = response.headers();
+            assert!(headers["content-type"].to_str().unwrap().starts_with(kind), "{path}");
+            assert!(headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"), "{path}");
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+        }
+        let (status, body) = app.get("/staff/assets/../Cargo.toml", None).await;
+        assert_eq!(status, 404, "{body}");
+        let (status, body) = app.get("/staff/assets/nope.js", None).await;
+        assert_eq!((status, code(&body)), (404, "not_found"));
+    }
 }
