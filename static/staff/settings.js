@@ -146,8 +146,12 @@ function staffCard(member) {
       }
     }, `Hours of ${member.name} saved`);
   });
-  return el('fieldset', { class: 'staff-card', dataset: { staffId: member.id } },
-    el('legend', {}, member.active ? member.name : `${member.name} (no longer bookable)`),
+  const workingDays = DAYS.filter(([key]) => (member.hours[key] || []).length).map(([, label]) => label.slice(0, 3));
+  return el('details', { class: 'staff-card', open: state.staff.length <= 3, dataset: { staffId: member.id } },
+    el('summary', {}, el('strong', {}, member.name), ' ',
+      el('span', { class: 'muted' }, member.active
+        ? (workingDays.length ? `works ${workingDays.join(' ')}` : 'no weekly hours')
+        : 'no longer bookable')),
     detailsForm, hoursForm);
 }
 

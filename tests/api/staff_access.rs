@@ -405,6 +405,19 @@ on_both_backends! {
         let (status, session) = app.send_as(&owner, "GET", "/api/v1/session", Value::Null).await;
         assert_eq!((status, session["user"]["role"].as_str()), (200, Some("owner")));
         assert_eq!(app.get("/api/v1/businesses/demo-barber/users", Some(&demo.api_key)).await.0, 200);
+
+        // `chairside demo` on an existing demo issues a new key and password; the old ones stop.
+        let business = app.state.db.read_blocking(|conn| {
+            chairside::storage::businesses::by_slug(conn, chairside::demo::DEMO_SLUG)
+        }).unwrap().unwrap();
+        let renewed = app.state.db
+            .write_blocking(|conn| chairside::demo::DemoCredentials::renew(conn, &business.id, now))
+            .expect("renewed");
+        assert_eq!(app.send_as(&owner, "GET", "/api/v1/session", Value::Null).await.0, 401);
+        assert_eq!(app.try_log_in(chairside::demo::DEMO_OWNER_EMAIL, &demo.owner_password).await.0, 401);
+        app.log_in(chairside::demo::DEMO_OWNER_EMAIL, &renewed.owner_password).await;
+        assert_eq!(app.get("/api/v1/businesses/demo-barber/users", Some(&demo.api_key)).await.0, 401);
+        assert_eq!(app.get("/api/v1/businesses/demo-barber/users", Some(&renewed.api_key)).await.0, 200);
     }
 
     async fn the_pages_are_served_from_the_binary_with_a_strict_policy(app: TestApp) {

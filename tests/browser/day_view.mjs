@@ -167,7 +167,8 @@ try {
   assert.ok(before.includes('08:00') && before.includes('19:30'), before.join(' '));
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.waitForSelector('body[data-ready="yes"]');
-  const samCard = page.locator('fieldset.staff-card', { has: page.locator('legend', { hasText: /^Sam$/ }) });
+  const samCard = page.locator('details.staff-card', { has: page.locator('summary', { hasText: /^Sam works/ }) });
+  await samCard.locator('summary').click();
   await samCard.getByLabel('Tuesday').fill('10:00-12:00');
   await samCard.getByRole('button', { name: 'Save hours of Sam' }).click();
   await page.locator('#announcer', { hasText: 'Hours of Sam saved' }).waitFor();
