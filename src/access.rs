@@ -17,7 +17,7 @@ use crate::storage::{DbConnection, StorageError, StorageResult, settings};
 const API_KEY_PREFIX: &str = "csk_";
 const MANAGE_KEY_SETTING: &str = "manage_token_key";
 
-fn random_token(bytes: usize) -> String {
+pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)

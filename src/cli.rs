@@ -25,7 +25,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Create the demo business `demo-barber` if missing, and print a new API key for it.
+    /// Create the demo business `demo-barber` if missing, and print a new API key and owner
+    /// password for it.
     Demo,
     /// Print what Chairside understands in a customer message, as JSON. Without TEXT, read JSON
     /// lines (`{"text":…}`, optionally with `now`, `time_zone`, `lang`) from standard input.
@@ -105,23 +106,24 @@ fn migrate(config: &Config) -> Result<(), String> {
 fn demo(config: &Config) -> Result<(), String> {
     let db = Database::open(&config.database_url, 1).map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
-    let key = db
-        .write_blocking(|conn| -> Result<String, crate::error::AppError> {
+    let credentials = db
+        .write_blocking(|conn| -> Result<_, crate::error::AppError> {
             match businesses::by_slug(conn, crate::demo::DEMO_SLUG)? {
                 None => crate::demo::create(conn, now),
-                Some(business) => {
-                    let key = crate::access::generate_api_key();
-                    businesses::set_api_key_hash(
-                        conn,
-                        &business.id,
-                        &crate::access::hash_api_key(&key),
-                    )?;
-                    Ok(key)
-                }
+                Some(business) => crate::demo::DemoCredentials::renew(conn, &business.id, now),
             }
         })
         .map_err(|e| e.to_string())?;
     println!("demo business: {}", crate::demo::DEMO_SLUG);
-    println!("API key (shown once; running this again issues a new one): {key}");
+    println!(
+        "API key (shown once; running this again issues a new one): {}",
+        credentials.api_key
+    );
+    println!(
+        "staff page: {}/staff  login {}  password {} (also renewed by each run)",
+        config.public_url,
+        crate::demo::DEMO_OWNER_EMAIL,
+        credentials.owner_password
+    );
     Ok(())
 }

@@ -2,15 +2,45 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::accounts;
 use crate::admin::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::domain::{BookingPolicy, ChatPolicy, Locale, Slug, TimeZoneName, WeeklyHours};
 use crate::error::AppError;
 use crate::storage::{Database, StorageError, businesses, to_db_time};
 
 pub const DEMO_SLUG: &str = "demo-barber";
+/// The demo owner's login for the staff page (`/staff`).
+pub const DEMO_OWNER_EMAIL: &str = "owner@demo-barber.example";
 
-/// Creates the demo business when the database has no business at all; returns its API key.
-pub fn seed_if_empty(db: &Database, now: DateTime<Utc>) -> Result<Option<String>, StorageError> {
+/// What it takes to use the demo: shown once, only hashes are stored.
+pub struct DemoCredentials {
+    pub api_key: String,
+    pub owner_password: String,
+}
+
+impl DemoCredentials {
+    /// Issues a new API key and a new owner password for the existing demo business.
+    pub fn renew(
+        conn: &mut crate::storage::DbConnection,
+        business_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        let api_key = crate::access::generate_api_key();
+        businesses::set_api_key_hash(conn, business_id, &crate::access::hash_api_key(&api_key))?;
+        let password = accounts::reset_demo_owner(conn, business_id, DEMO_OWNER_EMAIL, now)?;
+        Ok(Self {
+            api_key,
+            owner_password: password.as_str().to_owned(),
+        })
+    }
+}
+
+/// Creates the demo business when the database has no business at all; returns its API key and
+/// owner password.
+pub fn seed_if_empty(
+    db: &Database,
+    now: DateTime<Utc>,
+) -> Result<Option<DemoCredentials>, StorageError> {
     db.write_blocking(|conn| {
         if businesses::count(conn)? > 0 {
             return Ok(None);
@@ -23,11 +53,13 @@ pub fn seed_if_empty(db: &Database, now: DateTime<Utc>) -> Result<Option<String>
     })
 }
 
-/// Creates the demo business (a barber in Berlin with three staff and four services).
+/// Creates the demo business (a barber in Berlin with three staff and four services) and its
+/// owner login.
 pub fn create(
     conn: &mut crate::storage::DbConnection,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<DemoCredentials, AppError> {
+    let clock_now = now;
     let now = to_db_time(now);
     let settings = BusinessSettings {
         name: "Demo Barber".to_owned(),
@@ -131,5 +163,9 @@ pub fn create(
         };
         admin::add_service(conn, &business.id, input, now)?;
     }
-    Ok(api_key)
+    let password = accounts::reset_demo_owner(conn, &business.id, DEMO_OWNER_EMAIL, clock_now)?;
+    Ok(DemoCredentials {
+        api_key,
+        owner_password: password.as_str().to_owned(),
+    })
 }

@@ -28,6 +28,11 @@ pub enum AppError {
         message: String,
         details: Option<serde_json::Value>,
     },
+    /// Credentials that do not open anything: a wrong password, an ended session.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: i64 },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }

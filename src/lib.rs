@@ -8,6 +8,7 @@
 //! - [`api`]: HTTP handlers, thin translations between JSON and the use cases.
 
 pub mod access;
+pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod booking;
@@ -20,9 +21,9 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod metrics;
-pub mod pages;
 pub mod scheduling;
 pub mod startup;
 pub mod storage;
 pub mod understand_cli;
 pub mod understanding;
+pub mod web;

@@ -39,8 +39,14 @@ pub fn build_state(
     let metrics = Metrics::new();
     if config.seed_demo {
         let now = clock.now();
-        if let Some(key) = crate::demo::seed_if_empty(&db, now)? {
-            tracing::info!(api_key = %key, "created the demo business demo-barber; its API key is shown only now");
+        if let Some(demo) = crate::demo::seed_if_empty(&db, now)? {
+            tracing::info!(
+                api_key = %demo.api_key,
+                staff_login = crate::demo::DEMO_OWNER_EMAIL,
+                staff_password = %demo.owner_password,
+                staff_page = %format!("{}/staff", config.public_url),
+                "created the demo business demo-barber; its API key and owner password are shown only now"
+            );
         }
     }
     let scheduler = Scheduler::new(db.clone(), metrics.clone());
@@ -129,7 +135,7 @@ impl Application {
                 .wrap(api::json_error_pages())
                 .wrap(from_fn(api::record_metrics))
                 .configure(api::configure)
-                .configure(crate::pages::configure)
+                .configure(crate::web::configure)
         })
         .listen(listener)
         .map_err(|source| StartupError::Bind {

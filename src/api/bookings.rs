@@ -6,9 +6,10 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{BusinessKey, JsonBody, bearer_token, business_for_key, manage_token};
+use super::extract::{Access, JsonBody, authenticate, bearer_token, manage_token};
 use super::views::{
     BookingListView, BookingView, CancelBody, CreateBookingBody, RescheduleBody, StatusBody,
+    WalkInBody,
 };
 use crate::access;
 use crate::booking::{
@@ -18,25 +19,28 @@ use crate::domain::{
     BookingStatus, Channel, RequestedStart, ValidationError, clean_text, parse_date,
 };
 
-/// Who is asking about a booking: its business (API key) or its customer (manage token).
+/// Who is asking about a booking: its business (API key or staff session) or its customer
+/// (manage token). An explicit manage token wins over a session cookie, so that a staff member
+/// who is also someone else's customer can follow their own booking link.
 async fn actor_for(
     req: &HttpRequest,
     state: &AppState,
     booking_id: &str,
 ) -> Result<Actor, ApiError> {
-    if let Some(token) = bearer_token(req).filter(|t| access::is_api_key(t)) {
-        let business = business_for_key(state, token)
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("the API key is not valid"))?;
-        return Ok(Actor::Business {
-            business_id: business.id,
-        });
+    let api_key_sent = bearer_token(req).is_some_and(|t| access::is_api_key(&t));
+    if !api_key_sent && let Some(token) = manage_token(req) {
+        return if state.secrets.verify_manage_token(booking_id, &token) {
+            Ok(Actor::Customer)
+        } else {
+            Err(ApiError::forbidden(
+                "this token does not give access to this booking",
+            ))
+        };
     }
-    match manage_token(req) {
-        Some(token) if state.secrets.verify_manage_token(booking_id, &token) => Ok(Actor::Customer),
-        Some(_) => Err(ApiError::forbidden(
-            "this token does not give access to this booking",
-        )),
+    match authenticate(req).await? {
+        Some(access) => Ok(Actor::Business {
+            business_id: access.business.id,
+        }),
         None => Err(ApiError::unauthorized(
             "send the booking's manage token (`?token=…` or `X-Manage-Token`) or the business API key",
         )),
@@ -95,6 +99,40 @@ pub async fn create(
     Ok(HttpResponse::Created().json(with_manage_link(&details, &state)))
 }
 
+/// Books for a customer at the desk or on the phone (API key or any staff session): no notice
+/// or horizon limits, channel `staff`, and the customer's contact is optional.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/walk-ins", tag = "bookings", security(("api_key" = []), ("session" = [])),
+    params(("slug" = String, Path)), request_body = WalkInBody,
+    responses((status = 201, body = BookingView), (status = 403, body = ErrorBody),
+        (status = 409, description = "slot_unavailable", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn walk_in(
+    path: web::Path<String>,
+    access: Access,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<WalkInBody>,
+) -> Result<HttpResponse, ApiError> {
+    let business = access.for_slug_any_role(&path)?;
+    let customer = body
+        .customer
+        .map(|c| CustomerContact::parse_walk_in(&c.name, c.phone.as_deref(), c.email.as_deref()))
+        .transpose()?;
+    let request = BookingRequest {
+        service_id: body.service_id,
+        staff_id: body.staff_id.filter(|s| !s.is_empty()),
+        start: RequestedStart::parse("start", &body.start)?,
+        customer,
+        notes: clean_text("notes", body.notes.as_deref().unwrap_or_default(), 2000)?,
+        channel: Channel::Staff,
+        hold_until: None,
+        by_business: true,
+    };
+    let details = state
+        .scheduler
+        .book(business.slug, request, state.now())
+        .await?;
+    Ok(HttpResponse::Created().json(BookingView::from(&details)))
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// First local date, `YYYY-MM-DD` (default: today).
@@ -112,10 +150,10 @@ pub struct ListQuery {
 pub async fn list(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+    let business = key.for_slug_any_role(&path)?;
     let profile = crate::booking::BusinessProfile::from_row(&business)?;
     let today = state.now().with_timezone(&profile.tz).date_naive();
     let from = query
@@ -216,30 +254,32 @@ pub async fn reschedule(
     Ok(HttpResponse::Ok().json(BookingView::from(&details)))
 }
 
-/// Records what happened: `completed`, `no_show`, or `confirmed` to undo (business API key).
+/// Records what happened: `arrived`, `completed`, `no_show`, or `confirmed` to undo (business
+/// API key or any staff session).
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/status", tag = "bookings", security(("api_key" = [])),
     params(("id" = String, Path)), request_body = StatusBody,
     responses((status = 200, body = BookingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_status(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<StatusBody>,
 ) -> Result<HttpResponse, ApiError> {
     let change = match body.status.as_str() {
+        "arrived" => StatusChange::Arrived,
         "completed" => StatusChange::Completed,
         "no_show" => StatusChange::NoShow,
         "confirmed" => StatusChange::Confirmed,
         other => {
             return Err(ApiError::invalid(
                 "status",
-                format!("{other:?} is not one of: completed, no_show, confirmed"),
+                format!("{other:?} is not one of: arrived, completed, no_show, confirmed"),
             ));
         }
     };
     let details = state
         .scheduler
-        .set_status(path.into_inner(), key.0.id, change, state.now())
+        .set_status(path.into_inner(), key.business.id, change, state.now())
         .await?;
     Ok(HttpResponse::Ok().json(BookingView::from(&details)))
 }

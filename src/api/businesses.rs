@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{BusinessKey, JsonBody, require_admin};
+use super::extract::{Access, JsonBody, require_admin};
 use super::views::{
     BusinessView, CreateBusinessBody, CreatedBusinessView, PoliciesBody, ProfileView,
     PublicServiceView, PublicStaffView, UpdateBusinessBody,
@@ -120,8 +120,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/businesses/{slug}", tag = "businesses", security(("api_key" = [])),
     params(("slug" = String, Path)),
     responses((status = 200, body = BusinessView), (status = 401, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)))]
-pub async fn get(path: web::Path<String>, key: BusinessKey) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+pub async fn get(path: web::Path<String>, key: Access) -> Result<HttpResponse, ApiError> {
+    let business = key.for_slug_any_role(&path)?;
     Ok(HttpResponse::Ok().json(BusinessView::from(&business)))
 }
 
@@ -131,7 +131,7 @@ pub async fn get(path: web::Path<String>, key: BusinessKey) -> Result<HttpRespon
     responses((status = 200, body = BusinessView), (status = 422, body = super::error::ErrorBody)))]
 pub async fn update(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<UpdateBusinessBody>,
 ) -> Result<HttpResponse, ApiError> {

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{BusinessKey, JsonBody};
+use super::extract::{Access, JsonBody};
 use super::views::{ClosureBody, ClosureView};
 use crate::admin::{self, AffectedBookings, ClosureInput};
 use crate::domain::{DayHours, ValidationError, clean_text, parse_date};
@@ -90,7 +90,7 @@ fn view(row: &CalendarExceptionRow, cancelled: &[Booking]) -> ClosureView {
     responses((status = 201, body = ClosureView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<ClosureBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -110,10 +110,10 @@ pub async fn create(
     params(("slug" = String, Path)), responses((status = 200, body = Vec<ClosureView>)))]
 pub async fn list(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+    let business = key.for_slug_any_role(&path)?;
     let rows = state
         .db
         .read(move |conn| admin::list_closures(conn, &business.id).map_err(ApiError::from))
@@ -125,11 +125,11 @@ pub async fn list(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 200, body = ClosureView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     let row = state
         .db
         .read(move |conn| {
@@ -146,7 +146,7 @@ pub async fn get(
     responses((status = 200, body = ClosureView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<ClosureBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -167,7 +167,7 @@ pub async fn update(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();

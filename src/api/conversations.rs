@@ -80,7 +80,7 @@ pub async fn list(
     key: BusinessKey,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+    let business = key.for_slug_any_role(&path)?;
     let owner = match query.into_inner().owner.as_deref() {
         None => None,
         Some(OWNER_HUMAN) => Some(OWNER_HUMAN),
@@ -114,7 +114,7 @@ pub async fn get(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     let found = state
         .db
         .read(move |conn| {
@@ -143,7 +143,7 @@ pub async fn reply(
     JsonBody(body): JsonBody<StaffMessageBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     let text = required_text("text", &body.text, 4_000)?;
     let message_id = state
         .conversations
@@ -161,7 +161,7 @@ pub async fn take_over(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     state
         .conversations
         .take_over(business.id, id, state.now())
@@ -178,7 +178,7 @@ pub async fn hand_back(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     state
         .conversations
         .hand_back(business.id, id, state.now())

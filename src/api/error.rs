@@ -39,6 +39,9 @@ pub struct ErrorDetail {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorDetail,
+    /// Seconds for a `Retry-After` header (429). Small on purpose: `ApiError` travels in every
+    /// handler's `Result`.
+    pub retry_after: Option<std::num::NonZeroU32>,
 }
 
 impl ApiError {
@@ -51,7 +54,14 @@ impl ApiError {
                 field: None,
                 details: None,
             },
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: i64) -> Self {
+        let seconds = u32::try_from(seconds.max(1)).unwrap_or(u32::MAX);
+        self.retry_after = std::num::NonZeroU32::new(seconds);
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -116,7 +126,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("retry-after", seconds.to_string()));
+        }
+        response.json(ErrorBody {
             error: self.body.clone(),
         })
     }
@@ -191,6 +205,13 @@ impl From<AppError> for ApiError {
                     None => error,
                 }
             }
+            AppError::Unauthenticated(_) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+            }
+            AppError::RateLimited {
+                retry_after_seconds,
+            } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+                .with_retry_after(retry_after_seconds),
             AppError::Storage(s) => s.into(),
         }
     }

@@ -11,9 +11,10 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::access;
+use crate::domain::UserRole;
 use crate::storage::businesses;
 use crate::storage::models::Business;
+use crate::{access, accounts};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -109,39 +110,162 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// The business whose API key authenticated the request.
-pub struct BusinessKey(pub Business);
+/// The cookie that carries a staff session.
+pub const SESSION_COOKIE: &str = "chairside_session";
+/// The header in which the staff page returns its session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
-impl BusinessKey {
-    /// Refuses a key of another business than the one in the URL.
+/// How the caller proved who they are, and so what they may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The business API key (machine clients): everything.
+    ApiKey,
+    /// An owner's staff session: everything, through the staff page.
+    Owner,
+    /// A staff session: the day's work (bookings, statuses, walk-ins), reading settings.
+    Staff,
+}
+
+/// The business a request acts for, proved by EITHER its API key (`Authorization: Bearer`) OR
+/// a staff session cookie; for a session, state-changing methods must also carry the session's
+/// CSRF token in `X-CSRF-Token`, and a cross-site `Origin` is refused.
+///
+/// Handlers choose what the role allows: [`Access::for_slug`] admits the API key and owners
+/// only (the safe default for anything that changes settings); [`Access::for_slug_any_role`]
+/// admits staff too.
+pub struct Access {
+    pub business: Business,
+    pub role: Role,
+    /// The session, when the caller is a logged-in user.
+    pub session: Option<accounts::ActiveSession>,
+}
+
+/// The name handlers written before staff sessions existed use.
+pub type BusinessKey = Access;
+
+impl Access {
+    /// The business, for callers with every right (API key or owner); staff get 403.
     pub fn for_slug(self, slug: &str) -> Result<Business, ApiError> {
-        if self.0.slug == slug {
-            Ok(self.0)
-        } else {
+        if self.role == Role::Staff {
+            return Err(ApiError::forbidden(
+                "only an owner of the business can change this",
+            ));
+        }
+        self.for_slug_any_role(slug)
+    }
+
+    /// The business, for any of its users; refuses another business's credentials.
+    pub fn for_slug_any_role(self, slug: &str) -> Result<Business, ApiError> {
+        if self.business.slug == slug {
+            Ok(self.business)
+        } else if self.role == Role::ApiKey {
             Err(ApiError::forbidden(
                 "this API key belongs to another business",
+            ))
+        } else {
+            Err(ApiError::forbidden(
+                "this login belongs to another business",
             ))
         }
     }
 }
 
-impl FromRequest for BusinessKey {
+impl FromRequest for Access {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let token = token.ok_or_else(|| {
-                ApiError::unauthorized("send the business API key as `Authorization: Bearer <key>`")
-            })?;
-            business_for_key(&state, token)
-                .await?
-                .map(BusinessKey)
-                .ok_or_else(|| ApiError::unauthorized("the API key is not valid"))
+            authenticate(&req).await?.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "send the business API key as `Authorization: Bearer <key>`, or log in",
+                )
+            })
         })
+    }
+}
+
+/// The caller's business credentials: `None` when the request carries none (no bearer token,
+/// no session cookie); an error when it carries invalid ones.
+pub async fn authenticate(req: &HttpRequest) -> Result<Option<Access>, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(&"application state missing"))?;
+    if let Some(token) = bearer_token(req) {
+        let business = business_for_key(&state, token)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("the API key is not valid"))?;
+        return Ok(Some(Access {
+            business,
+            role: Role::ApiKey,
+            session: None,
+        }));
+    }
+    let Some(token) = session_token(req) else {
+        return Ok(None);
+    };
+    let now = state.now();
+    let (session, business) = state
+        .db
+        .read(move |conn| accounts::session_for_token(conn, &token, now).map_err(ApiError::from))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("your session has ended; please log in again"))?;
+    if !req.method().is_safe() {
+        check_same_origin(req)?;
+        let sent = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !access::constant_time_eq(sent.as_bytes(), session.session.csrf_token.as_bytes()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                format!("this request lacks the session's {CSRF_HEADER} header; reload the page"),
+            ));
+        }
+    }
+    let role = match session.role() {
+        UserRole::Owner => Role::Owner,
+        UserRole::Staff => Role::Staff,
+    };
+    Ok(Some(Access {
+        business,
+        role,
+        session: Some(session),
+    }))
+}
+
+/// The session cookie's value. (Parsed here rather than with actix's cookie feature: the
+/// value is URL-safe base64, and this is the only cookie the server reads.)
+pub fn session_token(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get_all("cookie")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// Refuses a browser request sent from another site (a second line behind the CSRF token).
+fn check_same_origin(req: &HttpRequest) -> Result<(), ApiError> {
+    let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = req.connection_info().host().to_owned();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    if origin_host.eq_ignore_ascii_case(&host) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "this request comes from another site",
+        ))
     }
 }
 

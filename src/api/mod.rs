@@ -11,13 +11,16 @@ pub mod chat;
 mod closures;
 mod conversations;
 pub mod error;
+mod events;
 pub mod extract;
 mod health;
 pub mod openapi;
 mod questions;
 mod schedule;
 mod services;
+mod session;
 mod staff;
+mod users;
 pub mod views;
 
 use std::sync::Arc;
@@ -151,7 +154,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/businesses/{slug}/questions/{id}")
                         .patch(questions::update)
                         .delete(questions::delete),
-                ),
+                )
+                .service(
+                    web::resource("/session")
+                        .post(session::log_in)
+                        .get(session::current)
+                        .delete(session::log_out),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/users")
+                        .post(users::create)
+                        .get(users::list),
+                )
+                .service(web::resource("/businesses/{slug}/users/{id}").patch(users::update))
+                .service(web::resource("/businesses/{slug}/walk-ins").post(bookings::walk_in))
+                .service(web::resource("/businesses/{slug}/events").get(events::stream)),
         );
 }
 

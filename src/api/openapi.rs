@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, chat, closures, conversations, error, health, questions,
-    schedule, services, staff, views,
+    availability, bookings, businesses, chat, closures, conversations, error, events, health,
+    questions, schedule, services, session, staff, users, views,
 };
 
 #[derive(OpenApi)]
@@ -24,12 +24,15 @@ use super::{
         chat::post, chat::messages,
         conversations::list, conversations::get, conversations::reply, conversations::take_over, conversations::hand_back,
         questions::create, questions::list, questions::update, questions::delete,
+        session::log_in, session::current, session::log_out,
+        users::create, users::list, users::update,
+        bookings::walk_in, events::stream,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
     modifiers(&Security),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
-        (name = "bookings"), (name = "chat"), (name = "operations"),
+        (name = "bookings"), (name = "chat"), (name = "operations"), (name = "session"), (name = "users"),
     )
 )]
 pub struct ApiDoc;
@@ -51,6 +54,14 @@ impl Modify for Security {
         components.add_security_scheme(
             "api_key",
             bearer("The business API key returned when the business was created"),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "chairside_session",
+                "A staff login's session (POST /api/v1/session); state-changing requests also \
+                 need the session's CSRF token in X-CSRF-Token",
+            ))),
         );
         components.add_security_scheme(
             "manage_token",

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::BusinessKey;
+use super::extract::Access;
 use super::views::{BookingView, IntervalView, ScheduleView, StaffScheduleView, local_time};
 use crate::domain::parse_date;
 
@@ -24,10 +24,10 @@ pub struct Query {
 pub async fn get(
     path: web::Path<String>,
     query: web::Query<Query>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+    let business = key.for_slug_any_role(&path)?;
     let tz = crate::booking::BusinessProfile::from_row(&business)?.tz;
     let date = match query.date.as_deref() {
         Some(d) => parse_date("date", d)?,

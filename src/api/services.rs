@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{BusinessKey, JsonBody};
+use super::extract::{Access, JsonBody};
 use super::views::{ServiceBody, ServiceView};
 use crate::admin::{self, ServiceInput};
 use crate::domain::{ValidationError, check_range, clean_text, required_text};
@@ -66,7 +66,7 @@ fn service_input(body: ServiceBody) -> Result<ServiceInput, ApiError> {
     responses((status = 201, body = ServiceView), (status = 422, body = ErrorBody)))]
 pub async fn create(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<ServiceBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -94,10 +94,10 @@ pub struct ListQuery {
 pub async fn list(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+    let business = key.for_slug_any_role(&path)?;
     let all = query.include_inactive;
     let records = state
         .db
@@ -110,11 +110,11 @@ pub async fn list(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 200, body = ServiceView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     let record = state
         .db
         .read(move |conn| admin::service_record(conn, &business.id, &id).map_err(ApiError::from))
@@ -127,7 +127,7 @@ pub async fn get(
     responses((status = 200, body = ServiceView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<ServiceBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -149,7 +149,7 @@ pub async fn update(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();

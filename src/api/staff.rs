@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{BusinessKey, JsonBody};
+use super::extract::{Access, JsonBody};
 use super::views::{StaffBody, StaffView, WeeklyHoursBody};
 use crate::admin::{self, StaffInput};
 use crate::domain::{EmailAddress, WeeklyHours, required_text};
@@ -42,7 +42,7 @@ fn staff_input(body: StaffBody) -> Result<StaffInput, ApiError> {
     responses((status = 201, body = StaffView), (status = 422, body = ErrorBody)))]
 pub async fn create(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<StaffBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -68,10 +68,10 @@ pub struct ListQuery {
 pub async fn list(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+    let business = key.for_slug_any_role(&path)?;
     let all = query.include_inactive;
     let records = state
         .db
@@ -84,11 +84,11 @@ pub async fn list(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 200, body = StaffView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     let record = state
         .db
         .read(move |conn| admin::staff_record(conn, &business.id, &id).map_err(ApiError::from))
@@ -102,7 +102,7 @@ pub async fn get(
     responses((status = 200, body = StaffView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<StaffBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -125,7 +125,7 @@ pub async fn update(
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
@@ -144,11 +144,11 @@ pub async fn delete(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 200, body = Object)))]
 pub async fn get_hours(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
+    let business = key.for_slug_any_role(&slug)?;
     let record = state
         .db
         .read(move |conn| admin::staff_record(conn, &business.id, &id).map_err(ApiError::from))
@@ -164,7 +164,7 @@ pub async fn get_hours(
     responses((status = 200, body = Object), (status = 422, body = ErrorBody)))]
 pub async fn put_hours(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<WeeklyHoursBody>,
 ) -> Result<HttpResponse, ApiError> {

@@ -332,6 +332,21 @@ pub struct CreateBookingBody {
     pub notes: Option<String>,
 }
 
+/// A booking the business makes itself: a walk-in or a call to the desk.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalkInBody {
+    pub service_id: String,
+    /// Omit for any staff member who performs the service.
+    pub staff_id: Option<String>,
+    /// RFC 3339 with offset, or local wall-clock time in the business's zone.
+    #[schema(example = "2027-03-29T09:00")]
+    pub start: String,
+    /// Optional; a name without phone or email is enough.
+    pub customer: Option<CustomerBody>,
+    pub notes: Option<String>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleBody {
@@ -349,7 +364,7 @@ pub struct CancelBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
-    /// `completed`, `no_show`, or `confirmed` to undo either.
+    /// `arrived`, `completed`, `no_show`, or `confirmed` to undo any of them.
     pub status: String,
 }
 
@@ -395,6 +410,9 @@ pub struct BookingView {
     pub cancelled_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_by: Option<String>,
+    /// When the customer was marked as arrived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrived_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Lets the customer view, move and cancel this booking; returned when it is created.
@@ -426,6 +444,7 @@ impl From<&BookingDetails> for BookingView {
             hold_expires_at: b.hold_expires_at.map(utc_time),
             cancelled_at: b.cancelled_at.map(utc_time),
             cancelled_by: b.cancelled_by.clone(),
+            arrived_at: b.arrived_at.map(utc_time),
             created_at: utc_time(b.created_at),
             updated_at: utc_time(b.updated_at),
             manage_token: None,
@@ -509,4 +528,76 @@ pub struct ProfileView {
     pub slot_interval_minutes: i32,
     pub services: Vec<PublicServiceView>,
     pub staff: Vec<PublicStaffView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserBody {
+    /// The login name.
+    pub email: String,
+    pub name: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// `owner` or `staff` (default).
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserBody {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub password: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    /// `owner` or `staff`.
+    pub role: String,
+    pub active: bool,
+    pub created_at: String,
+}
+
+impl From<&crate::storage::accounts::User> for UserView {
+    fn from(u: &crate::storage::accounts::User) -> Self {
+        Self {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: u.role.clone(),
+            active: u.active != 0,
+            created_at: utc_time(u.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionBusinessView {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub user: UserView,
+    pub business: SessionBusinessView,
+    /// Send it back as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE.
+    pub csrf_token: String,
+    pub expires_at: String,
+    /// The server's current time in the business's zone (the page's clock follows it).
+    pub now: String,
+    /// Today's local date at the business.
+    pub today: String,
 }

@@ -46,9 +46,11 @@ pub struct BookingRequest {
     pub by_business: bool,
 }
 
-/// Status changes the business records after the fact.
+/// Status changes the business records on the day or after the fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusChange {
+    /// The customer is here: the booking stays confirmed and records when they came.
+    Arrived,
     Completed,
     NoShow,
     /// Undo a completed or no-show mark.
@@ -172,10 +174,12 @@ impl Scheduler {
                     .filter(|b| b.business_id == business_id)
                     .ok_or(AppError::NotFound("booking"))?;
                 let current = BookingStatus::parse("status", &booking.status)?;
-                let next = match change {
-                    StatusChange::Completed => BookingStatus::Completed,
-                    StatusChange::NoShow => BookingStatus::NoShow,
-                    StatusChange::Confirmed => BookingStatus::Confirmed,
+                let db_now = to_db_time(now);
+                let (next, arrived_at) = match change {
+                    StatusChange::Arrived => (BookingStatus::Confirmed, Some(db_now)),
+                    StatusChange::Completed => (BookingStatus::Completed, booking.arrived_at),
+                    StatusChange::NoShow => (BookingStatus::NoShow, None),
+                    StatusChange::Confirmed => (BookingStatus::Confirmed, None),
                 };
                 let allowed = matches!(
                     current,
@@ -185,7 +189,8 @@ impl Scheduler {
                     return Err(AppError::NotChangeable(current));
                 }
                 booking.status = next.as_str().to_owned();
-                booking.updated_at = to_db_time(now);
+                booking.arrived_at = arrived_at;
+                booking.updated_at = db_now;
                 bookings::save(conn, &booking)?;
                 details_of(conn, booking)
             })
@@ -255,6 +260,7 @@ pub fn create_booking(
         cancelled_by: None,
         created_at: db_now,
         updated_at: db_now,
+        arrived_at: None,
     };
     bookings::insert(conn, &booking, &[allocation_of(&booking)])?;
     Ok(BookingDetails {
@@ -514,18 +520,7 @@ impl CustomerContact {
         phone: Option<&str>,
         email: Option<&str>,
     ) -> Result<Self, ValidationError> {
-        fn blank(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|v| !v.is_empty())
-        }
-        let contact = Self {
-            name: PersonName::parse("customer.name", name)?,
-            phone: blank(phone)
-                .map(|p| PhoneNumber::parse("customer.phone", p))
-                .transpose()?,
-            email: blank(email)
-                .map(|e| EmailAddress::parse("customer.email", e))
-                .transpose()?,
-        };
+        let contact = Self::parse_walk_in(name, phone, email)?;
         if contact.phone.is_none() && contact.email.is_none() {
             return Err(ValidationError::new(
                 "customer",
@@ -533,5 +528,25 @@ impl CustomerContact {
             ));
         }
         Ok(contact)
+    }
+
+    /// A walk-in stands at the desk: a name is enough, a phone or email is optional.
+    pub fn parse_walk_in(
+        name: &str,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Self, ValidationError> {
+        fn blank(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        Ok(Self {
+            name: PersonName::parse("customer.name", name)?,
+            phone: blank(phone)
+                .map(|p| PhoneNumber::parse("customer.phone", p))
+                .transpose()?,
+            email: blank(email)
+                .map(|e| EmailAddress::parse("customer.email", e))
+                .transpose()?,
+        })
     }
 }

@@ -9,6 +9,7 @@ mod availability;
 mod calendar;
 mod changes;
 mod listing;
+mod watch;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub use changes::{
     confirm_hold, create_booking, details_of, move_booking, release_hold,
 };
 pub use listing::{BookingFilter, DaySchedule, StaffDay};
+pub use watch::ChangeWatcher;
 
 use crate::error::AppError;
 use crate::metrics::Metrics;

@@ -15,7 +15,7 @@ pub use contact::{EmailAddress, PersonName, PhoneNumber};
 pub use hours::{DayHours, MINUTES_PER_DAY, WallInterval, WeeklyHours};
 pub use identity::{BookingReference, Locale, Slug, TimeZoneName};
 pub use policy::{BookingPolicy, ChatPolicy, ContactRequirement, ServiceTiming};
-pub use status::{BookingStatus, CancelledBy, Channel};
+pub use status::{BookingStatus, CancelledBy, Channel, UserRole};
 pub use time::{RequestedStart, parse_date};
 
 /// A value from outside that does not satisfy the domain's rules.

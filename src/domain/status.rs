@@ -79,3 +79,11 @@ text_enum! {
         System => "system",
     }
 }
+
+text_enum! {
+    /// What a staff login may do: owners also change settings and logins; staff work the day.
+    UserRole {
+        Owner => "owner",
+        Staff => "staff",
+    }
+}

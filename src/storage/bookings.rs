@@ -81,6 +81,7 @@ pub fn save(conn: &mut DbConnection, booking: &Booking) -> StorageResult<()> {
             bookings::cancelled_at.eq(booking.cancelled_at),
             bookings::cancelled_by.eq(&booking.cancelled_by),
             bookings::updated_at.eq(booking.updated_at),
+            bookings::arrived_at.eq(booking.arrived_at),
         ))
         .execute(conn)?;
     Ok(())
@@ -105,6 +106,48 @@ pub fn find_by_reference(
         .select(Booking::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// What a change watcher compares: a booking's id, when it last changed, and its state.
+pub type ChangeMark = (
+    String,
+    NaiveDateTime,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// The business's bookings changed at or after `since` (by `updated_at`, indexed), as
+/// [`ChangeMark`]s, oldest change first.
+pub fn changed_since(
+    conn: &mut DbConnection,
+    business_id: &str,
+    since: NaiveDateTime,
+) -> StorageResult<Vec<ChangeMark>> {
+    Ok(bookings::table
+        .filter(bookings::business_id.eq(business_id))
+        .filter(bookings::updated_at.ge(since))
+        .order((bookings::updated_at, bookings::id))
+        .limit(1_000)
+        .select((
+            bookings::id,
+            bookings::updated_at,
+            bookings::status,
+            bookings::start_at,
+            bookings::arrived_at,
+        ))
+        .load(conn)?)
+}
+
+/// When the business's bookings last changed, if it has any.
+pub fn last_change(
+    conn: &mut DbConnection,
+    business_id: &str,
+) -> StorageResult<Option<NaiveDateTime>> {
+    Ok(bookings::table
+        .filter(bookings::business_id.eq(business_id))
+        .select(diesel::dsl::max(bookings::updated_at))
+        .first(conn)?)
 }
 
 /// What to list.

@@ -10,6 +10,7 @@
 //!
 //! Errors: everything here returns [`StorageError`]; layers above convert it into their own.
 
+pub mod accounts;
 pub mod bookings;
 pub mod businesses;
 pub mod conversations;

@@ -162,6 +162,8 @@ pub struct Booking {
     pub cancelled_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When the customer was marked as arrived on the day view.
+    pub arrived_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -129,6 +129,7 @@ diesel::table! {
         cancelled_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        arrived_at -> Nullable<Timestamp>,
     }
 }
 
@@ -242,6 +243,41 @@ diesel::joinable!(customer_questions -> businesses (business_id));
 diesel::joinable!(booking_answers -> bookings (booking_id));
 diesel::joinable!(booking_answers -> customer_questions (question_id));
 
+diesel::table! {
+    users (id) {
+        id -> Text,
+        business_id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        subject -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> businesses (business_id));
+diesel::joinable!(sessions -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -258,4 +294,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_messages,
     customer_questions,
     booking_answers,
+    users,
+    sessions,
+    login_failures,
 );

@@ -292,3 +292,98 @@ macro_rules! on_both_backends {
         )+
     };
 }
+
+/// The password every test login gets.
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// A logged-in browser: its session cookie and CSRF token.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub cookie: String,
+    pub csrf: String,
+    /// The `Set-Cookie` header of the login, to check its attributes.
+    pub set_cookie: String,
+}
+
+impl TestApp {
+    /// Adds a staff login (`role` `owner` or `staff`) with [`TEST_PASSWORD`]; returns its id.
+    pub async fn add_login(&self, slug: &str, key: &str, email: &str, role: &str) -> String {
+        let (status, user) = self
+            .post(
+                &format!("/api/v1/businesses/{slug}/users"),
+                Some(key),
+                json!({"email": email, "name": email, "password": TEST_PASSWORD, "role": role}),
+            )
+            .await;
+        assert_eq!(status, 201, "{user}");
+        user["id"].as_str().expect("user id").to_owned()
+    }
+
+    /// Logs in; the raw response for checking refusals.
+    pub async fn try_log_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (u16, Value, Option<reqwest::header::HeaderMap>) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("request");
+        let headers = response.headers().clone();
+        let (status, body) = read(response).await;
+        (status, body, Some(headers))
+    }
+
+    pub async fn log_in(&self, email: &str, password: &str) -> Login {
+        let (status, body, headers) = self.try_log_in(email, password).await;
+        assert_eq!(status, 200, "{body}");
+        let set_cookie = headers
+            .and_then(|h| h.get("set-cookie")?.to_str().ok().map(str::to_owned))
+            .expect("a session cookie");
+        let cookie = set_cookie.split(';').next().expect("name=value").to_owned();
+        Login {
+            cookie,
+            csrf: body["csrf_token"].as_str().expect("csrf token").to_owned(),
+            set_cookie,
+        }
+    }
+
+    /// A request as a logged-in browser would send it: the cookie, and `csrf` in the
+    /// `X-CSRF-Token` header when given; a JSON body unless `body` is null.
+    pub async fn send_with_session(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: &str,
+        csrf: Option<&str>,
+        body: Value,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("cookie", cookie);
+        if let Some(csrf) = csrf {
+            req = req.header("x-csrf-token", csrf);
+        }
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        read(req.send().await.expect("request")).await
+    }
+
+    /// [`TestApp::send_with_session`] with the login's own CSRF token.
+    pub async fn send_as(
+        &self,
+        login: &Login,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        self.send_with_session(method, path, &login.cookie, Some(&login.csrf), body)
+            .await
+    }
+}

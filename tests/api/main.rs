@@ -10,3 +10,4 @@ mod concurrency;
 mod dst;
 mod holds;
 mod jobs;
+mod staff_access;

@@ -1,0 +1,139 @@
+//! Logging in and out of the staff page. A login sets an HttpOnly, SameSite=Lax session cookie
+//! (Secure when served over TLS) and returns the CSRF token the page must send back in
+//! `X-CSRF-Token` on every state-changing request.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{JsonBody, SESSION_COOKIE, authenticate, session_token};
+use super::views::{LoginBody, SessionBusinessView, SessionView, UserView, local_time, utc_time};
+use crate::accounts::{self, SESSION_HOURS};
+use crate::booking::BusinessProfile;
+use crate::storage::accounts::{Session, User};
+use crate::storage::models::Business;
+
+/// Whether cookies must be `Secure`: the public URL is https, or the request came over TLS
+/// (directly or as a proxy reports in `X-Forwarded-Proto` / `Forwarded`).
+fn served_over_tls(req: &HttpRequest, state: &AppState) -> bool {
+    state.config.public_url.starts_with("https://")
+        || req.connection_info().scheme().eq_ignore_ascii_case("https")
+}
+
+fn session_cookie(value: &str, max_age_seconds: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    )
+}
+
+fn session_view(
+    state: &AppState,
+    session: &Session,
+    user: &User,
+    business: &Business,
+) -> Result<SessionView, ApiError> {
+    let tz = BusinessProfile::from_row(business)?.tz;
+    let now = state.now();
+    Ok(SessionView {
+        user: UserView::from(user),
+        business: SessionBusinessView {
+            slug: business.slug.clone(),
+            name: business.name.clone(),
+            time_zone: tz.name().to_owned(),
+        },
+        csrf_token: session.csrf_token.clone(),
+        expires_at: utc_time(session.expires_at),
+        now: local_time(now, tz),
+        today: now.with_timezone(&tz).date_naive().to_string(),
+    })
+}
+
+/// Logs in with email and password. Wrong credentials are 401; too many failures for the login
+/// or from the client's address are 429 with `Retry-After`.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
+    responses((status = 200, body = SessionView), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 429, description = "too_many_attempts", body = ErrorBody)))]
+pub async fn log_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
+    // A cross-site form cannot send JSON without a CORS preflight: no logging a victim into an
+    // attacker's account.
+    let is_json = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the login as JSON (content-type: application/json)",
+        ));
+    }
+    let client = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_owned();
+    let grant =
+        accounts::log_in(&state.db, &body.email, body.password, client, state.now()).await?;
+    let view = session_view(&state, &grant.session, &grant.user, &grant.business)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "set-cookie",
+            session_cookie(
+                &grant.token,
+                SESSION_HOURS * 3600,
+                served_over_tls(&req, &state),
+            ),
+        ))
+        .insert_header(("cache-control", "no-store"))
+        .json(view))
+}
+
+/// The logged-in user, their business and the CSRF token (401 without a live session).
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("session" = [])),
+    responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)))]
+pub async fn current(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let access = match session_token(&req) {
+        Some(_) => authenticate(&req).await?,
+        None => None,
+    };
+    let Some((session, business)) = access.and_then(|a| Some((a.session?, a.business))) else {
+        return Err(ApiError::unauthorized("not logged in"));
+    };
+    let view = session_view(&state, &session.session, &session.user, &business)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("cache-control", "no-store"))
+        .json(view))
+}
+
+/// Logs out: the session ends on the server and the cookie is removed.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("session" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, description = "csrf_failed", body = ErrorBody)))]
+pub async fn log_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    // Checks the CSRF token like every other state-changing request.
+    let session = match session_token(&req) {
+        Some(_) => authenticate(&req).await?.and_then(|a| a.session),
+        None => None,
+    };
+    if let Some(session) = session {
+        accounts::log_out(&state.db, session.token_hash).await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .insert_header((
+            "set-cookie",
+            session_cookie("", 0, served_over_tls(&req, &state)),
+        ))
+        .finish())
+}

@@ -1,0 +1,384 @@
+// Settings (owners): business details and policies, staff and their weekly hours, closures,
+// services and logins, each saved through the same API as machine clients use. A refusal is
+// shown next to the field the API names; nothing is repeated without the owner's word.
+import {
+  api, announce, clearErrors, el, inZone, loadSession, logOut, showError,
+} from './common.js';
+
+const DAYS = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
+  ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
+const $ = (id) => document.getElementById(id);
+
+const state = { slug: '', timeZone: 'UTC', staff: [], services: [], pendingClosure: null };
+const base = () => `/api/v1/businesses/${state.slug}`;
+
+async function start() {
+  const session = await loadSession();
+  state.slug = session.business.slug;
+  state.timeZone = session.business.time_zone;
+  $('business-name').textContent = session.business.name;
+  $('user-name').textContent = session.user.name;
+  $('logout-button').addEventListener('click', logOut);
+  if (session.user.role !== 'owner') {
+    $('owner-only').hidden = false;
+    for (const form of document.querySelectorAll('main form')) form.hidden = true;
+    return;
+  }
+  bindForms();
+  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins()]);
+  await loadClosures();
+  document.body.dataset.ready = 'yes';
+}
+
+/** Runs a save: shows the API's refusal in `errorRegion` (marking the field), or announces. */
+async function saving(form, errorRegion, work, done) {
+  clearErrors(form);
+  const button = form.querySelector('button[type=submit]');
+  if (button) button.disabled = true;
+  try {
+    await work();
+    announce(done);
+    return true;
+  } catch (error) {
+    if (!error.handled) showError(errorRegion, error, form);
+    return false;
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+function blankToNull(value) {
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+// ---- business --------------------------------------------------------------------------
+
+const POLICY_FIELDS = ['slot_interval_minutes', 'min_notice_minutes', 'booking_horizon_days', 'cancellation_cutoff_minutes'];
+
+async function loadBusiness() {
+  const business = await api('GET', base());
+  const form = $('business-form');
+  for (const name of ['name', 'address', 'phone', 'notification_email', 'time_zone', 'locale', ...POLICY_FIELDS]) {
+    form.elements[name].value = business[name] ?? '';
+  }
+}
+
+function bindBusinessForm() {
+  const form = $('business-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {
+      name: form.elements.name.value.trim(),
+      address: form.elements.address.value.trim(),
+      phone: blankToNull(form.elements.phone.value),
+      notification_email: blankToNull(form.elements.notification_email.value),
+      time_zone: form.elements.time_zone.value.trim(),
+      locale: form.elements.locale.value,
+    };
+    for (const name of POLICY_FIELDS) body[name] = Number(form.elements[name].value);
+    saving(form, $('business-error'), () => api('PATCH', base(), body), 'Business saved');
+  });
+}
+
+// ---- staff and hours -------------------------------------------------------------------
+
+function formatHours(intervals) {
+  return (intervals || []).map(([from, to]) => `${from}-${to}`).join(', ');
+}
+
+/** "09:00-12:30, 13:30-18:00" → [["09:00","12:30"],["13:30","18:00"]]; the API checks the rest. */
+function parseHours(text, field) {
+  const trimmed = text.trim();
+  if (!trimmed) return [];
+  return trimmed.split(/[,;]/).map((part) => {
+    const match = part.trim().match(/^(\d{1,2}:\d{2})\s*(?:-|–|to)\s*(\d{1,2}:\d{2})$/);
+    if (!match) {
+      const error = new Error(`${dayLabel(field) || 'Hours'}: write times like 09:00-12:30, 13:30-18:00 (not "${part.trim()}")`);
+      error.field = field;
+      throw error;
+    }
+    return [match[1].padStart(5, '0'), match[2].padStart(5, '0')];
+  });
+}
+
+function dayLabel(field) {
+  const key = (field || '').split(/[.[]/)[0];
+  const day = DAYS.find(([k]) => k === key);
+  return day ? day[1] : null;
+}
+
+function staffCard(member) {
+  const detailsForm = el('form', { class: 'field-row', novalidate: true },
+    el('div', { class: 'field' }, el('label', { for: `s-name-${member.id}` }, 'Name'),
+      el('input', { id: `s-name-${member.id}`, name: 'name', value: member.name, required: true })),
+    el('div', { class: 'field' }, el('label', { class: 'inline' },
+      el('input', { type: 'checkbox', name: 'active', checked: member.active }), 'Works here (bookable)')),
+    el('div', { class: 'field' }, el('button', { type: 'submit' }, 'Save details')));
+  const detailsError = el('p', { class: 'error', role: 'alert', hidden: true, id: `s-details-error-${member.id}` });
+  detailsForm.append(detailsError);
+  detailsForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = { name: detailsForm.elements.name.value.trim(), active: detailsForm.elements.active.checked };
+    saving(detailsForm, detailsError, () => api('PATCH', `${base()}/staff/${member.id}`, body),
+      `${body.name} saved`).then((ok) => ok && loadStaffAndServices());
+  });
+
+  const hoursError = el('p', { class: 'error', role: 'alert', hidden: true, id: `s-hours-error-${member.id}` });
+  const hoursForm = el('form', { class: 'hours-form', novalidate: true, 'aria-label': `Weekly hours of ${member.name}` },
+    el('div', { class: 'hours-grid' }, DAYS.flatMap(([key, label]) => [
+      el('label', { for: `h-${member.id}-${key}` }, label),
+      el('input', { id: `h-${member.id}-${key}`, name: key, value: formatHours(member.hours[key]), placeholder: 'day off', inputmode: 'text' }),
+    ])),
+    hoursError,
+    el('button', { type: 'submit', class: 'primary' }, `Save hours of ${member.name}`));
+  hoursForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saving(hoursForm, hoursError, async () => {
+      const week = {};
+      for (const [key] of DAYS) week[key] = parseHours(hoursForm.elements[key].value, key);
+      try {
+        await api('PUT', `${base()}/staff/${member.id}/hours`, week);
+      } catch (error) {
+        const day = dayLabel(error.field);
+        if (day) error.message = `${day}: ${error.message.replace(/^[a-z]{3}(\[\d+\])?: /, '')}`;
+        throw error;
+      }
+    }, `Hours of ${member.name} saved`);
+  });
+  const workingDays = DAYS.filter(([key]) => (member.hours[key] || []).length).map(([, label]) => label.slice(0, 3));
+  return el('details', { class: 'staff-card', open: state.staff.length <= 3, dataset: { staffId: member.id } },
+    el('summary', {}, el('strong', {}, member.name), ' ',
+      el('span', { class: 'muted' }, member.active
+        ? (workingDays.length ? `works ${workingDays.join(' ')}` : 'no weekly hours')
+        : 'no longer bookable')),
+    detailsForm, hoursForm);
+}
+
+async function loadStaffAndServices() {
+  const [staff, services] = await Promise.all([
+    api('GET', `${base()}/staff?include_inactive=true`),
+    api('GET', `${base()}/services`),
+  ]);
+  state.staff = staff;
+  state.services = services;
+  $('staff-list').replaceChildren(...staff.map(staffCard));
+  $('service-list').replaceChildren(...services.map((s) => serviceForm(s)));
+  $('new-service').replaceChildren(serviceForm(null));
+  const select = $('c-staff');
+  const chosen = select.value;
+  select.replaceChildren(el('option', { value: '' }, 'The whole business'),
+    ...staff.filter((s) => s.active).map((s) => el('option', { value: s.id }, s.name)));
+  select.value = chosen;
+}
+
+function bindAddStaff() {
+  const form = $('add-staff-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = form.elements.name.value.trim();
+    saving(form, $('add-staff-error'), () => api('POST', `${base()}/staff`, { name }), `${name} added`)
+      .then((ok) => { if (ok) { form.reset(); loadStaffAndServices(); } });
+  });
+}
+
+// ---- services --------------------------------------------------------------------------
+
+function serviceForm(service) {
+  const id = service ? service.id : 'new';
+  const field = (name, label, attributes) => el('div', { class: 'field' },
+    el('label', { for: `svc-${id}-${name}` }, label),
+    el('input', { id: `svc-${id}-${name}`, name, ...attributes }));
+  const price = service && service.price_cents !== null ? (service.price_cents / 100).toFixed(2) : '';
+  const error = el('p', { class: 'error', role: 'alert', hidden: true, id: `svc-error-${id}` });
+  const form = el('form', { class: 'stacked service-form', novalidate: true },
+    el('div', { class: 'field-row' },
+      field('name', 'Name', { value: service ? service.name : '', required: true }),
+      field('duration_minutes', 'Minutes', { type: 'number', min: 5, max: 720, value: service ? service.duration_minutes : 30 }),
+      field('buffer_before_minutes', 'Buffer before', { type: 'number', min: 0, max: 240, value: service ? service.buffer_before_minutes : 0 }),
+      field('buffer_after_minutes', 'Buffer after', { type: 'number', min: 0, max: 240, value: service ? service.buffer_after_minutes : 0 }),
+      field('price', `Price (${service ? service.currency : 'EUR'})`, { inputmode: 'decimal', value: price })),
+    el('fieldset', {}, el('legend', {}, 'Performed by'),
+      el('div', { class: 'checks' }, state.staff.filter((s) => s.active).map((s) => el('label', { class: 'inline' },
+        el('input', { type: 'checkbox', name: 'staff_ids', value: s.id, checked: service ? service.staff_ids.includes(s.id) : false }),
+        s.name)))),
+    error,
+    el('div', { class: 'button-row' },
+      el('button', { type: 'submit', class: 'primary' }, service ? `Save ${service.name}` : 'Add service'),
+      service ? el('button', { type: 'button', class: 'danger', onclick: () => removeService(service, form, error) }, `Remove ${service.name}`) : null));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const priceText = form.elements.price.value.trim().replace(',', '.');
+    const body = {
+      name: form.elements.name.value.trim(),
+      duration_minutes: Number(form.elements.duration_minutes.value),
+      buffer_before_minutes: Number(form.elements.buffer_before_minutes.value),
+      buffer_after_minutes: Number(form.elements.buffer_after_minutes.value),
+      price_cents: priceText === '' ? null : Math.round(Number(priceText) * 100),
+      staff_ids: [...form.querySelectorAll('input[name=staff_ids]:checked')].map((c) => c.value),
+    };
+    if (Number.isNaN(body.price_cents)) {
+      showError(error, { message: 'Price: write a number like 28.00', field: 'price' }, form);
+      return;
+    }
+    const request = service
+      ? () => api('PATCH', `${base()}/services/${service.id}`, body)
+      : () => api('POST', `${base()}/services`, body);
+    saving(form, error, request, `${body.name} saved`).then((ok) => ok && loadStaffAndServices());
+  });
+  return service ? el('details', { class: 'service' }, el('summary', {}, `${service.name} · ${service.duration_minutes} min`), form) : form;
+}
+
+async function removeService(service, form, error) {
+  if (!window.confirm(`Remove ${service.name}? Existing bookings keep it.`)) return;
+  saving(form, error, () => api('DELETE', `${base()}/services/${service.id}`), `${service.name} removed`)
+    .then((ok) => ok && loadStaffAndServices());
+}
+
+// ---- closures --------------------------------------------------------------------------
+
+function staffName(id) {
+  const member = state.staff.find((s) => s.id === id);
+  return member ? member.name : 'a former staff member';
+}
+
+async function loadClosures() {
+  const closures = await api('GET', `${base()}/closures`);
+  const rows = closures.map((c) => el('tr', {},
+    el('td', {}, c.from === c.to ? c.from : `${c.from} – ${c.to}`),
+    el('td', {}, c.staff_id ? staffName(c.staff_id) : 'Everyone'),
+    el('td', {}, c.hours ? `Open ${formatHours(c.hours)}` : 'Closed'),
+    el('td', {}, c.reason || '—'),
+    el('td', {}, el('button', { type: 'button', class: 'danger', onclick: () => deleteClosure(c) }, 'Delete'))));
+  $('closure-list').replaceChildren(closures.length
+    ? el('table', { class: 'list' }, el('thead', {}, el('tr', {}, ['Dates', 'For', 'Hours', 'Reason', ''].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows))
+    : el('p', { class: 'muted' }, 'No closures ahead.'));
+}
+
+async function deleteClosure(closure) {
+  if (!window.confirm(`Delete the closure of ${closure.from}?`)) return;
+  try {
+    await api('DELETE', `${base()}/closures/${closure.id}`);
+    announce('Closure deleted');
+    loadClosures();
+  } catch (error) {
+    showError($('closure-error'), error);
+  }
+}
+
+function bindClosureForm() {
+  const form = $('closure-form');
+  const conflict = $('closure-conflict');
+  const submit = (affected) => {
+    const body = state.pendingClosure;
+    conflict.hidden = true;
+    saving(form, $('closure-error'), async () => {
+      try {
+        await api('POST', `${base()}/closures`, affected ? { ...body, affected_bookings: affected } : body);
+      } catch (error) {
+        if (error.code === 'closure_affects_bookings') {
+          showConflict(error);
+          const quiet = new Error(error.message);
+          quiet.handled = true;
+          throw quiet;
+        }
+        throw error;
+      }
+      state.pendingClosure = null;
+      form.reset();
+      await loadClosures();
+    }, affected === 'cancel' ? 'Closure added; the bookings were cancelled' : 'Closure added');
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    let hours;
+    try {
+      hours = form.elements.hours.value.trim() ? parseHours(form.elements.hours.value, 'hours') : undefined;
+    } catch (error) {
+      showError($('closure-error'), error, form);
+      return;
+    }
+    state.pendingClosure = {
+      from: form.elements.from.value,
+      to: form.elements.to.value || undefined,
+      staff_id: form.elements.staff_id.value || undefined,
+      hours,
+      reason: form.elements.reason.value.trim() || undefined,
+    };
+    submit(null);
+  });
+  $('closure-cancel-bookings').addEventListener('click', () => submit('cancel'));
+  $('closure-keep-bookings').addEventListener('click', () => submit('keep'));
+  $('closure-abandon').addEventListener('click', () => {
+    conflict.hidden = true;
+    state.pendingClosure = null;
+    announce('The closure was not added');
+    form.elements.from.focus();
+  });
+}
+
+function showConflict(error) {
+  const bookings = (error.details && error.details.bookings) || [];
+  $('closure-conflict-text').textContent = `${bookings.length} booking${bookings.length === 1 ? '' : 's'} `
+    + 'would fall outside the new hours. Nothing has changed yet. What should happen to them?';
+  $('closure-conflict-list').replaceChildren(...bookings.map((b) => el('li', {},
+    `${b.reference} · ${inZone(b.start, state.timeZone)} · ${staffName(b.staff_id)}`)));
+  $('closure-conflict').hidden = false;
+  $('closure-keep-bookings').focus();
+}
+
+// ---- logins ----------------------------------------------------------------------------
+
+async function loadLogins() {
+  const users = await api('GET', `${base()}/users`);
+  $('login-list').replaceChildren(...users.map((user) => {
+    const role = el('select', { 'aria-label': `Role of ${user.email}` },
+      el('option', { value: 'staff', selected: user.role === 'staff' }, 'Staff'),
+      el('option', { value: 'owner', selected: user.role === 'owner' }, 'Owner'));
+    const active = el('input', { type: 'checkbox', checked: user.active, 'aria-label': `${user.email} may log in` });
+    const name = el('input', { value: user.name, 'aria-label': `Name of ${user.email}` });
+    const password = el('input', { type: 'password', autocomplete: 'new-password', placeholder: 'unchanged', 'aria-label': `New password for ${user.email}` });
+    const save = el('button', { type: 'button' }, 'Save');
+    save.addEventListener('click', async () => {
+      const body = { name: name.value.trim(), role: role.value, active: active.checked };
+      if (password.value) body.password = password.value;
+      try {
+        await api('PATCH', `${base()}/users/${user.id}`, body);
+        announce(`${user.email} saved`);
+        loadLogins();
+      } catch (error) {
+        showError($('login-list-error'), error);
+      }
+    });
+    return el('tr', {}, el('td', {}, user.email), el('td', {}, name), el('td', {}, role),
+      el('td', {}, active), el('td', {}, password), el('td', {}, save));
+  }));
+}
+
+function bindAddLogin() {
+  const form = $('add-login-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {
+      email: form.elements.email.value.trim(),
+      name: form.elements.name.value.trim(),
+      role: form.elements.role.value,
+      password: form.elements.password.value,
+    };
+    saving(form, $('add-login-error'), () => api('POST', `${base()}/users`, body), `Login ${body.email} added`)
+      .then((ok) => { if (ok) { form.reset(); loadLogins(); } });
+  });
+}
+
+function bindForms() {
+  bindBusinessForm();
+  bindAddStaff();
+  bindClosureForm();
+  bindAddLogin();
+}
+
+start().catch((error) => {
+  if (error && error.status === 401) return;
+  showError($('owner-only'), error);
+});

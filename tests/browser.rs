@@ -1,0 +1,180 @@
+//! The staff page end to end in a real browser: the real server on a random port with a fresh
+//! database, driven by `tests/browser/day_view.mjs` (playwright-core controlling Debian's
+//! headless Chromium). Screenshots land in `target/browser-artifacts/`.
+//!
+//! Without node, Chromium or `tests/browser/node_modules` (`npm ci` in tests/browser), the test
+//! prints a loud BROWSER TESTS DID NOT RUN notice; with `CI=true` it fails instead.
+
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use helpers::*;
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const STAFF_NAMES: [&str; 10] = [
+    "Sam", "Alex", "Jordan", "Kim", "Lee", "Max", "Noa", "Pat", "Robin", "Tay",
+];
+/// The server's "today" in the tests (Monday), and a busy Wednesday for the timing.
+const TODAY: &str = "2027-03-01";
+const BUSY_DAY: &str = "2027-03-03";
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn artifacts_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
+        .join("browser-artifacts")
+}
+
+/// What is missing to run the browser tests, if anything.
+fn missing_tools() -> Option<String> {
+    if !Path::new(CHROMIUM).exists() {
+        return Some(format!(
+            "{CHROMIUM} is not installed (apt-get install chromium)"
+        ));
+    }
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        return Some("node is not installed".to_owned());
+    }
+    if !browser_dir().join("node_modules/playwright-core").exists() {
+        return Some(
+            "tests/browser/node_modules is missing (run `npm ci` in tests/browser)".to_owned(),
+        );
+    }
+    None
+}
+
+fn tools_or_skip() -> bool {
+    let Some(missing) = missing_tools() else {
+        return true;
+    };
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("the browser tests must run on CI, but {missing}");
+    }
+    eprintln!(
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+         !!! BROWSER TESTS DID NOT RUN: {missing}\n\
+         !!! Set CI=true to make this an error.\n\
+         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+    );
+    false
+}
+
+/// A walk-in made with the API key (no notice limits), returning its id.
+async fn walk_in(app: &TestApp, key: &str, body: Value) -> String {
+    let (status, booking) = app
+        .post("/api/v1/businesses/barber/walk-ins", Some(key), body)
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    booking["id"].as_str().expect("id").to_owned()
+}
+
+/// Ten staff working 08:00–20:00 every day, one 30-minute haircut they all do, a few bookings
+/// today, and 150 on the busy day; an owner and a staff login.
+async fn barber_shop(app: &TestApp) -> Value {
+    let key = app
+        .create_business("barber", "Europe/Berlin", json!({}))
+        .await;
+    let mut staff = Vec::new();
+    for name in STAFF_NAMES {
+        let hours = every_day(json!([["08:00", "20:00"]]));
+        staff.push(app.add_staff("barber", &key, name, hours).await);
+    }
+    let cut = app
+        .add_service(
+            "barber",
+            &key,
+            json!({"name": "Haircut", "duration_minutes": 30, "price_cents": 2800, "staff_ids": staff}),
+        )
+        .await;
+    let (status, anna) = app
+        .book("barber", json!({"service_id": cut, "staff_id": staff[0], "start": format!("{TODAY}T10:00"),
+            "customer": {"name": "Anna Schmidt", "phone": "+49 170 1234567"}, "notes": "short on the sides"}))
+        .await;
+    assert_eq!(status, 201, "{anna}");
+    let ben = walk_in(
+        app,
+        &key,
+        json!({"service_id": cut, "staff_id": staff[0], "start": format!("{TODAY}T11:00"),
+        "customer": {"name": "Ben Walker"}}),
+    )
+    .await;
+    walk_in(
+        app,
+        &key,
+        json!({"service_id": cut, "staff_id": staff[1], "start": format!("{TODAY}T09:30"),
+        "customer": {"name": "Chris Early"}}),
+    )
+    .await;
+    for (column, member) in staff.iter().enumerate() {
+        for slot in 0..15 {
+            let minutes = 8 * 60 + slot * 45;
+            let start = format!("{BUSY_DAY}T{:02}:{:02}", minutes / 60, minutes % 60);
+            walk_in(app, &key, json!({"service_id": cut, "staff_id": member, "start": start,
+                "customer": {"name": format!("Customer {column}-{slot}"), "phone": format!("+49 170 {:07}", column * 100 + slot)}})).await;
+        }
+    }
+    app.add_login("barber", &key, "owner@barber.example", "owner")
+        .await;
+    app.add_login("barber", &key, "kim@barber.example", "staff")
+        .await;
+    json!({
+        "baseUrl": app.address,
+        "slug": "barber",
+        "apiKey": key,
+        "owner": {"email": "owner@barber.example", "password": TEST_PASSWORD},
+        "staff": {"email": "kim@barber.example", "password": TEST_PASSWORD},
+        "today": TODAY,
+        "busyDay": BUSY_DAY,
+        "serviceId": cut,
+        "samId": staff[0],
+        "annaId": anna["id"],
+        "benId": ben,
+        "staffCount": STAFF_NAMES.len(),
+        "artifacts": artifacts_dir(),
+        "chromium": CHROMIUM,
+    })
+}
+
+#[actix_web::test]
+async fn the_staff_page_works_in_a_real_browser() {
+    if !tools_or_skip() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let setup = barber_shop(&app).await;
+    std::fs::create_dir_all(artifacts_dir()).expect("artifacts directory");
+    let script = browser_dir().join("day_view.mjs");
+    // The server runs on this thread's runtime; the browser waits on a blocking thread.
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .arg(setup.to_string())
+            .current_dir(browser_dir())
+            .output()
+    })
+    .await
+    .expect("node ran")
+    .expect("node started");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        output.status.success(),
+        "the browser scenario failed (screenshots in {}):\n{stdout}\n{stderr}",
+        artifacts_dir().display()
+    );
+    assert!(stdout.contains("ALL BROWSER SCENARIOS PASSED"), "{stdout}");
+}
