@@ -71,7 +71,10 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
 fn fill(conn: &mut DbConnection, business: &str, service: &str, staff: &[String], count: u64) {
     let sql = format!(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last})
-         INSERT INTO bookings SELECT 'b' || i, '{business}', 'R' || i, '{service}',
+         INSERT INTO bookings (id, business_id, reference, service_id, staff_id, customer_id, status,
+           start_at, end_at, buffer_before_minutes, buffer_after_minutes, hold_expires_at, channel, notes,
+           sequence, cancelled_at, cancelled_by, created_at, updated_at)
+         SELECT 'b' || i, '{business}', 'R' || i, '{service}',
            CASE i % 3 WHEN 0 THEN '{a}' WHEN 1 THEN '{b}' ELSE '{c}' END,
            NULL, 'completed',
            datetime('2000-01-01 00:00:00', '+' || ((i / 3) * 30) || ' minutes'),

@@ -172,6 +172,9 @@ impl Database {
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // Checking every connection on checkout costs a statement per request; a broken one
+            // is found by `has_broken` and discarded when it comes back instead.
+            .test_on_check_out(false)
             .build(Connector { backend, url })
             .map_err(StorageError::Pool)?;
         let db = Self {
