@@ -1,8 +1,6 @@
 //! Staff logins: sessions with CSRF tokens beside the API key, what owners and staff may do,
 //! isolation between businesses, expiry, the login rate limit, and the live change stream.
 
-use std::time::Duration;
-
 use chairside::clock::Clock;
 use serde_json::{Value, json};
 
@@ -44,19 +42,6 @@ async fn shop(app: &TestApp, slug: &str) -> Shop {
         sam,
         cut,
         booking: booking["id"].as_str().unwrap().to_owned(),
-    }
-}
-
-/// Reads the event stream until `wanted` has appeared in it (at most 15 s).
-async fn read_until(stream: &mut reqwest::Response, wanted: &str, received: &mut String) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !received.contains(wanted) {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
-            .await
-            .unwrap_or_else(|_| panic!("no {wanted:?} within 15 s; got {received:?}"))
-            .expect("stream readable")
-            .expect("stream open");
-        received.push_str(&String::from_utf8_lossy(&chunk));
     }
 }
 
