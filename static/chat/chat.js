@@ -158,6 +158,14 @@
     } catch (_) { /* offline: try again on the next tick */ }
   }
 
+  // Framed by the widget, Escape asks the page around to close the chat (keys pressed in a
+  // frame never reach that page). The message carries nothing private.
+  if (window.parent !== window) {
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") window.parent.postMessage({ chairside: "close" }, "*");
+    });
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();

@@ -97,8 +97,7 @@ function announceNewcomers(human, live) {
     for (const conversation of human) {
       if (!waitingNow.has(conversation.id) || state.waiting.has(conversation.id)) continue;
       if (conversation.id === state.selected) continue; // the transcript says it already
-      const text = conversation.last_message ? conversation.last_message.text : '';
-      announce(`${customerLabel(conversation)} is waiting: ${text}`);
+      announce(`${customerLabel(conversation)} is waiting for an answer`);
     }
   }
   state.waiting = waitingNow;
@@ -226,7 +225,7 @@ function renderDetails(conversation) {
     const returns = conversation.bot_returns_at;
     const back = returns && new Date(returns).getTime() <= Date.now() + state.clockOffset
       ? 'The bot answers the customer’s next message.'
-      : `If nobody writes, the bot answers again from ${when(returns)}.`;
+      : `The bot answers again from ${when(returns)} unless someone here replies or hands back sooner.`;
     status.textContent = `With staff since ${when(conversation.handed_off_at)}; the bot is silent. ${back}`;
   } else {
     status.textContent = 'The bot is handling this conversation. Take it over to answer yourself.';
@@ -258,7 +257,7 @@ function renderTranscript(conversation, same) {
     transcript.replaceChildren(...messages.map((m) => messageItem(m, name)));
   }
   transcript.hidden = false;
-  transcript.scrollTop = transcript.scrollHeight;
+  requestAnimationFrame(() => { transcript.scrollTop = transcript.scrollHeight; });
 }
 
 function bindConversationPane() {
