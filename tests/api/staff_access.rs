@@ -408,6 +408,7 @@ on_both_backends! {
     async fn the_pages_are_served_from_the_binary_with_a_strict_policy(app: TestApp) {
         for (path, kind) in [("/staff", "text/html"), ("/staff/login", "text/html"),
             ("/staff/settings", "text/html"), ("/static/staff/day.js", "text/javascript"),
+            ("/staff/inbox", "text/html"), ("/static/staff/inbox.js", "text/javascript"),
             ("/static/staff/app.css", "text/css")] {
             let response = app.client.get(app.url(path)).send().await.unwrap();
             assert_eq!(response.status().as_u16(), 200, "{path}");

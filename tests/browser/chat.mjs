@@ -265,10 +265,14 @@ try {
   await chat.goto(`${base}/b/${cfg.slug}/chat`);
   await botSays(chat, `welcome to ${cfg.businessName}`);
   await chat.getByLabel('Your message').fill('talk to a person');
+  const asked = Date.now();
   await chat.getByLabel('Your message').press('Enter');
-  await botSays(chat, 'passed your message to our team');
   const waiting = inbox.locator('#human-list .conversation-link.waiting');
   await waiting.waitFor();
+  const seenAfter = Date.now() - asked;
+  console.log(`TIMING inbox: a customer's request for a person shown to staff ${seenAfter} ms after it was sent`);
+  assert.ok(seenAfter < 5000, `${seenAfter} ms`);
+  await botSays(chat, 'passed your message to our team');
   assert.match(await waiting.innerText(), /Web chat visitor[\s\S]*Waiting[\s\S]*with staff since 09:00/);
   await inbox.locator('#inbox-count', { hasText: '1' }).waitFor();
   assert.equal(await inbox.locator('#inbox-link').getAttribute('aria-label'), 'Inbox, 1 waiting');
@@ -297,8 +301,10 @@ try {
   await chat.evaluate(() => { window.notReloaded = true; });
   await chat.locator('.msg--staff', { hasText: 'Hi, this is Kim. How can I help?' }).waitFor({ timeout: 12_000 });
   await chat.getByLabel('Your message').fill('Can I bring my dog?');
+  const sent = Date.now();
   await chat.getByLabel('Your message').press('Enter');
   await transcript.locator('.message.from-customer', { hasText: 'Can I bring my dog?' }).waitFor();
+  console.log(`TIMING inbox: a customer's message in the open transcript ${Date.now() - sent} ms after it was sent`);
   await inbox.locator('#inbox-count', { hasText: '1' }).waitFor();
   assert.equal(await chat.locator('.msg--bot', { hasText: 'Can I bring' }).count(), 0);
   await inbox.getByLabel('Your reply to Web chat visitor').fill('Of course, dogs are welcome.');
