@@ -254,7 +254,10 @@ function renderTranscript(conversation, same) {
     const shownIds = new Set([...transcript.children].map((item) => item.dataset.id));
     transcript.append(...messages.filter((m) => !shownIds.has(m.id)).map((m) => messageItem(m, name)));
   } else {
+    // A newly chosen conversation is introduced by its heading, not read out message by message.
+    transcript.setAttribute('aria-live', 'off');
     transcript.replaceChildren(...messages.map((m) => messageItem(m, name)));
+    setTimeout(() => transcript.setAttribute('aria-live', 'polite'), 0);
   }
   transcript.hidden = false;
   requestAnimationFrame(() => { transcript.scrollTop = transcript.scrollHeight; });
