@@ -1,6 +1,9 @@
-//! The staff page end to end in a real browser: the real server on a random port with a fresh
-//! database, driven by `tests/browser/day_view.mjs` (playwright-core controlling Debian's
-//! headless Chromium). Screenshots land in `target/browser-artifacts/`.
+//! The pages end to end in a real browser: the real server on a random port with a fresh
+//! database, driven by scripts in `tests/browser/` (playwright-core controlling Debian's
+//! headless Chromium): `day_view.mjs` (the staff page's day, settings, phone and paper) and
+//! `chat.mjs` (the chat widget on another site, the inbox, the chat settings). Screenshots
+//! land in `target/browser-artifacts/`. The scenarios take turns: two Chromiums at once on a
+//! small machine would distort the day view's timing.
 //!
 //! Without node, Chromium or `tests/browser/node_modules` (`npm ci` in tests/browser), the test
 //! prints a loud BROWSER TESTS DID NOT RUN notice; with `CI=true` it fails instead.
@@ -12,6 +15,7 @@ mod helpers;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use chairside::clock::Clock;
 use helpers::*;
 use serde_json::{Value, json};
 
@@ -145,17 +149,15 @@ async fn barber_shop(app: &TestApp) -> Value {
     })
 }
 
-#[actix_web::test]
-async fn the_staff_page_works_in_a_real_browser() {
-    if !tools_or_skip() {
-        return;
-    }
-    let app = spawn_app(Backend::Sqlite)
-        .await
-        .expect("SQLite always runs");
-    let setup = barber_shop(&app).await;
+/// Browser scenarios run one at a time.
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Runs `tests/browser/{script}` with `setup` (JSON, as its one argument) and checks that it
+/// passed.
+async fn run_scenario(script: &str, setup: Value) {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     std::fs::create_dir_all(artifacts_dir()).expect("artifacts directory");
-    let script = browser_dir().join("day_view.mjs");
+    let script = browser_dir().join(script);
     // The server runs on this thread's runtime; the browser waits on a blocking thread.
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
@@ -177,4 +179,72 @@ async fn the_staff_page_works_in_a_real_browser() {
         artifacts_dir().display()
     );
     assert!(stdout.contains("ALL BROWSER SCENARIOS PASSED"), "{stdout}");
+}
+
+#[actix_web::test]
+async fn the_staff_page_works_in_a_real_browser() {
+    if !tools_or_skip() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let setup = barber_shop(&app).await;
+    run_scenario("day_view.mjs", setup).await;
+}
+
+/// A salon for the chat: Sam and Alex work 09:00–18:00 every day; a haircut and a beard trim;
+/// an owner and a staff login. Also the demo business, whose widget the home page shows.
+async fn chat_salon(app: &TestApp) -> Value {
+    let now = app.clock.now();
+    app.state
+        .db
+        .write_blocking(|conn| chairside::demo::create(conn, now))
+        .expect("demo created");
+    let slug = "corner-cuts";
+    let key = app.create_business(slug, "Europe/Berlin", json!({})).await;
+    let mut staff = Vec::new();
+    for name in ["Sam", "Alex"] {
+        let hours = every_day(json!([["09:00", "18:00"]]));
+        staff.push(app.add_staff(slug, &key, name, hours).await);
+    }
+    app.add_service(
+        slug,
+        &key,
+        json!({"name": "Haircut", "duration_minutes": 30, "staff_ids": staff, "synonyms": ["cut"]}),
+    )
+    .await;
+    app.add_service(
+        slug,
+        &key,
+        json!({"name": "Beard Trim", "duration_minutes": 20, "staff_ids": [staff[0]], "synonyms": ["beard"]}),
+    )
+    .await;
+    app.add_login(slug, &key, "owner@corner-cuts.example", "owner")
+        .await;
+    app.add_login(slug, &key, "kim@corner-cuts.example", "staff")
+        .await;
+    json!({
+        "baseUrl": app.address,
+        "slug": slug,
+        "businessName": "corner-cuts shop",
+        "apiKey": key,
+        "owner": {"email": "owner@corner-cuts.example", "password": TEST_PASSWORD},
+        "staff": {"email": "kim@corner-cuts.example", "password": TEST_PASSWORD},
+        "today": TODAY,
+        "artifacts": artifacts_dir(),
+        "chromium": CHROMIUM,
+    })
+}
+
+#[actix_web::test]
+async fn the_chat_widget_and_the_inbox_work_in_a_real_browser() {
+    if !tools_or_skip() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let setup = chat_salon(&app).await;
+    run_scenario("chat.mjs", setup).await;
 }

@@ -1,5 +1,5 @@
 //! The staff side of conversations: the inbox of handed-off conversations, transcripts,
-//! replying, taking over and handing back (business API key).
+//! replying, taking over and handing back (business API key or any staff session).
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -9,9 +9,9 @@ use super::chat::MessageView;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{BusinessKey, JsonBody};
 use super::views::{CustomerView, utc_time};
-use crate::conversation::{OWNER_BOT, OWNER_HUMAN};
+use crate::conversation::{OWNER_BOT, OWNER_HUMAN, inbox};
 use crate::domain::required_text;
-use crate::storage::models::Conversation;
+use crate::storage::models::{Business, Conversation};
 use crate::storage::{conversations, customers};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -24,6 +24,11 @@ pub struct ConversationView {
     pub locale: Option<String>,
     pub customer: Option<CustomerView>,
     pub handed_off_at: Option<String>,
+    /// Staff own the conversation and the customer's newest message has no staff answer yet.
+    pub waiting: bool,
+    /// While staff own it: when the bot answers again unless staff write or hand back sooner
+    /// (`handoff_timeout_minutes` after staff's last word).
+    pub bot_returns_at: Option<String>,
     pub last_inbound_at: Option<String>,
     pub updated_at: String,
     /// The last message, to show in a list.
@@ -33,14 +38,20 @@ pub struct ConversationView {
     pub messages: Option<Vec<MessageView>>,
 }
 
+/// The most conversations one list returns.
+const MAX_LISTED: i64 = 200;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// `human` for the inbox of handed-off conversations, `bot`, or all when left out.
     owner: Option<String>,
+    /// At most this many (1–200, default 200).
+    limit: Option<i64>,
 }
 
 fn view(
     conn: &mut crate::storage::DbConnection,
+    business: &Business,
     conversation: &Conversation,
     with_transcript: bool,
 ) -> Result<ConversationView, ApiError> {
@@ -64,6 +75,9 @@ fn view(
         locale: conversation.locale.clone(),
         customer,
         handed_off_at: conversation.handed_off_at.map(utc_time),
+        waiting: inbox::is_waiting(conn, conversation)?,
+        bot_returns_at: inbox::bot_returns_at(conversation, business.handoff_timeout_minutes)
+            .map(|at| utc_time(at.naive_utc())),
         last_inbound_at: conversation.last_inbound_at.map(utc_time),
         updated_at: utc_time(conversation.updated_at),
         last_message: transcript.last().map(MessageView::from),
@@ -81,7 +95,8 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let business = key.for_slug_any_role(&path)?;
-    let owner = match query.into_inner().owner.as_deref() {
+    let query = query.into_inner();
+    let owner = match query.owner.as_deref() {
         None => None,
         Some(OWNER_HUMAN) => Some(OWNER_HUMAN),
         Some(OWNER_BOT) => Some(OWNER_BOT),
@@ -92,12 +107,22 @@ pub async fn list(
             ));
         }
     };
+    let limit = match query.limit {
+        None => MAX_LISTED,
+        Some(limit) if (1..=MAX_LISTED).contains(&limit) => limit,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_LISTED}, not {other}"),
+            ));
+        }
+    };
     let list = state
         .db
         .read(move |conn| {
-            conversations::list(conn, &business.id, owner, 200)?
+            conversations::list(conn, &business.id, owner, limit)?
                 .iter()
-                .map(|c| view(conn, c, false))
+                .map(|c| view(conn, &business, c, false))
                 .collect::<Result<Vec<_>, ApiError>>()
         })
         .await?;
@@ -120,7 +145,7 @@ pub async fn get(
         .read(move |conn| {
             let conversation = conversations::find(conn, &business.id, &id)?
                 .ok_or_else(|| ApiError::not_found("conversation"))?;
-            view(conn, &conversation, true)
+            view(conn, &business, &conversation, true)
         })
         .await?;
     Ok(HttpResponse::Ok().json(found))

@@ -2,8 +2,14 @@
 //!
 //! `event: ready` first (the page then reloads what it shows, so nothing written between its
 //! first load and the stream's start is missed); `event: bookings` with
-//! `{"changed":[booking ids]}` whenever bookings change, whichever instance wrote them; a
-//! comment line as a heartbeat so proxies keep the connection and a closed tab is noticed.
+//! `{"changed":[booking ids]}` whenever bookings change and `event: conversations` with
+//! `{"changed":[conversation ids]}` whenever a conversation does (a customer's message, a
+//! reply, a handoff), whichever instance wrote them; a comment line as a heartbeat so proxies
+//! keep the connection and a closed tab is noticed.
+//!
+//! Each tick asks the database two indexed questions (bookings and conversations changed
+//! lately), so the inbox is live across instances for the price of one more small query per
+//! open page per second, and needs no broker between instances.
 
 use std::time::Duration;
 
@@ -12,7 +18,8 @@ use actix_web::{HttpResponse, web};
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::Access;
-use crate::booking::ChangeWatcher;
+use crate::booking::{BookingFeed, ChangeFeed, ChangeWatcher};
+use crate::conversation::ConversationFeed;
 
 /// How often the stream asks the database for changes.
 const POLL_INTERVAL: Duration = Duration::from_millis(1000);
@@ -20,9 +27,23 @@ const POLL_INTERVAL: Duration = Duration::from_millis(1000);
 const POLLS_PER_HEARTBEAT: u32 = 15;
 
 struct Stream {
-    watcher: ChangeWatcher,
+    bookings: ChangeWatcher<BookingFeed>,
+    conversations: ChangeWatcher<ConversationFeed>,
     greeted: bool,
     quiet_polls: u32,
+}
+
+/// One `event:` block naming what changed, or nothing when nothing did.
+async fn changes<F: ChangeFeed>(
+    watcher: &mut ChangeWatcher<F>,
+    event: &str,
+) -> Result<String, crate::error::AppError> {
+    let changed = watcher.poll().await?;
+    if changed.is_empty() {
+        return Ok(String::new());
+    }
+    let data = serde_json::json!({ "changed": changed });
+    Ok(format!("event: {event}\ndata: {data}\n\n"))
 }
 
 impl Stream {
@@ -34,33 +55,34 @@ impl Stream {
         }
         loop {
             tokio::time::sleep(POLL_INTERVAL).await;
-            match self.watcher.poll().await {
-                Ok(changed) if !changed.is_empty() => {
-                    self.quiet_polls = 0;
-                    let data = serde_json::json!({ "changed": changed });
-                    return Some(format!("event: bookings\ndata: {data}\n\n"));
-                }
-                Ok(_) => {
-                    self.quiet_polls += 1;
-                    if self.quiet_polls >= POLLS_PER_HEARTBEAT {
-                        self.quiet_polls = 0;
-                        return Some(": still here\n\n".to_owned());
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(cause = %e, "booking change stream stopped");
+            let news = match (
+                changes(&mut self.bookings, "bookings").await,
+                changes(&mut self.conversations, "conversations").await,
+            ) {
+                (Ok(bookings), Ok(conversations)) => bookings + &conversations,
+                (Err(e), _) | (_, Err(e)) => {
+                    tracing::warn!(cause = %e, "change stream stopped");
                     return None;
                 }
+            };
+            if !news.is_empty() {
+                self.quiet_polls = 0;
+                return Some(news);
+            }
+            self.quiet_polls += 1;
+            if self.quiet_polls >= POLLS_PER_HEARTBEAT {
+                self.quiet_polls = 0;
+                return Some(": still here\n\n".to_owned());
             }
         }
     }
 }
 
-/// Server-sent events announcing booking changes of the business (API key or any staff
-/// session).
+/// Server-sent events announcing changes to the business's bookings and conversations (API
+/// key or any staff session).
 #[utoipa::path(get, path = "/api/v1/businesses/{slug}/events", tag = "bookings", security(("api_key" = []), ("session" = [])),
     params(("slug" = String, Path)),
-    responses((status = 200, description = "text/event-stream: `ready`, then `bookings` events with {\"changed\":[ids]}"),
+    responses((status = 200, description = "text/event-stream: `ready`, then `bookings` and `conversations` events with {\"changed\":[ids]}"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn stream(
     path: web::Path<String>,
@@ -68,10 +90,12 @@ pub async fn stream(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let business = access.for_slug_any_role(&path)?;
-    let watcher = ChangeWatcher::start(state.db.clone(), business.id).await?;
+    let bookings = ChangeWatcher::start(state.db.clone(), business.id.clone()).await?;
+    let conversations = ChangeWatcher::start(state.db.clone(), business.id).await?;
     let chunks = futures_util::stream::unfold(
         Stream {
-            watcher,
+            bookings,
+            conversations,
             greeted: false,
             quiet_polls: 0,
         },

@@ -23,7 +23,7 @@ pub use changes::{
     confirm_hold, create_booking, details_of, move_booking, release_hold,
 };
 pub use listing::{BookingFilter, DaySchedule, StaffDay};
-pub use watch::ChangeWatcher;
+pub use watch::{BookingFeed, ChangeFeed, ChangeWatcher};
 
 use crate::error::AppError;
 use crate::metrics::Metrics;

@@ -369,6 +369,8 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             return Ok(false);
         }
         match (self.state.expecting, yes) {
+            // A tapped Yes or No to one of the business's yes/no questions.
+            (Expecting::Question, _) => return self.answer_business_question(u, ""),
             (Expecting::Confirm, true) => self.confirm_booking()?,
             (Expecting::Confirm, false) => self.offer_changes(),
             (Expecting::ConfirmCancel, true) => self.cancel_target()?,

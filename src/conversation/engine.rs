@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 
 use super::desk::{Desk, Links};
 use super::dialogue::{Dialogue, Effect, TurnInput};
+use super::inbox;
 use super::message::{Inbound, InboundContent, Reply};
 use super::outbox::{self, Author};
 use super::payload::Payload;
@@ -222,10 +223,11 @@ fn turn(
     recognise_sender(conn, &mut conversation, inbound)?;
 
     if conversation.owner == OWNER_HUMAN {
-        let timeout =
-            chrono::Duration::minutes(calendar.business.chat.handoff_timeout_minutes.into());
-        let since = conversation.handed_off_at.map_or(now, |t| t.and_utc());
-        if now < since + timeout {
+        let returns_at = inbox::bot_returns_at(
+            &conversation,
+            calendar.business.chat.handoff_timeout_minutes,
+        );
+        if returns_at.is_none_or(|at| now < at) {
             conversations::save(conn, &conversation)?;
             return Ok(TurnOutcome {
                 conversation_id: conversation.id,

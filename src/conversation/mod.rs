@@ -9,6 +9,7 @@
 pub mod desk;
 pub mod dialogue;
 pub mod engine;
+pub mod inbox;
 pub mod message;
 pub mod outbox;
 pub mod payload;
@@ -17,4 +18,5 @@ pub mod texts;
 
 pub use desk::Links;
 pub use engine::{ConversationEngine, OWNER_BOT, OWNER_HUMAN, TurnOutcome};
+pub use inbox::ConversationFeed;
 pub use message::{Choice, Inbound, InboundContent, Reply, Sender};

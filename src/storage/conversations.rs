@@ -155,7 +155,7 @@ pub fn list(
         query = query.filter(conversations::owner.eq(owner));
     }
     Ok(query
-        .order(conversations::updated_at.desc())
+        .order((conversations::updated_at.desc(), conversations::id.desc()))
         .limit(limit)
         .select(Conversation::as_select())
         .load(conn)?)
@@ -169,4 +169,76 @@ pub fn touch_outbound(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> 
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// One state of a conversation, as the live stream compares them: its id, when it last
+/// changed, its owner and its newest message. The newest message tells two changes apart that
+/// fall within one tick of the clock.
+pub type ChangeMark = (String, NaiveDateTime, String, Option<String>);
+
+/// The business's conversations changed at or after `since` (by `updated_at`, indexed), as
+/// [`ChangeMark`]s, oldest change first.
+pub fn changed_since(
+    conn: &mut DbConnection,
+    business_id: &str,
+    since: NaiveDateTime,
+) -> StorageResult<Vec<ChangeMark>> {
+    let changed: Vec<(String, NaiveDateTime, String)> = conversations::table
+        .filter(conversations::business_id.eq(business_id))
+        .filter(conversations::updated_at.ge(since))
+        .order((conversations::updated_at, conversations::id))
+        .limit(1_000)
+        .select((
+            conversations::id,
+            conversations::updated_at,
+            conversations::owner,
+        ))
+        .load(conn)?;
+    if changed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = changed.iter().map(|c| c.0.as_str()).collect();
+    let newest: std::collections::HashMap<String, Option<String>> = conversation_messages::table
+        .filter(conversation_messages::conversation_id.eq_any(&ids))
+        .group_by(conversation_messages::conversation_id)
+        .select((
+            conversation_messages::conversation_id,
+            diesel::dsl::max(conversation_messages::id),
+        ))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(changed
+        .into_iter()
+        .map(|(id, at, owner)| {
+            let last = newest.get(&id).cloned().flatten();
+            (id, at, owner, last)
+        })
+        .collect())
+}
+
+/// When the business's conversations last changed, if it has any.
+pub fn last_change(
+    conn: &mut DbConnection,
+    business_id: &str,
+) -> StorageResult<Option<NaiveDateTime>> {
+    Ok(conversations::table
+        .filter(conversations::business_id.eq(business_id))
+        .select(diesel::dsl::max(conversations::updated_at))
+        .first(conn)?)
+}
+
+/// Who wrote the conversation's newest message that is not the bot's: `customer`, `staff`,
+/// or `None` when only the bot has spoken.
+pub fn last_human_author(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+) -> StorageResult<Option<String>> {
+    Ok(conversation_messages::table
+        .filter(conversation_messages::conversation_id.eq(conversation_id))
+        .filter(conversation_messages::author.ne("bot"))
+        .order(conversation_messages::id.desc())
+        .select(conversation_messages::author)
+        .first(conn)
+        .optional()?)
 }

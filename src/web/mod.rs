@@ -1,5 +1,6 @@
-//! The pages people open in a browser: the staff page (day view, settings) and the customer
-//! pages (the chat, alone or framed by the widget, and the page that manages one booking).
+//! The pages people open in a browser: the staff page (day view, inbox, settings) and the
+//! customer pages (the chat, alone or framed by the widget, and the page that manages one
+//! booking).
 //!
 //! Plain HTML, CSS and JavaScript from `static/`, embedded in the binary at compile time, so
 //! `cargo run --release` serves them from any directory and a release is one file. No build
@@ -36,6 +37,7 @@ const ASSETS: &[Asset] = &[
     asset!("staff/app.css", "text/css; charset=utf-8"),
     asset!("staff/common.js", "text/javascript; charset=utf-8"),
     asset!("staff/day.js", "text/javascript; charset=utf-8"),
+    asset!("staff/inbox.js", "text/javascript; charset=utf-8"),
     asset!("staff/login.js", "text/javascript; charset=utf-8"),
     asset!("staff/settings.js", "text/javascript; charset=utf-8"),
     asset!("chat/chat.css", "text/css; charset=utf-8"),

@@ -54,18 +54,23 @@
     }
   }
 
+  // Scrolls the log only: scrollIntoView would also scroll the page that embeds the widget.
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
   function addMessage(author, text) {
     const item = document.createElement("li");
     item.className = "msg msg--" + (author === "customer" ? "me" : author);
     if (author === "staff") {
       const who = document.createElement("span");
       who.className = "msg__who";
-      who.textContent = german ? "Team" : "Team";
+      who.textContent = "Team";
       item.appendChild(who);
     }
     appendText(item, text);
     log.appendChild(item);
-    item.scrollIntoView({ block: "end" });
+    scrollToEnd();
     return item;
   }
 
@@ -88,7 +93,7 @@
       item.appendChild(button);
     }
     log.appendChild(item);
-    item.scrollIntoView({ block: "end" });
+    scrollToEnd();
   }
 
   function showReplies(replies) {
@@ -98,7 +103,9 @@
     }
     const last = log.querySelector(".choices:last-child .choice");
     status.textContent = replies.map((r) => r.text).join(" ");
-    if (last && document.activeElement !== input) last.focus();
+    // A tapped choice is disabled and loses focus; keyboard users go on from the new choices,
+    // or from the input when there are none.
+    if (document.activeElement !== input) (last || input).focus();
   }
 
   async function send(content, shown) {
@@ -151,10 +158,19 @@
     } catch (_) { /* offline: try again on the next tick */ }
   }
 
+  // Framed by the widget, Escape asks the page around to close the chat (keys pressed in a
+  // frame never reach that page). The message carries nothing private.
+  if (window.parent !== window) {
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") window.parent.postMessage({ chairside: "close" }, "*");
+    });
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    // While a message is on its way the text stays in the input, to be sent next.
+    if (!text || busy) return;
     input.value = "";
     send({ text }, text);
   });

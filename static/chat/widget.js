@@ -30,12 +30,18 @@
     button.setAttribute("aria-expanded", String(!frame.hidden));
     if (!frame.hidden) frame.focus();
   });
+  function close() {
+    frame.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  }
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !frame.hidden) {
-      frame.hidden = true;
-      button.setAttribute("aria-expanded", "false");
-      button.focus();
-    }
+    if (event.key === "Escape" && !frame.hidden) close();
+  });
+  // Keys pressed inside the chat stay in its frame: the chat asks for Escape to close it.
+  window.addEventListener("message", (event) => {
+    const asked = event.data && event.data.chairside === "close";
+    if (asked && event.origin === origin && event.source === frame.contentWindow && !frame.hidden) close();
   });
   document.body.appendChild(frame);
   document.body.appendChild(button);

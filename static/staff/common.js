@@ -185,3 +185,79 @@ export function openDialog(dialog, focusFirst) {
   dialog.showModal();
   if (focusFirst) focusFirst.focus();
 }
+
+// ---- live updates ----------------------------------------------------------------------
+
+const liveHandlers = { ready: [], bookings: [], conversations: [], down: [] };
+let liveSource = null;
+
+/**
+ * Calls `handler(data)` on the business's live stream: `ready` (connected: fetch again what
+ * the page shows), `bookings` and `conversations` (`{changed: [ids]}`), `down` (the
+ * connection dropped; the browser reconnects by itself).
+ */
+export function onLive(type, handler) {
+  liveHandlers[type].push(handler);
+}
+
+/** Opens the business's live stream, once per page. */
+export function startLive(slug) {
+  if (liveSource) return;
+  const source = new EventSource(`/api/v1/businesses/${slug}/events`);
+  liveSource = source;
+  const dispatch = (type, data) => { for (const handler of liveHandlers[type]) handler(data); };
+  for (const type of ['ready', 'bookings', 'conversations']) {
+    source.addEventListener(type, (event) => dispatch(type, JSON.parse(event.data || '{}')));
+  }
+  source.addEventListener('error', () => {
+    dispatch('down', {});
+    // The browser retries a dropped stream by itself, but not a refused one (an ended
+    // session): check the session (which leads to the login page if it ended), then start over.
+    if (source.readyState === EventSource.CLOSED) {
+      liveSource = null;
+      setTimeout(() => loadSession().then(() => startLive(slug), () => {}), 5000);
+    }
+  });
+}
+
+/** Shows the live stream's state in `indicator`, and as `data-live` on the page's body. */
+export function showLiveState(indicator) {
+  const show = (on) => {
+    indicator.textContent = on ? 'live' : 'reconnecting…';
+    indicator.classList.toggle('on', on);
+    document.body.dataset.live = on ? 'on' : 'off';
+  };
+  onLive('ready', () => show(true));
+  onLive('down', () => show(false));
+}
+
+// ---- the inbox link --------------------------------------------------------------------
+
+/** Shows on the header's Inbox link how many conversations wait for staff. */
+export function showWaitingCount(count) {
+  const link = document.getElementById('inbox-link');
+  const badge = document.getElementById('inbox-count');
+  if (!link || !badge) return;
+  badge.textContent = String(count);
+  badge.hidden = count === 0;
+  link.setAttribute('aria-label', count ? `Inbox, ${count} waiting` : 'Inbox');
+}
+
+/** The business's conversations staff own, newest first. */
+export function conversationsWithStaff(slug) {
+  return api('GET', `/api/v1/businesses/${slug}/conversations?owner=human`);
+}
+
+/** Keeps the Inbox badge current on pages other than the inbox. */
+export function trackWaiting(slug) {
+  let timer = null;
+  const refresh = () => {
+    clearTimeout(timer);
+    // A burst of changes (a customer typing fast, a busy chat) costs one request.
+    timer = setTimeout(() => conversationsWithStaff(slug)
+      .then((list) => showWaitingCount(list.filter((c) => c.waiting).length), () => {}), 300);
+  };
+  onLive('ready', refresh);
+  onLive('conversations', refresh);
+  startLive(slug);
+}

@@ -4,7 +4,7 @@
 // change (made by chat, another device or another server), and the day is fetched again.
 import {
   api, announce, addDays, clock, el, loadSession, logOut, longDate, minutesOf, openDialog,
-  showError, clearErrors, inZone,
+  showError, clearErrors, inZone, onLive, showLiveState, trackWaiting,
 } from './common.js';
 
 const PX_PER_MINUTE = 1.6;
@@ -319,28 +319,10 @@ function placeNowLine() {
 // ---- live updates ----------------------------------------------------------------------
 
 function startLiveUpdates() {
-  const source = new EventSource(`/api/v1/businesses/${state.slug}/events`);
-  const indicator = $('live-indicator');
-  source.addEventListener('ready', () => {
-    indicator.textContent = 'live';
-    indicator.classList.add('on');
-    document.body.dataset.live = 'on';
-    showDay(state.date); // anything written before the stream started
-  });
-  source.addEventListener('bookings', (event) => {
-    const { changed } = JSON.parse(event.data);
-    onBookingsChanged(changed);
-  });
-  source.addEventListener('error', () => {
-    indicator.textContent = 'reconnecting…';
-    indicator.classList.remove('on');
-    document.body.dataset.live = 'off';
-    // The browser retries a dropped stream by itself, but not a refused one (an ended
-    // session): check the session (which leads to the login page if it ended), then start over.
-    if (source.readyState === EventSource.CLOSED) {
-      setTimeout(() => loadSession().then(startLiveUpdates, () => {}), 5000);
-    }
-  });
+  showLiveState($('live-indicator'));
+  onLive('ready', () => showDay(state.date)); // anything written before the stream started
+  onLive('bookings', ({ changed }) => onBookingsChanged(changed));
+  trackWaiting(state.slug);
 }
 
 async function onBookingsChanged(changed) {

@@ -1,15 +1,16 @@
 // Settings (owners): business details and policies, staff and their weekly hours, closures,
-// services and logins, each saved through the same API as machine clients use. A refusal is
+// services, logins, the chat and its questions to customers, each saved through the same API
+// as machine clients use. A refusal is
 // shown next to the field the API names; nothing is repeated without the owner's word.
 import {
-  api, announce, clearErrors, el, inZone, loadSession, logOut, showError,
+  api, announce, clearErrors, el, inZone, loadSession, logOut, showError, trackWaiting,
 } from './common.js';
 
 const DAYS = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
   ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
 const $ = (id) => document.getElementById(id);
 
-const state = { slug: '', timeZone: 'UTC', staff: [], services: [], pendingClosure: null };
+const state = { slug: '', timeZone: 'UTC', staff: [], services: [], questions: [], pendingClosure: null };
 const base = () => `/api/v1/businesses/${state.slug}`;
 
 async function start() {
@@ -19,13 +20,14 @@ async function start() {
   $('business-name').textContent = session.business.name;
   $('user-name').textContent = session.user.name;
   $('logout-button').addEventListener('click', logOut);
+  trackWaiting(state.slug);
   if (session.user.role !== 'owner') {
     $('owner-only').hidden = false;
     for (const form of document.querySelectorAll('main form')) form.hidden = true;
     return;
   }
   bindForms();
-  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins()]);
+  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins(), loadQuestions()]);
   await loadClosures();
   document.body.dataset.ready = 'yes';
 }
@@ -62,6 +64,8 @@ async function loadBusiness() {
   for (const name of ['name', 'address', 'phone', 'notification_email', 'time_zone', 'locale', ...POLICY_FIELDS]) {
     form.elements[name].value = business[name] ?? '';
   }
+  const chat = $('chat-form');
+  for (const name of CHAT_FIELDS) chat.elements[name].value = business[name];
 }
 
 function bindBusinessForm() {
@@ -78,6 +82,105 @@ function bindBusinessForm() {
     };
     for (const name of POLICY_FIELDS) body[name] = Number(form.elements[name].value);
     saving(form, $('business-error'), () => api('PATCH', base(), body), 'Business saved');
+  });
+}
+
+// ---- chat ------------------------------------------------------------------------------
+
+const CHAT_FIELDS = ['hold_minutes', 'handoff_timeout_minutes', 'contact_requirement'];
+
+function bindChatForm() {
+  const form = $('chat-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {
+      hold_minutes: Number(form.elements.hold_minutes.value),
+      handoff_timeout_minutes: Number(form.elements.handoff_timeout_minutes.value),
+      contact_requirement: form.elements.contact_requirement.value,
+    };
+    saving(form, $('chat-error'), () => api('PATCH', base(), body), 'Chat settings saved');
+  });
+}
+
+/** The questions in the order the chat asks them; inactive ones stay listed, marked. */
+async function loadQuestions() {
+  state.questions = await api('GET', `${base()}/questions`);
+  $('question-list').replaceChildren(...state.questions.map(questionCard));
+}
+
+function questionCard(question, index) {
+  const id = `q-${question.id}`;
+  const short = question.prompt_en.length > 40 ? `${question.prompt_en.slice(0, 40)}…` : question.prompt_en;
+  const error = el('p', { class: 'error', role: 'alert', hidden: true, id: `${id}-error` });
+  const form = el('form', { class: 'stacked', novalidate: true, 'aria-label': `Question: ${short}` },
+    el('div', { class: 'field' }, el('label', { for: `${id}-en` }, 'Question in English'),
+      el('input', { id: `${id}-en`, name: 'prompt_en', value: question.prompt_en, maxlength: 300, required: true })),
+    el('div', { class: 'field' }, el('label', { for: `${id}-de` }, 'Question in German'),
+      el('input', { id: `${id}-de`, name: 'prompt_de', value: question.prompt_de, maxlength: 300 })),
+    el('div', { class: 'field-row' },
+      el('div', { class: 'field' }, el('label', { for: `${id}-kind` }, 'Answer'),
+        el('select', { id: `${id}-kind`, name: 'kind' },
+          el('option', { value: 'text', selected: question.kind === 'text' }, 'Free text'),
+          el('option', { value: 'yes_no', selected: question.kind === 'yes_no' }, 'Yes or no'))),
+      el('div', { class: 'field' }, el('label', { class: 'inline' },
+        el('input', { type: 'checkbox', name: 'active', checked: question.active }), 'Asked in the chat'))),
+    error,
+    el('div', { class: 'button-row' },
+      el('button', { type: 'submit', class: 'primary' }, 'Save question'),
+      el('button', { type: 'button', 'aria-label': `Move “${short}” up`, disabled: index === 0,
+        dataset: { move: 'up' }, onclick: () => moveQuestion(index, -1, 'up') }, '↑ Up'),
+      el('button', { type: 'button', 'aria-label': `Move “${short}” down`, disabled: index === state.questions.length - 1,
+        dataset: { move: 'down' }, onclick: () => moveQuestion(index, 1, 'down') }, '↓ Down')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {
+      prompt_en: form.elements.prompt_en.value.trim(),
+      prompt_de: form.elements.prompt_de.value.trim() || form.elements.prompt_en.value.trim(),
+      kind: form.elements.kind.value,
+      active: form.elements.active.checked,
+    };
+    saving(form, error, () => api('PATCH', `${base()}/questions/${question.id}`, body),
+      body.active ? 'Question saved' : 'Question saved; the chat no longer asks it')
+      .then((ok) => ok && loadQuestions());
+  });
+  return el('li', { class: question.active ? 'question-card' : 'question-card inactive', dataset: { questionId: question.id } },
+    el('p', { class: 'prompt' }, el('strong', {}, `${index + 1}. `), question.prompt_en,
+      question.active ? null : el('span', { class: 'muted' }, ' (not asked)')),
+    form);
+}
+
+/** Moves a question one place; positions are renumbered 0, 1, 2… in the new order. */
+async function moveQuestion(index, by, direction) {
+  const order = state.questions.slice();
+  const [moved] = order.splice(index, 1);
+  order.splice(index + by, 0, moved);
+  try {
+    await Promise.all(order.map((question, position) => (question.position === position ? null
+      : api('PATCH', `${base()}/questions/${question.id}`, { position }))));
+    $('question-list-error').hidden = true;
+    announce(`Moved “${moved.prompt_en}” to place ${index + by + 1}`);
+  } catch (error) {
+    showError($('question-list-error'), error);
+  }
+  await loadQuestions();
+  // Keep the keyboard where it was: on the moved question's button, or its other one at an end.
+  const card = document.querySelector(`[data-question-id="${CSS.escape(moved.id)}"]`);
+  const button = card && ([...card.querySelectorAll('[data-move]')].find((b) => b.dataset.move === direction && !b.disabled)
+    || card.querySelector('[data-move]:not([disabled])'));
+  if (button) button.focus();
+}
+
+function bindAddQuestion() {
+  const form = $('add-question-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {
+      prompt_en: form.elements.prompt_en.value.trim(),
+      prompt_de: form.elements.prompt_de.value.trim() || undefined,
+      kind: form.elements.kind.value,
+    };
+    saving(form, $('add-question-error'), () => api('POST', `${base()}/questions`, body), 'Question added')
+      .then((ok) => { if (ok) { form.reset(); loadQuestions(); } });
   });
 }
 
@@ -373,6 +476,8 @@ function bindAddLogin() {
 
 function bindForms() {
   bindBusinessForm();
+  bindChatForm();
+  bindAddQuestion();
   bindAddStaff();
   bindClosureForm();
   bindAddLogin();

@@ -437,4 +437,19 @@ on_both_backends! {
         let replies = chat.say("thanks, I'll think about it").await;
         assert!(text(&replies).contains("You're welcome"), "{}", text(&replies));
     }
+
+    async fn a_yes_no_question_is_answered_by_tapping(app: TestApp) {
+        let shop = barber(&app).await;
+        let (status, _) = app.post("/api/v1/businesses/barber/questions", Some(&shop.key), json!({"prompt_en": "Do you need parking?", "kind": "yes_no"})).await;
+        assert_eq!(status, 201);
+        let mut chat = Chat::new(&app, "tap-question");
+        let replies = chat.say("I'm Hana, haircut on friday at 11, hana@example.com").await;
+        assert!(text(&replies).contains("Do you need parking?"), "{}", text(&replies));
+        let replies = chat.tap(&payload_titled(&replies, "No")).await;
+        assert!(text(&replies).contains("Shall I book it?"), "{}", text(&replies));
+        chat.tap(&payload_titled(&replies, "Yes, book it")).await;
+        let booked = bookings(&app, &shop.key).await;
+        assert_eq!(booked.len(), 1);
+        assert_eq!(booked[0]["status"], "confirmed");
+    }
 }

@@ -387,3 +387,16 @@ impl TestApp {
             .await
     }
 }
+
+/// Reads a server-sent event stream until `wanted` has appeared in it (at most 15 s).
+pub async fn read_until(stream: &mut reqwest::Response, wanted: &str, received: &mut String) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !received.contains(wanted) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no {wanted:?} within 15 s; got {received:?}"))
+            .expect("stream readable")
+            .expect("stream open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}

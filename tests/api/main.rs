@@ -9,5 +9,6 @@ mod chat;
 mod concurrency;
 mod dst;
 mod holds;
+mod inbox;
 mod jobs;
 mod staff_access;

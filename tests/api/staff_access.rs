@@ -1,8 +1,6 @@
 //! Staff logins: sessions with CSRF tokens beside the API key, what owners and staff may do,
 //! isolation between businesses, expiry, the login rate limit, and the live change stream.
 
-use std::time::Duration;
-
 use chairside::clock::Clock;
 use serde_json::{Value, json};
 
@@ -44,19 +42,6 @@ async fn shop(app: &TestApp, slug: &str) -> Shop {
         sam,
         cut,
         booking: booking["id"].as_str().unwrap().to_owned(),
-    }
-}
-
-/// Reads the event stream until `wanted` has appeared in it (at most 15 s).
-async fn read_until(stream: &mut reqwest::Response, wanted: &str, received: &mut String) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !received.contains(wanted) {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
-            .await
-            .unwrap_or_else(|_| panic!("no {wanted:?} within 15 s; got {received:?}"))
-            .expect("stream readable")
-            .expect("stream open");
-        received.push_str(&String::from_utf8_lossy(&chunk));
     }
 }
 
@@ -423,6 +408,7 @@ on_both_backends! {
     async fn the_pages_are_served_from_the_binary_with_a_strict_policy(app: TestApp) {
         for (path, kind) in [("/staff", "text/html"), ("/staff/login", "text/html"),
             ("/staff/settings", "text/html"), ("/static/staff/day.js", "text/javascript"),
+            ("/staff/inbox", "text/html"), ("/static/staff/inbox.js", "text/javascript"),
             ("/static/staff/app.css", "text/css")] {
             let response = app.client.get(app.url(path)).send().await.unwrap();
             assert_eq!(response.status().as_u16(), 200, "{path}");
