@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::admin::{self, BusinessSettings, ServiceInput, StaffInput};
-use crate::domain::{BookingPolicy, Locale, Slug, TimeZoneName, WeeklyHours};
+use crate::domain::{BookingPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours};
 use crate::error::AppError;
 use crate::storage::{Database, StorageError, businesses, to_db_time};
 
@@ -41,6 +41,7 @@ pub fn create(
             min_notice_minutes: 60,
             ..BookingPolicy::default()
         },
+        reminder_offsets: ReminderOffsets::default(),
     };
     let (business, api_key) =
         admin::create_business(conn, &Slug::parse("slug", DEMO_SLUG)?, settings, now)?;

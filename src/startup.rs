@@ -12,15 +12,18 @@ use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::booking::Scheduler;
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::jobs::{JobQueue, Worker, WorkerConfig};
 use crate::metrics::Metrics;
+use crate::notifications::{Mailer, NotificationHandler};
 use crate::storage::{Database, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -33,6 +36,7 @@ pub fn build_state(
     config: Config,
     clock: Arc<dyn Clock>,
 ) -> Result<web::Data<AppState>, StartupError> {
+    let mailer = Mailer::from_config(&config)?;
     let db = Database::open(&config.database_url, config.db_pool_size)?;
     let secrets = db.read_blocking(Secrets::load)?;
     let metrics = Metrics::new();
@@ -50,6 +54,7 @@ pub fn build_state(
         clock,
         secrets,
         jobs: JobQueue::default(),
+        mailer,
     }))
 }
 
@@ -64,7 +69,14 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
         state.jobs.clone(),
         &state.metrics,
         WorkerConfig::default(),
-    );
+    )
+    .with_handler(Arc::new(NotificationHandler::new(
+        state.scheduler.clone(),
+        state.mailer.clone(),
+        state.secrets.clone(),
+        state.config.public_url.clone(),
+        Arc::clone(&state.clock),
+    )));
     vec![worker.spawn()]
 }
 

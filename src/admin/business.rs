@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 
 use crate::access;
-use crate::domain::{BookingPolicy, EmailAddress, Locale, PhoneNumber, Slug, TimeZoneName};
+use crate::domain::{
+    BookingPolicy, EmailAddress, Locale, PhoneNumber, ReminderOffsets, Slug, TimeZoneName,
+};
 use crate::error::AppError;
 use crate::storage::models::{Business, BusinessChanges};
 use crate::storage::{DbConnection, businesses, new_id};
@@ -18,6 +20,7 @@ pub struct BusinessSettings {
     pub phone: Option<PhoneNumber>,
     pub notification_email: Option<EmailAddress>,
     pub policy: BookingPolicy,
+    pub reminder_offsets: ReminderOffsets,
 }
 
 /// Creates the business and returns it with its API key, which is not stored and cannot be
@@ -52,6 +55,7 @@ pub fn create_business(
         config_version: 1,
         created_at: now,
         updated_at: now,
+        reminder_offsets_minutes: settings.reminder_offsets.to_json(),
     };
     match businesses::insert(conn, &business) {
         Err(e) if e.is_unique_violation() => Err(AppError::conflict(

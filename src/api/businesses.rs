@@ -11,7 +11,8 @@ use super::views::{
 };
 use crate::admin::{self, BusinessSettings};
 use crate::domain::{
-    BookingPolicy, EmailAddress, Locale, PhoneNumber, Slug, TimeZoneName, clean_text, required_text,
+    BookingPolicy, EmailAddress, Locale, PhoneNumber, ReminderOffsets, Slug, TimeZoneName, clean_text,
+    required_text,
 };
 use crate::storage::models::BusinessChanges;
 use crate::storage::{businesses, to_db_time};
@@ -29,6 +30,12 @@ fn optional_email(raw: Option<&str>) -> Result<Option<EmailAddress>, ApiError> {
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .map(|e| EmailAddress::parse("notification_email", e))
+        .transpose()?)
+}
+
+fn reminder_offsets(raw: Option<&[i64]>) -> Result<Option<ReminderOffsets>, ApiError> {
+    Ok(raw
+        .map(|minutes| ReminderOffsets::parse("reminder_offsets_minutes", minutes))
         .transpose()?)
 }
 
@@ -77,6 +84,8 @@ pub async fn create(
         phone: optional_phone(body.phone.as_deref())?,
         notification_email: optional_email(body.notification_email.as_deref())?,
         policy: policy_from(&policies, BookingPolicy::default())?,
+        reminder_offsets: reminder_offsets(body.reminder_offsets_minutes.as_deref())?
+            .unwrap_or_default(),
     };
     let now = to_db_time(state.now());
     let (business, api_key) = state
@@ -156,6 +165,8 @@ pub async fn update(
         min_notice_minutes: Some(policy.min_notice_minutes),
         booking_horizon_days: Some(policy.booking_horizon_days),
         cancellation_cutoff_minutes: Some(policy.cancellation_cutoff_minutes),
+        reminder_offsets_minutes: reminder_offsets(body.reminder_offsets_minutes.as_deref())?
+            .map(|r| r.to_json()),
     };
     let now = to_db_time(state.now());
     let updated = state

@@ -7,10 +7,12 @@
 mod availability;
 mod bookings;
 mod businesses;
+mod calendars;
 mod closures;
 pub mod error;
 pub mod extract;
 mod health;
+mod notifications;
 pub mod openapi;
 mod schedule;
 mod services;
@@ -31,6 +33,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::jobs::JobQueue;
 use crate::metrics::Metrics;
+use crate::notifications::Mailer;
 use crate::storage::Database;
 use error::{ApiError, ErrorBody};
 
@@ -44,6 +47,8 @@ pub struct AppState {
     pub secrets: Secrets,
     /// Wakes this process's job workers after a transaction added work.
     pub jobs: JobQueue,
+    /// Where email goes (SMTP, or files when no server is configured).
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -57,6 +62,7 @@ impl AppState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").get(health::healthz))
         .service(web::resource("/metrics").get(health::metrics))
+        .service(web::resource("/calendars/{token}.ics").get(calendars::feed))
         .service(
             web::scope("/api/v1")
                 .service(web::resource("/openapi.json").get(openapi::openapi_json))
@@ -115,7 +121,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/bookings/{id}").get(bookings::get))
                 .service(web::resource("/bookings/{id}/cancel").post(bookings::cancel))
                 .service(web::resource("/bookings/{id}/reschedule").post(bookings::reschedule))
-                .service(web::resource("/bookings/{id}/status").post(bookings::set_status)),
+                .service(web::resource("/bookings/{id}/status").post(bookings::set_status))
+                .service(web::resource("/bookings/{id}/calendar.ics").get(bookings::calendar))
+                .service(
+                    web::resource("/businesses/{slug}/staff/{id}/calendar-feed")
+                        .post(calendars::rotate),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/notifications").get(notifications::list),
+                ),
         );
 }
 

@@ -5,7 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, closures, error, health, schedule, services, staff, views,
+    availability, bookings, businesses, calendars, closures, error, health, notifications, schedule,
+    services, staff, views,
 };
 
 #[derive(OpenApi)]
@@ -20,12 +21,13 @@ use super::{
         availability::get,
         bookings::create, bookings::list, bookings::get, bookings::cancel, bookings::reschedule, bookings::set_status,
         schedule::get,
+        bookings::calendar, calendars::feed, calendars::rotate, notifications::list,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
     modifiers(&Security),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
-        (name = "bookings"), (name = "operations"),
+        (name = "bookings"), (name = "calendars"), (name = "notifications"), (name = "operations"),
     )
 )]
 pub struct ApiDoc;

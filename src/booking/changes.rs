@@ -12,6 +12,7 @@ use crate::domain::{
     PhoneNumber, RequestedStart, ValidationError,
 };
 use crate::error::AppError;
+use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Refusal, ResourceSchedule, Slot, Timeline, check_start};
 use crate::storage::models::{Allocation, Booking, Customer};
 use crate::storage::{DbConnection, bookings, businesses, customers, new_id, to_db_time};
@@ -164,6 +165,7 @@ impl Scheduler {
                     now,
                 )?;
                 let db_now = to_db_time(now);
+                let was_held = booking.status == BookingStatus::Held.as_str();
                 booking.status = BookingStatus::Cancelled.as_str().to_owned();
                 booking.cancelled_at = Some(db_now);
                 booking.cancelled_by = Some(
@@ -179,6 +181,12 @@ impl Scheduler {
                 booking.updated_at = db_now;
                 bookings::release(conn, &booking.id)?;
                 bookings::save(conn, &booking)?;
+                notifications::booking_changed(
+                    conn,
+                    &booking,
+                    BookingChange::Cancelled { was_held },
+                    now,
+                )?;
                 details(conn, booking)
             })
             .await
@@ -212,6 +220,9 @@ impl Scheduler {
                 booking.status = next.as_str().to_owned();
                 booking.updated_at = to_db_time(now);
                 bookings::save(conn, &booking)?;
+                if next != BookingStatus::Confirmed {
+                    notifications::booking_changed(conn, &booking, BookingChange::Finished, now)?;
+                }
                 details(conn, booking)
             })
             .await
@@ -281,6 +292,7 @@ fn create(
         updated_at: db_now,
     };
     bookings::insert(conn, &booking, &[allocation_of(&booking)])?;
+    notifications::booking_changed(conn, &booking, BookingChange::Confirmed, now)?;
     Ok(BookingDetails {
         business: calendar.business.clone(),
         service_name: service.name.clone(),
@@ -441,6 +453,7 @@ fn move_booking(
     booking.updated_at = db_now;
     bookings::save(conn, &booking)?;
     bookings::allocate(conn, &[allocation_of(&booking)])?;
+    notifications::booking_changed(conn, &booking, BookingChange::Moved, now)?;
     details(conn, booking)
 }
 

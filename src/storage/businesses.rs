@@ -69,6 +69,7 @@ fn is_empty(c: &BusinessChanges) -> bool {
         && c.min_notice_minutes.is_none()
         && c.booking_horizon_days.is_none()
         && c.cancellation_cutoff_minutes.is_none()
+        && c.reminder_offsets_minutes.is_none()
 }
 
 /// Records that something availability depends on has changed, so cached calendars on every

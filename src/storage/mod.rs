@@ -16,6 +16,7 @@ pub mod customers;
 pub mod exceptions;
 pub mod jobs;
 pub mod models;
+pub mod notifications;
 pub mod resources;
 pub mod schema;
 pub mod services;

@@ -25,6 +25,8 @@ pub struct Business {
     pub config_version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// JSON array of minutes before an appointment (`ReminderOffsets`).
+    pub reminder_offsets_minutes: String,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -40,6 +42,7 @@ pub struct BusinessChanges {
     pub min_notice_minutes: Option<i32>,
     pub booking_horizon_days: Option<i32>,
     pub cancellation_cutoff_minutes: Option<i32>,
+    pub reminder_offsets_minutes: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -186,4 +189,13 @@ pub struct Job {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_feeds)]
+pub struct CalendarFeed {
+    pub staff_id: String,
+    pub business_id: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
 }

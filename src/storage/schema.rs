@@ -27,6 +27,7 @@ diesel::table! {
         config_version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reminder_offsets_minutes -> Text,
     }
 }
 
@@ -210,6 +211,17 @@ diesel::joinable!(conversations -> businesses (business_id));
 diesel::joinable!(conversations -> customers (customer_id));
 diesel::joinable!(conversation_messages -> conversations (conversation_id));
 
+diesel::table! {
+    calendar_feeds (staff_id) {
+        staff_id -> Text,
+        business_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(calendar_feeds -> resources (staff_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -224,4 +236,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     conversations,
     conversation_messages,
+    calendar_feeds,
 );
