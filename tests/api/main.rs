@@ -9,3 +9,5 @@ mod concurrency;
 mod dst;
 mod holds;
 mod jobs;
+mod mail;
+mod notifications;
