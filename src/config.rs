@@ -98,8 +98,10 @@ impl Config {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             // A folder of its own per test server, so that no test reads another's mail.
-            mail_dir: std::env::temp_dir()
-                .join(format!("chairside-test-mail-{}", uuid::Uuid::new_v4().simple())),
+            mail_dir: std::env::temp_dir().join(format!(
+                "chairside-test-mail-{}",
+                uuid::Uuid::new_v4().simple()
+            )),
         }
     }
 }

@@ -11,13 +11,13 @@ use super::views::{
     BookingListView, BookingView, CancelBody, CreateBookingBody, RescheduleBody, StatusBody,
 };
 use crate::access;
-use crate::notifications;
 use crate::booking::{
     Actor, BookingDetails, BookingFilter, BookingRequest, CustomerContact, StatusChange,
 };
 use crate::domain::{
     BookingStatus, Channel, RequestedStart, ValidationError, clean_text, parse_date,
 };
+use crate::notifications;
 
 /// Who is asking about a booking: its business (API key) or its customer (manage token).
 async fn actor_for(

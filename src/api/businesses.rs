@@ -11,8 +11,8 @@ use super::views::{
 };
 use crate::admin::{self, BusinessSettings};
 use crate::domain::{
-    BookingPolicy, EmailAddress, Locale, PhoneNumber, ReminderOffsets, Slug, TimeZoneName, clean_text,
-    required_text,
+    BookingPolicy, EmailAddress, Locale, PhoneNumber, ReminderOffsets, Slug, TimeZoneName,
+    clean_text, required_text,
 };
 use crate::storage::models::BusinessChanges;
 use crate::storage::{businesses, to_db_time};

@@ -26,8 +26,7 @@ pub async fn feed(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let body =
-        notifications::staff_feed(&state.scheduler, path.into_inner(), state.now()).await?;
+    let body = notifications::staff_feed(&state.scheduler, path.into_inner(), state.now()).await?;
     Ok(ics_response("PUBLISH", body))
 }
 

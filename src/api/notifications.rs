@@ -47,12 +47,16 @@ pub async fn list(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            STATUSES.iter().copied().find(|known| *known == s).ok_or_else(|| {
-                ApiError::invalid(
-                    "status",
-                    format!("{s:?} is not one of: {}", STATUSES.join(", ")),
-                )
-            })
+            STATUSES
+                .iter()
+                .copied()
+                .find(|known| *known == s)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "status",
+                        format!("{s:?} is not one of: {}", STATUSES.join(", ")),
+                    )
+                })
         })
         .collect::<Result<_, _>>()?;
     let limit = check_range("limit", query.limit.unwrap_or(100), 1..=500)?;

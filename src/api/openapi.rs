@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, calendars, closures, error, health, notifications, schedule,
-    services, staff, views,
+    availability, bookings, businesses, calendars, closures, error, health, notifications,
+    schedule, services, staff, views,
 };
 
 #[derive(OpenApi)]

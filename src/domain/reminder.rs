@@ -35,10 +35,7 @@ impl ReminderOffsets {
         let before = offsets.len();
         offsets.dedup();
         if offsets.len() != before {
-            return Err(ValidationError::new(
-                field,
-                "lists the same offset twice",
-            ));
+            return Err(ValidationError::new(field, "lists the same offset twice"));
         }
         Ok(Self(offsets))
     }
@@ -73,8 +70,16 @@ mod tests {
     fn offsets_are_bounded_sorted_and_unique() {
         let offsets = ReminderOffsets::parse("r", &[120, 1440]).unwrap();
         assert_eq!(offsets.minutes(), &[1440, 120]);
-        assert_eq!(ReminderOffsets::from_json(&offsets.to_json()), Some(offsets));
-        assert!(ReminderOffsets::parse("r", &[]).unwrap().minutes().is_empty());
+        assert_eq!(
+            ReminderOffsets::from_json(&offsets.to_json()),
+            Some(offsets)
+        );
+        assert!(
+            ReminderOffsets::parse("r", &[])
+                .unwrap()
+                .minutes()
+                .is_empty()
+        );
         let err = ReminderOffsets::parse("r", &[60, 0]).unwrap_err();
         assert_eq!(err.field, "r[1]");
         assert!(ReminderOffsets::parse("r", &[60, 60]).is_err());

@@ -195,7 +195,10 @@ pub fn organizer(details: &BookingDetails, mailer: &Mailer) -> String {
 /// Why a planned message should no longer go out, if it should not.
 fn moot(details: &BookingDetails, payload: &EmailPayload, now: DateTime<Utc>) -> Option<String> {
     if details.booking.sequence != payload.sequence {
-        return Some("the booking changed after this message was planned; a newer message tells of it".to_owned());
+        return Some(
+            "the booking changed after this message was planned; a newer message tells of it"
+                .to_owned(),
+        );
     }
     let status = details.status();
     let live = matches!(status, BookingStatus::Confirmed);

@@ -11,9 +11,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{Config, ConfigError};
 
@@ -65,10 +63,13 @@ pub struct Mailer {
 
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
-        let from = config.mail_from.parse::<Mailbox>().map_err(|e| ConfigError {
-            name: "CHAIRSIDE_MAIL_FROM",
-            message: format!("{:?} is not a mailbox: {e}", config.mail_from),
-        })?;
+        let from = config
+            .mail_from
+            .parse::<Mailbox>()
+            .map_err(|e| ConfigError {
+                name: "CHAIRSIDE_MAIL_FROM",
+                message: format!("{:?} is not a mailbox: {e}", config.mail_from),
+            })?;
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -144,9 +145,9 @@ impl Mailer {
                     file.method
                 ))
                 .map_err(|e| SendError::Permanent(format!("calendar content type: {e}")))?;
-                MultiPart::mixed()
-                    .multipart(body)
-                    .singlepart(Attachment::new("booking.ics".to_owned()).body(file.content, content_type))
+                MultiPart::mixed().multipart(body).singlepart(
+                    Attachment::new("booking.ics".to_owned()).body(file.content, content_type),
+                )
             }
         };
         builder

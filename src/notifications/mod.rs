@@ -43,9 +43,7 @@ pub use templates::{Audience, Occasion};
 use crate::domain::{BookingStatus, Channel, ReminderOffsets};
 use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Booking, Business};
-use crate::storage::{
-    DbConnection, StorageError, StorageResult, bookings, businesses, customers,
-};
+use crate::storage::{DbConnection, StorageError, StorageResult, bookings, businesses, customers};
 
 /// Job kinds of this module.
 pub const REMINDER_JOB: &str = "notification.reminder";
@@ -139,9 +137,10 @@ fn plan_reminders(
     let prefix = reminder_key_prefix(&booking.id);
     jobs::cancel_keyed(conn, &prefix, now)?;
     let business = business_of(conn, booking)?;
-    let offsets = ReminderOffsets::from_json(&business.reminder_offsets_minutes).ok_or_else(|| {
-        StorageError::Corrupt(format!("reminder offsets of business {}", business.id))
-    })?;
+    let offsets =
+        ReminderOffsets::from_json(&business.reminder_offsets_minutes).ok_or_else(|| {
+            StorageError::Corrupt(format!("reminder offsets of business {}", business.id))
+        })?;
     let start = booking.start_at.and_utc();
     for &offset in offsets.minutes() {
         let due = start - Duration::minutes(offset.into());
@@ -227,7 +226,9 @@ fn plan_reminder_deliveries(
     now: DateTime<Utc>,
 ) -> StorageResult<ReminderResult> {
     let Some(booking) = bookings::find(conn, &payload.booking_id)? else {
-        return Ok(ReminderResult::Moot("the booking no longer exists".to_owned()));
+        return Ok(ReminderResult::Moot(
+            "the booking no longer exists".to_owned(),
+        ));
     };
     if booking.status != BookingStatus::Confirmed.as_str() {
         return Ok(ReminderResult::Moot(format!(

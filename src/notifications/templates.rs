@@ -326,11 +326,15 @@ pub fn render(
     if audience == Audience::Business
         && let Some(c) = customer
     {
-        let contact = [Some(c.name.as_str()), c.phone.as_deref(), c.email.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let contact = [
+            Some(c.name.as_str()),
+            c.phone.as_deref(),
+            c.email.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
         rows.push((w.customer, contact));
         if !details.booking.notes.is_empty() {
             rows.push((w.notes, details.booking.notes.clone()));

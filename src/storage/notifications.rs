@@ -17,7 +17,10 @@ pub fn replace_feed(conn: &mut DbConnection, feed: &CalendarFeed) -> StorageResu
     Ok(())
 }
 
-pub fn feed_by_hash(conn: &mut DbConnection, token_hash: &str) -> StorageResult<Option<CalendarFeed>> {
+pub fn feed_by_hash(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> StorageResult<Option<CalendarFeed>> {
     Ok(calendar_feeds::table
         .filter(calendar_feeds::token_hash.eq(token_hash))
         .select(CalendarFeed::as_select())

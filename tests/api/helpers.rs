@@ -125,7 +125,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 /// Like [`spawn_app`], with the test configuration changed first.
-pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<TestApp> {
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
     let database = Arc::new(TestDatabase::create(backend)?);
     let mut config = Config::for_tests(database.url());
     configure(&mut config);

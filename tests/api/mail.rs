@@ -6,8 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chairside::jobs::{JobQueue, Worker, WorkerConfig};
 use chairside::config::Config;
+use chairside::jobs::{JobQueue, Worker, WorkerConfig};
 use chairside::notifications::{Mailer, NotificationHandler};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 use serde_json::Value;
@@ -111,7 +111,12 @@ pub struct Outbox {
 impl Outbox {
     pub fn of(app: &TestApp) -> Self {
         Self {
-            dir: app.state.mailer.mail_dir().expect("the file transport").to_owned(),
+            dir: app
+                .state
+                .mailer
+                .mail_dir()
+                .expect("the file transport")
+                .to_owned(),
             seen: Default::default(),
         }
     }
@@ -155,7 +160,10 @@ pub fn parse_mail(raw: &[u8]) -> Received {
             .map(str::to_owned)
     };
     let root = message.root_part();
-    assert!(root.is_content_type("multipart", "mixed"), "root is multipart/mixed");
+    assert!(
+        root.is_content_type("multipart", "mixed"),
+        "root is multipart/mixed"
+    );
     let PartType::Multipart(children) = &root.body else {
         panic!("multipart root without parts")
     };
@@ -168,7 +176,9 @@ pub fn parse_mail(raw: &[u8]) -> Received {
     let kinds: Vec<String> = bodies
         .iter()
         .map(|i| {
-            let ct = message.parts[*i as usize].content_type().expect("content type");
+            let ct = message.parts[*i as usize]
+                .content_type()
+                .expect("content type");
             format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default())
         })
         .collect();
@@ -184,7 +194,10 @@ pub fn parse_mail(raw: &[u8]) -> Received {
         subject: message.subject().expect("Subject").to_owned(),
         text: message.body_text(0).expect("text body").into_owned(),
         html: message.body_html(0).expect("html body").into_owned(),
-        calendar_method: content_type.attribute("method").unwrap_or_default().to_owned(),
+        calendar_method: content_type
+            .attribute("method")
+            .unwrap_or_default()
+            .to_owned(),
         calendar: String::from_utf8(attachment.contents().to_vec()).expect("UTF-8 calendar"),
     }
 }
