@@ -71,7 +71,7 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
         WorkerConfig::default(),
     )
     .with_handler(Arc::new(NotificationHandler::new(
-        state.scheduler.clone(),
+        state.db.clone(),
         state.mailer.clone(),
         state.secrets.clone(),
         state.config.public_url.clone(),

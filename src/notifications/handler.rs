@@ -12,12 +12,11 @@ use super::{
     plan_reminder_deliveries,
 };
 use crate::access::Secrets;
-use crate::booking::{BookingDetails, Scheduler};
+use crate::booking::{BookingDetails, BusinessProfile};
 use crate::clock::Clock;
 use crate::domain::BookingStatus;
-use crate::error::AppError;
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, Outcome};
-use crate::storage::Database;
+use crate::storage::{Database, DbConnection, StorageResult, notifications};
 
 /// Runs reminder and delivery jobs. Cheap to clone.
 #[derive(Clone)]
@@ -27,7 +26,6 @@ pub struct NotificationHandler {
 
 struct Inner {
     db: Database,
-    scheduler: Scheduler,
     mailer: Mailer,
     secrets: Secrets,
     public_url: String,
@@ -36,7 +34,7 @@ struct Inner {
 
 impl NotificationHandler {
     pub fn new(
-        scheduler: Scheduler,
+        db: Database,
         mailer: Mailer,
         secrets: Secrets,
         public_url: String,
@@ -44,8 +42,7 @@ impl NotificationHandler {
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
-                db: scheduler.db().clone(),
-                scheduler,
+                db,
                 mailer,
                 secrets,
                 public_url,
@@ -116,11 +113,14 @@ impl Inner {
             Ok(p) => p,
             Err(outcome) => return outcome,
         };
-        let details = match self.scheduler.details(payload.booking_id.clone()).await {
-            Ok(details) => details,
-            Err(AppError::NotFound(_)) => {
-                return Outcome::Cancelled("the booking no longer exists".to_owned());
-            }
+        let booking_id = payload.booking_id.clone();
+        let details = match self
+            .db
+            .read(move |conn| load_details(conn, &booking_id))
+            .await
+        {
+            Ok(Some(details)) => details,
+            Ok(None) => return Outcome::Cancelled("the booking no longer exists".to_owned()),
             Err(e) => return retry(e),
         };
         let now = self.clock.now();
@@ -181,6 +181,25 @@ impl Inner {
             }),
         })
     }
+}
+
+/// The booking as a message shows it, in one query (this runs for every email sent).
+fn load_details(
+    conn: &mut DbConnection,
+    booking_id: &str,
+) -> StorageResult<Option<BookingDetails>> {
+    let Some((booking, business, service_name, staff_name, customer)) =
+        notifications::booking_for_message(conn, booking_id)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(BookingDetails {
+        booking,
+        business: BusinessProfile::from_row(&business)?,
+        service_name,
+        staff_name,
+        customer,
+    }))
 }
 
 /// Who a booking's calendar invitation comes from: the business, or else this service.

@@ -62,6 +62,7 @@ pub struct Mailer {
 }
 
 impl Mailer {
+    /// Call inside the Tokio runtime that will send: the SMTP connection pool keeps a task there.
     pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
         let from = config
             .mail_from

@@ -43,7 +43,10 @@ pub use templates::{Audience, Occasion};
 use crate::domain::{BookingStatus, Channel, ReminderOffsets};
 use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Booking, Business};
-use crate::storage::{DbConnection, StorageError, StorageResult, bookings, businesses, customers};
+use crate::storage::{
+    DbConnection, StorageError, StorageResult, bookings, businesses, customers, notifications,
+    to_db_time,
+};
 
 /// Job kinds of this module.
 pub const REMINDER_JOB: &str = "notification.reminder";
@@ -71,6 +74,8 @@ pub enum BookingChange {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ReminderPayload {
     booking_id: String,
+    /// The booking's sequence when the reminder was planned; a later change re-plans it.
+    sequence: i32,
     offset_minutes: i32,
 }
 
@@ -123,37 +128,44 @@ pub fn hold_confirmed(
     booking_changed(conn, booking, BookingChange::Confirmed, now)
 }
 
-fn reminder_key_prefix(booking_id: &str) -> String {
-    format!("reminder:{booking_id}:")
+fn reminder_key(booking_id: &str, offset_minutes: i32) -> String {
+    format!("reminder:{booking_id}:{offset_minutes}")
+}
+
+fn reminder_offsets(business: &Business) -> StorageResult<ReminderOffsets> {
+    ReminderOffsets::from_json(&business.reminder_offsets_minutes).ok_or_else(|| {
+        StorageError::Corrupt(format!("reminder offsets of business {}", business.id))
+    })
 }
 
 /// Re-arms the booking's reminders for its (new) start. Reminders whose time has already passed
 /// are not sent: someone who books at 14:00 for 15:00 needs no reminder at 13:00.
+///
+/// Reminders are found by their exact keys (one per offset the business uses), never by a scan
+/// of the queue. One planned under offsets the business has since changed is left alone here;
+/// it finds, when it comes due, that the booking has moved on (its sequence) and sends nothing.
 fn plan_reminders(
     conn: &mut DbConnection,
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> StorageResult<()> {
-    let prefix = reminder_key_prefix(&booking.id);
-    jobs::cancel_keyed(conn, &prefix, now)?;
     let business = business_of(conn, booking)?;
-    let offsets =
-        ReminderOffsets::from_json(&business.reminder_offsets_minutes).ok_or_else(|| {
-            StorageError::Corrupt(format!("reminder offsets of business {}", business.id))
-        })?;
     let start = booking.start_at.and_utc();
-    for &offset in offsets.minutes() {
+    for &offset in reminder_offsets(&business)?.minutes() {
+        let key = reminder_key(&booking.id, offset);
         let due = start - Duration::minutes(offset.into());
         if due <= now {
+            notifications::cancel_pending_job(conn, &key, to_db_time(now))?;
             continue;
         }
         let payload = ReminderPayload {
             booking_id: booking.id.clone(),
+            sequence: booking.sequence,
             offset_minutes: offset,
         };
         let spec = JobSpec::new(REMINDER_JOB, to_json(&payload), due)
             .for_business(&booking.business_id)
-            .keyed(format!("{prefix}{offset}"));
+            .keyed(key);
         jobs::schedule(conn, &spec, now)?;
     }
     Ok(())
@@ -164,7 +176,15 @@ fn cancel_reminders(
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> StorageResult<()> {
-    jobs::cancel_keyed(conn, &reminder_key_prefix(&booking.id), now).map(drop)
+    let business = business_of(conn, booking)?;
+    for &offset in reminder_offsets(&business)?.minutes() {
+        notifications::cancel_pending_job(
+            conn,
+            &reminder_key(&booking.id, offset),
+            to_db_time(now),
+        )?;
+    }
+    Ok(())
 }
 
 /// Plans a message about a change to everyone who has an email address on record.
@@ -235,6 +255,11 @@ fn plan_reminder_deliveries(
             "the booking is {}",
             booking.status
         )));
+    }
+    if booking.sequence != payload.sequence {
+        return Ok(ReminderResult::Moot(
+            "the booking changed after this reminder was planned".to_owned(),
+        ));
     }
     if booking.start_at.and_utc() <= now {
         return Ok(ReminderResult::Moot(

@@ -250,7 +250,7 @@ pub fn notification_worker_with(app: &TestApp, mailer: Mailer) -> Worker {
         },
     )
     .with_handler(Arc::new(NotificationHandler::new(
-        state.scheduler.clone(),
+        state.db.clone(),
         mailer,
         state.secrets.clone(),
         state.config.public_url.clone(),

@@ -1,18 +1,21 @@
 """A real SMTP server for tests and benchmarks (aiosmtpd), run by Debian's /usr/bin/python3.
 
     smtp_sink.py PORT DIR      each accepted message is written to DIR as <n>.eml
-    smtp_sink.py PORT -        messages are accepted and dropped (benchmarks)
+    smtp_sink.py PORT - [N]    messages are accepted and dropped (benchmarks), by N processes
+                               sharing the port (SO_REUSEPORT), so the sink is not the bottleneck
 
 Recipients whose local part starts with `reject` get 550 (permanent); `busy` gets 451
 (temporary). The server runs until it is killed.
 """
 
 import asyncio
+import ctypes
 import itertools
 import os
+import signal
 import sys
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class Sink:
@@ -38,20 +41,30 @@ class Sink:
         return "250 Message accepted"
 
 
+async def serve(handler, port):
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(handler, hostname="sink.test"), "127.0.0.1", port, reuse_port=True
+    )
+    print("ready", flush=True)
+    await server.serve_forever()
+
+
 def main():
     port = int(sys.argv[1])
     folder = None if sys.argv[2] == "-" else sys.argv[2]
+    processes = int(sys.argv[3]) if len(sys.argv) > 3 and folder is None else 1
     if folder is not None:
         os.makedirs(folder, exist_ok=True)
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
-    controller.start()
-    print("ready", flush=True)
+    for _ in range(processes - 1):
+        if os.fork() == 0:
+            # Die with the parent, which is the process the benchmark kills.
+            ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            break
     try:
-        asyncio.get_event_loop_policy().get_event_loop().run_forever()
+        asyncio.run(serve(Sink(folder), port))
     except KeyboardInterrupt:
         pass
-    finally:
-        controller.stop()
 
 
 if __name__ == "__main__":
