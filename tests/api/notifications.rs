@@ -221,6 +221,10 @@ on_both_backends! {
         let (status, _) = app.get(&path, Some(&key)).await;
         assert_eq!(status, 200);
         assert_eq!(app.get("/api/v1/bookings/no-such-booking/calendar.ics", Some(&key)).await.0, 404);
+        let (_, openapi) = app.get("/api/v1/openapi.json", None).await;
+        for documented in ["/api/v1/bookings/{id}/calendar.ics", "/calendars/{token}.ics", "/api/v1/businesses/{slug}/notifications"] {
+            assert!(openapi["paths"].get(documented).is_some(), "{documented} is not in the OpenAPI document");
+        }
 
         let (status, _) = app.post(&format!("/api/v1/bookings/{id}/cancel"), Some(&key), json!({})).await;
         assert_eq!(status, 200);
@@ -470,6 +474,33 @@ on_both_backends! {
         app.clock.advance(Duration::minutes(1));
         drain(&worker).await;
         assert_eq!(subjects(&sink.messages()), [("carl@example.com".to_owned(), "Booking confirmed: Haircut on Wednesday, 10 March 2027".to_owned())]);
+    }
+
+    async fn a_reminder_planned_before_a_cancellation_is_not_sent(app: TestApp) {
+        let shop = open_shop(&app, "late-cancel", json!({"notification_email": null})).await;
+        let id = id_of(&book(&app, &shop, "2027-03-10T10:00:00+01:00", Some("ben@example.com")).await);
+        let mut outbox = Outbox::of(&app);
+        let worker = notification_worker(&app);
+        drain(&worker).await;
+        assert_eq!(outbox.new_messages().len(), 1, "the confirmation");
+
+        // The reminder comes due and plans its email; before the email goes out, the booking is
+        // cancelled.
+        app.clock.set(at("2027-03-09T09:00:00Z"));
+        assert_eq!(worker.run_batch().await.unwrap(), 1, "the reminder alone");
+        let key = format!("email:{id}:0:reminder-1440:customer");
+        assert_eq!(job(&app, key.clone()).await.expect("planned email").status, "pending");
+        let (status, _) = app.post(&format!("/api/v1/bookings/{id}/cancel"), Some(&shop.key), json!({})).await;
+        assert_eq!(status, 200);
+        drain(&worker).await;
+        let skipped = job(&app, key).await.unwrap();
+        assert_eq!(skipped.status, "cancelled");
+        assert!(skipped.last_error.unwrap().contains("changed after this message was planned"));
+        assert_eq!(
+            outbox.new_messages(),
+            [("ben@example.com".to_owned(), "Booking cancelled: Haircut on Wednesday, 10 March 2027".to_owned())],
+            "the cancellation goes out, the reminder does not"
+        );
     }
 
     async fn holds_are_announced_only_once_confirmed(app: TestApp) {
