@@ -142,6 +142,10 @@ fn main() {
         (started.elapsed(), ran)
     });
     let emails = done_emails(&bench_db);
+    println!(
+        "CPU time of the SMTP sink: {:.2} s",
+        sink_cpu_seconds(sink.id())
+    );
     let _ = sink.kill();
     let _ = sink.wait();
 
@@ -293,7 +297,22 @@ fn done_emails(db: &Database) -> usize {
 
 /// User and system CPU time of this process so far (Linux), to tell our cost from a busy machine.
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    process_cpu_seconds("self")
+}
+
+/// The sink's processes: the one started and those it forked.
+fn sink_cpu_seconds(pid: u32) -> f64 {
+    let children =
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+    process_cpu_seconds(&pid.to_string())
+        + children
+            .split_whitespace()
+            .map(process_cpu_seconds)
+            .sum::<f64>()
+}
+
+fn process_cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The fields after the command name (which is in parentheses and may hold spaces).
     let fields: Vec<&str> = stat
         .rsplit_once(')')
