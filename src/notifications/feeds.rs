@@ -11,7 +11,8 @@ use crate::booking::{BookingFilter, BusinessProfile, Scheduler};
 use crate::domain::BookingStatus;
 use crate::error::AppError;
 use crate::storage::models::CalendarFeed;
-use crate::storage::{DbConnection, businesses, notifications, resources, to_db_time};
+use crate::storage::notifications as stored;
+use crate::storage::{DbConnection, businesses, resources, to_db_time};
 
 /// Recent appointments stay in the feed for this long, so they do not vanish from a calendar
 /// the moment they end.
@@ -33,7 +34,7 @@ pub fn rotate_feed(
     resources::find_staff(conn, business_id, staff_id)?
         .ok_or(AppError::NotFound("staff member"))?;
     let token = access::generate_feed_token();
-    notifications::replace_feed(
+    stored::replace_feed(
         conn,
         &CalendarFeed {
             staff_id: staff_id.to_owned(),
@@ -54,7 +55,7 @@ pub async fn staff_feed(
     let (business, staff_name) = scheduler
         .db()
         .read(move |conn| {
-            let feed = notifications::feed_by_hash(conn, &access::hash_secret(&token))?
+            let feed = stored::feed_by_hash(conn, &access::hash_secret(&token))?
                 .ok_or(AppError::NotFound("calendar"))?;
             let staff = resources::find_staff(conn, &feed.business_id, &feed.staff_id)?
                 .ok_or(AppError::NotFound("calendar"))?;

@@ -16,7 +16,8 @@ use crate::booking::{BookingDetails, BusinessProfile};
 use crate::clock::Clock;
 use crate::domain::BookingStatus;
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, Outcome};
-use crate::storage::{Database, DbConnection, StorageResult, notifications};
+use crate::storage::notifications as stored;
+use crate::storage::{Database, DbConnection, StorageResult};
 
 /// Runs reminder and delivery jobs. Cheap to clone.
 #[derive(Clone)]
@@ -189,7 +190,7 @@ fn load_details(
     booking_id: &str,
 ) -> StorageResult<Option<BookingDetails>> {
     let Some((booking, business, service_name, staff_name, customer)) =
-        notifications::booking_for_message(conn, booking_id)?
+        stored::booking_for_message(conn, booking_id)?
     else {
         return Ok(None);
     };

@@ -43,9 +43,9 @@ pub use templates::{Audience, Occasion};
 use crate::domain::{BookingStatus, Channel, ReminderOffsets};
 use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Booking, Business};
+use crate::storage::notifications as stored;
 use crate::storage::{
-    DbConnection, StorageError, StorageResult, bookings, businesses, customers, notifications,
-    to_db_time,
+    DbConnection, StorageError, StorageResult, bookings, businesses, customers, to_db_time,
 };
 
 /// Job kinds of this module.
@@ -155,7 +155,7 @@ fn plan_reminders(
         let key = reminder_key(&booking.id, offset);
         let due = start - Duration::minutes(offset.into());
         if due <= now {
-            notifications::cancel_pending_job(conn, &key, to_db_time(now))?;
+            stored::cancel_pending_job(conn, &key, to_db_time(now))?;
             continue;
         }
         let payload = ReminderPayload {
@@ -178,11 +178,7 @@ fn cancel_reminders(
 ) -> StorageResult<()> {
     let business = business_of(conn, booking)?;
     for &offset in reminder_offsets(&business)?.minutes() {
-        notifications::cancel_pending_job(
-            conn,
-            &reminder_key(&booking.id, offset),
-            to_db_time(now),
-        )?;
+        stored::cancel_pending_job(conn, &reminder_key(&booking.id, offset), to_db_time(now))?;
     }
     Ok(())
 }
