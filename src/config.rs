@@ -97,11 +97,17 @@ impl Config {
             run_workers: true,
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
-            // A folder of its own per test server, so that no test reads another's mail.
-            mail_dir: std::env::temp_dir().join(format!(
-                "chairside-test-mail-{}",
-                uuid::Uuid::new_v4().simple()
-            )),
+            mail_dir: test_mail_dir(database_url),
         }
+    }
+}
+
+/// A mail folder of its own per test server, so that no test reads another's mail: beside a
+/// SQLite test database (and removed with it), else in the temporary directory.
+fn test_mail_dir(database_url: &str) -> std::path::PathBuf {
+    let folder = format!("chairside-test-mail-{}", uuid::Uuid::new_v4().simple());
+    match std::path::Path::new(database_url).parent() {
+        Some(dir) if !database_url.starts_with("postgres") && dir.is_dir() => dir.join(folder),
+        _ => std::env::temp_dir().join(folder),
     }
 }
