@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use chairside::admin::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::booking::{AvailabilityQuery, Scheduler};
-use chairside::domain::{BookingPolicy, ChatPolicy, Locale, Slug, TimeZoneName, WeeklyHours};
+use chairside::domain::{
+    BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
+};
 use chairside::metrics::Metrics;
 use chairside::storage::{Database, DbConnection, StorageError, to_db_time};
 use chrono::{Days, TimeZone, Utc};
@@ -31,6 +33,7 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
             ..BookingPolicy::default()
         },
         chat: ChatPolicy::default(),
+        reminder_offsets: ReminderOffsets::default(),
     };
     let (business, _) =
         admin::create_business(conn, &Slug::parse("slug", "scale").unwrap(), settings, now)

@@ -28,7 +28,17 @@ pub fn generate_api_key() -> String {
 }
 
 pub fn hash_api_key(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
+    hash_secret(key)
+}
+
+/// The SHA-256 of a random secret (API key, calendar feed token), as stored and looked up.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A calendar feed token: whoever holds it can read one staff member's bookings.
+pub fn generate_feed_token() -> String {
+    random_token(32)
 }
 
 /// Whether a bearer token looks like an API key rather than a manage token.
@@ -71,6 +81,14 @@ impl Secrets {
     /// The token that lets whoever holds it view, move or cancel this one booking.
     pub fn manage_token(&self, booking_id: &str) -> String {
         URL_SAFE_NO_PAD.encode(self.mac("booking", booking_id))
+    }
+
+    /// The page where a customer sees, moves or cancels this booking; every message repeats it.
+    pub fn manage_url(&self, public_url: &str, slug: &str, booking_id: &str) -> String {
+        format!(
+            "{public_url}/b/{slug}/manage/{booking_id}?token={}",
+            self.manage_token(booking_id)
+        )
     }
 
     pub fn verify_manage_token(&self, booking_id: &str, token: &str) -> bool {

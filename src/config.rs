@@ -18,7 +18,15 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Run background job workers in this process (sending, reminders).
     pub run_workers: bool,
+    /// Outgoing mail server in lettre's URL form; `None` writes mail to `mail_dir` instead.
+    pub smtp_url: Option<String>,
+    /// The sender of every email, e.g. `Chairside <bookings@example.com>`.
+    pub mail_from: String,
+    /// Where mail goes as `.eml` files when no SMTP server is configured.
+    pub mail_dir: std::path::PathBuf,
 }
+
+const DEFAULT_MAIL_FROM: &str = "Chairside <chairside@localhost>";
 
 #[derive(Debug, thiserror::Error)]
 #[error("{name}: {message}")]
@@ -68,6 +76,11 @@ impl Config {
                     name: "CHAIRSIDE_WORKERS",
                     message: e.to_string(),
                 })?,
+            smtp_url: var("CHAIRSIDE_SMTP_URL"),
+            mail_from: var("CHAIRSIDE_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            mail_dir: var("CHAIRSIDE_MAIL_DIR")
+                .unwrap_or_else(|| "mail".to_owned())
+                .into(),
         })
     }
 
@@ -82,6 +95,19 @@ impl Config {
             seed_demo: false,
             workers: Some(2),
             run_workers: true,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            mail_dir: test_mail_dir(database_url),
         }
+    }
+}
+
+/// A mail folder of its own per test server, so that no test reads another's mail: beside a
+/// SQLite test database (and removed with it), else in the temporary directory.
+fn test_mail_dir(database_url: &str) -> std::path::PathBuf {
+    let folder = format!("chairside-test-mail-{}", uuid::Uuid::new_v4().simple());
+    match std::path::Path::new(database_url).parent() {
+        Some(dir) if !database_url.starts_with("postgres") && dir.is_dir() => dir.join(folder),
+        _ => std::env::temp_dir().join(folder),
     }
 }

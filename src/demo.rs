@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use crate::accounts;
 use crate::admin::{self, BusinessSettings, ServiceInput, StaffInput};
-use crate::domain::{BookingPolicy, ChatPolicy, Locale, Slug, TimeZoneName, WeeklyHours};
+use crate::domain::{
+    BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
+};
 use crate::error::AppError;
 use crate::storage::{Database, StorageError, businesses, to_db_time};
 
@@ -74,6 +76,7 @@ pub fn create(
             ..BookingPolicy::default()
         },
         chat: ChatPolicy::default(),
+        reminder_offsets: ReminderOffsets::default(),
     };
     let (business, api_key) =
         admin::create_business(conn, &Slug::parse("slug", DEMO_SLUG)?, settings, now)?;

@@ -5,6 +5,7 @@
 //! - [`scheduling`]: the pure core that computes free slots;
 //! - [`storage`]: the database (SQLite or PostgreSQL through one diesel connection type);
 //! - [`booking`]: use cases that combine storage and the core inside transactions;
+//! - [`notifications`]: emails, reminders and calendar files, planned as jobs in those transactions;
 //! - [`api`]: HTTP handlers, thin translations between JSON and the use cases.
 
 pub mod access;
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod metrics;
+pub mod notifications;
 pub mod scheduling;
 pub mod startup;
 pub mod storage;

@@ -12,16 +12,19 @@ use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::booking::Scheduler;
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::conversation::{ConversationEngine, Links};
 use crate::jobs::{JobQueue, Worker, WorkerConfig};
 use crate::metrics::Metrics;
+use crate::notifications::{Mailer, NotificationHandler};
 use crate::storage::{Database, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -34,6 +37,7 @@ pub fn build_state(
     config: Config,
     clock: Arc<dyn Clock>,
 ) -> Result<web::Data<AppState>, StartupError> {
+    let mailer = Mailer::from_config(&config)?;
     let db = Database::open(&config.database_url, config.db_pool_size)?;
     let secrets = db.read_blocking(Secrets::load)?;
     let metrics = Metrics::new();
@@ -70,6 +74,7 @@ pub fn build_state(
         clock,
         secrets,
         jobs,
+        mailer,
     }))
 }
 
@@ -84,7 +89,14 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
         state.jobs.clone(),
         &state.metrics,
         WorkerConfig::default(),
-    );
+    )
+    .with_handler(Arc::new(NotificationHandler::new(
+        state.db.clone(),
+        state.mailer.clone(),
+        state.secrets.clone(),
+        state.config.public_url.clone(),
+        Arc::clone(&state.clock),
+    )));
     vec![worker.spawn()]
 }
 

@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 
 use crate::access;
 use crate::domain::{
-    BookingPolicy, ChatPolicy, EmailAddress, Locale, PhoneNumber, Slug, TimeZoneName,
+    BookingPolicy, ChatPolicy, EmailAddress, Locale, PhoneNumber, ReminderOffsets, Slug,
+    TimeZoneName,
 };
 use crate::error::AppError;
 use crate::storage::models::{Business, BusinessChanges};
@@ -21,6 +22,7 @@ pub struct BusinessSettings {
     pub notification_email: Option<EmailAddress>,
     pub policy: BookingPolicy,
     pub chat: ChatPolicy,
+    pub reminder_offsets: ReminderOffsets,
 }
 
 /// Creates the business and returns it with its API key, which is not stored and cannot be
@@ -58,6 +60,7 @@ pub fn create_business(
         hold_minutes: settings.chat.hold_minutes,
         handoff_timeout_minutes: settings.chat.handoff_timeout_minutes,
         contact_requirement: settings.chat.contact_requirement.as_str().to_owned(),
+        reminder_offsets_minutes: settings.reminder_offsets.to_json(),
     };
     match businesses::insert(conn, &business) {
         Err(e) if e.is_unique_violation() => Err(AppError::conflict(

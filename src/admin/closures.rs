@@ -10,6 +10,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use crate::booking::BusinessCalendar;
 use crate::domain::{BookingStatus, CancelledBy, DayHours};
 use crate::error::AppError;
+use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Interval, Timeline, working_windows};
 use crate::storage::models::{Booking, CalendarExceptionRow};
 use crate::storage::{DbConnection, bookings, businesses, exceptions, new_id, resources};
@@ -156,6 +157,7 @@ fn cancel_all(
 ) -> Result<Vec<Booking>, AppError> {
     let mut cancelled = Vec::with_capacity(affected.len());
     for mut booking in affected {
+        let was_held = booking.status == BookingStatus::Held.as_str();
         booking.status = BookingStatus::Cancelled.as_str().to_owned();
         booking.cancelled_at = Some(now);
         booking.cancelled_by = Some(CancelledBy::Business.as_str().to_owned());
@@ -163,6 +165,12 @@ fn cancel_all(
         booking.updated_at = now;
         bookings::release(conn, &booking.id)?;
         bookings::save(conn, &booking)?;
+        notifications::booking_changed(
+            conn,
+            &booking,
+            BookingChange::Cancelled { was_held },
+            now.and_utc(),
+        )?;
         cancelled.push(booking);
     }
     Ok(cancelled)

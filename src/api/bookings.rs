@@ -18,6 +18,7 @@ use crate::booking::{
 use crate::domain::{
     BookingStatus, Channel, RequestedStart, ValidationError, clean_text, parse_date,
 };
+use crate::notifications;
 
 /// Who is asking about a booking: its business (API key or staff session) or its customer
 /// (manage token). An explicit manage token wins over a session cookie, so that a staff member
@@ -59,12 +60,12 @@ fn visible_to(details: BookingDetails, actor: &Actor) -> Result<BookingDetails, 
 
 fn with_manage_link(details: &BookingDetails, state: &AppState) -> BookingView {
     let mut view = BookingView::from(details);
-    let token = state.secrets.manage_token(&details.booking.id);
-    view.manage_url = Some(format!(
-        "{}/b/{}/manage/{}?token={}",
-        state.config.public_url, details.business.slug, details.booking.id, token
+    view.manage_url = Some(state.secrets.manage_url(
+        &state.config.public_url,
+        &details.business.slug,
+        &details.booking.id,
     ));
-    view.manage_token = Some(token);
+    view.manage_token = Some(state.secrets.manage_token(&details.booking.id));
     view
 }
 
@@ -282,4 +283,37 @@ pub async fn set_status(
         .set_status(path.into_inner(), key.business.id, change, state.now())
         .await?;
     Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+}
+
+/// The booking as an iCalendar file (`METHOD:REQUEST`, or `CANCEL` once cancelled), for the
+/// customer's calendar app. Same access as the booking itself.
+#[utoipa::path(get, path = "/api/v1/bookings/{id}/calendar.ics", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+    params(("id" = String, Path), ("token" = Option<String>, Query, description = "The booking's manage token")),
+    responses((status = 200, description = "text/calendar", content_type = "text/calendar"), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn calendar(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let actor = actor_for(&req, &state, &id).await?;
+    let details = visible_to(state.scheduler.details(id).await?, &actor)?;
+    let manage_url = state.secrets.manage_url(
+        &state.config.public_url,
+        &details.business.slug,
+        &details.booking.id,
+    );
+    let organizer = notifications::organizer(&details, &state.mailer);
+    let invitation = notifications::ics::Invitation {
+        details: &details,
+        manage_url: &manage_url,
+        organizer: &organizer,
+        locale: details.business.locale,
+        stamp: state.now(),
+    };
+    Ok(super::calendars::ics_response(
+        invitation.method(),
+        invitation.to_ics(),
+    ))
 }

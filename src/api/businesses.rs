@@ -11,8 +11,8 @@ use super::views::{
 };
 use crate::admin::{self, BusinessSettings};
 use crate::domain::{
-    BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, Locale, PhoneNumber, Slug,
-    TimeZoneName, clean_text, required_text,
+    BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, Locale, PhoneNumber,
+    ReminderOffsets, Slug, TimeZoneName, clean_text, required_text,
 };
 use crate::storage::models::BusinessChanges;
 use crate::storage::{businesses, to_db_time};
@@ -48,6 +48,12 @@ fn chat_policy_from(
         handoff.unwrap_or(base.handoff_timeout_minutes.into()),
         contact,
     )?)
+}
+
+fn reminder_offsets(raw: Option<&[i64]>) -> Result<Option<ReminderOffsets>, ApiError> {
+    Ok(raw
+        .map(|minutes| ReminderOffsets::parse("reminder_offsets_minutes", minutes))
+        .transpose()?)
 }
 
 fn policy_from(body: &PoliciesBody, base: BookingPolicy) -> Result<BookingPolicy, ApiError> {
@@ -101,6 +107,8 @@ pub async fn create(
             body.contact_requirement.as_deref(),
             ChatPolicy::default(),
         )?,
+        reminder_offsets: reminder_offsets(body.reminder_offsets_minutes.as_deref())?
+            .unwrap_or_default(),
     };
     let now = to_db_time(state.now());
     let (business, api_key) = state
@@ -189,6 +197,8 @@ pub async fn update(
         hold_minutes: Some(chat.hold_minutes),
         handoff_timeout_minutes: Some(chat.handoff_timeout_minutes),
         contact_requirement: Some(chat.contact_requirement.as_str().to_owned()),
+        reminder_offsets_minutes: reminder_offsets(body.reminder_offsets_minutes.as_deref())?
+            .map(|r| r.to_json()),
     };
     let now = to_db_time(state.now());
     let updated = state

@@ -7,6 +7,7 @@
 mod availability;
 mod bookings;
 mod businesses;
+mod calendars;
 pub mod chat;
 mod closures;
 mod conversations;
@@ -14,6 +15,7 @@ pub mod error;
 mod events;
 pub mod extract;
 mod health;
+mod notifications;
 pub mod openapi;
 mod questions;
 mod schedule;
@@ -38,6 +40,7 @@ use crate::config::Config;
 use crate::conversation::ConversationEngine;
 use crate::jobs::JobQueue;
 use crate::metrics::Metrics;
+use crate::notifications::Mailer;
 use crate::storage::Database;
 use error::{ApiError, ErrorBody};
 
@@ -52,6 +55,8 @@ pub struct AppState {
     /// Wakes this process's job workers after a transaction added work.
     pub jobs: JobQueue,
     pub conversations: ConversationEngine,
+    /// Where email goes (SMTP, or files when no server is configured).
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -65,6 +70,7 @@ impl AppState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").get(health::healthz))
         .service(web::resource("/metrics").get(health::metrics))
+        .service(web::resource("/calendars/{token}.ics").get(calendars::feed))
         .service(
             web::scope("/api/v1")
                 .service(web::resource("/openapi.json").get(openapi::openapi_json))
@@ -168,7 +174,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/businesses/{slug}/users/{id}").patch(users::update))
                 .service(web::resource("/businesses/{slug}/walk-ins").post(bookings::walk_in))
-                .service(web::resource("/businesses/{slug}/events").get(events::stream)),
+                .service(web::resource("/businesses/{slug}/events").get(events::stream))
+                .service(web::resource("/bookings/{id}/calendar.ics").get(bookings::calendar))
+                .service(
+                    web::resource("/businesses/{slug}/staff/{id}/calendar-feed")
+                        .post(calendars::rotate),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/notifications").get(notifications::list),
+                ),
         );
 }
 

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, chat, closures, conversations, error, events, health,
-    questions, schedule, services, session, staff, users, views,
+    availability, bookings, businesses, calendars, chat, closures, conversations, error, events,
+    health, notifications, questions, schedule, services, session, staff, users, views,
 };
 
 #[derive(OpenApi)]
@@ -27,12 +27,14 @@ use super::{
         session::log_in, session::current, session::log_out,
         users::create, users::list, users::update,
         bookings::walk_in, events::stream,
+        bookings::calendar, calendars::feed, calendars::rotate, notifications::list,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
     modifiers(&Security),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
-        (name = "bookings"), (name = "chat"), (name = "operations"), (name = "session"), (name = "users"),
+        (name = "bookings"), (name = "calendars"), (name = "chat"), (name = "notifications"),
+        (name = "operations"), (name = "session"), (name = "users"),
     )
 )]
 pub struct ApiDoc;

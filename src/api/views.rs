@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::admin::{ServiceRecord, StaffRecord};
 use crate::booking::BookingDetails;
+use crate::domain::ReminderOffsets;
 use crate::storage::models::{Business, CalendarExceptionRow, Customer};
 
 /// `Some(None)` for an explicit `null`, `None` for a missing field: PATCH needs both.
@@ -87,6 +88,8 @@ pub struct CreateBusinessBody {
     /// `phone`, `email`, `phone_or_email` (default) or `phone_and_email`.
     pub contact_requirement: Option<String>,
     pub policies: Option<PoliciesBody>,
+    /// Minutes before an appointment that reminders go out (default `[1440, 120]`; `[]` for none).
+    pub reminder_offsets_minutes: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -113,6 +116,7 @@ pub struct UpdateBusinessBody {
     /// `phone`, `email`, `phone_or_email` (default) or `phone_and_email`.
     pub contact_requirement: Option<String>,
     pub policies: Option<PoliciesBody>,
+    pub reminder_offsets_minutes: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,6 +136,7 @@ pub struct BusinessView {
     pub hold_minutes: i32,
     pub handoff_timeout_minutes: i32,
     pub contact_requirement: String,
+    pub reminder_offsets_minutes: Vec<i32>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -154,6 +159,10 @@ impl From<&Business> for BusinessView {
             hold_minutes: b.hold_minutes,
             handoff_timeout_minutes: b.handoff_timeout_minutes,
             contact_requirement: b.contact_requirement.clone(),
+            reminder_offsets_minutes: ReminderOffsets::from_json(&b.reminder_offsets_minutes)
+                .unwrap_or_default()
+                .minutes()
+                .to_vec(),
             created_at: utc_time(b.created_at),
             updated_at: utc_time(b.updated_at),
         }
@@ -600,4 +609,59 @@ pub struct SessionView {
     pub now: String,
     /// Today's local date at the business.
     pub today: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarFeedView {
+    pub staff_id: String,
+    /// Subscribe to this URL in a calendar app; shown only now.
+    pub url: String,
+}
+
+/// A reminder or an email, as a job in the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationJobView {
+    pub id: String,
+    /// `notification.reminder` (plans the messages when it comes due) or `notification.email`.
+    pub kind: String,
+    /// `pending`, `running`, `done`, `failed` or `cancelled`.
+    pub status: String,
+    pub booking_id: Option<String>,
+    /// `confirmed`, `rescheduled`, `cancelled` or `reminder` (emails).
+    pub occasion: Option<String>,
+    /// `customer` or `business` (emails).
+    pub audience: Option<String>,
+    /// Minutes before the appointment (reminders).
+    pub offset_minutes: Option<i64>,
+    pub run_at: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<&crate::storage::models::Job> for NotificationJobView {
+    fn from(job: &crate::storage::models::Job) -> Self {
+        let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+        let text = |field: &str| payload[field].as_str().map(str::to_owned);
+        Self {
+            id: job.id.clone(),
+            kind: job.kind.clone(),
+            status: job.status.clone(),
+            booking_id: text("booking_id"),
+            occasion: text("occasion"),
+            audience: text("audience"),
+            offset_minutes: payload["offset_minutes"].as_i64(),
+            run_at: utc_time(job.run_at),
+            attempts: job.attempts,
+            max_attempts: job.max_attempts,
+            last_error: job.last_error.clone(),
+            updated_at: utc_time(job.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationListView {
+    pub notifications: Vec<NotificationJobView>,
 }

@@ -12,6 +12,7 @@ use crate::domain::{
     PhoneNumber, RequestedStart, ValidationError,
 };
 use crate::error::AppError;
+use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Refusal, ResourceSchedule, Slot, Timeline, check_start};
 use crate::storage::models::{Allocation, Booking, Customer};
 use crate::storage::{DbConnection, bookings, businesses, customers, new_id, to_db_time};
@@ -192,6 +193,9 @@ impl Scheduler {
                 booking.arrived_at = arrived_at;
                 booking.updated_at = db_now;
                 bookings::save(conn, &booking)?;
+                if next != BookingStatus::Confirmed {
+                    notifications::booking_changed(conn, &booking, BookingChange::Finished, now)?;
+                }
                 details_of(conn, booking)
             })
             .await
@@ -263,6 +267,7 @@ pub fn create_booking(
         arrived_at: None,
     };
     bookings::insert(conn, &booking, &[allocation_of(&booking)])?;
+    notifications::booking_changed(conn, &booking, BookingChange::Confirmed, now)?;
     Ok(BookingDetails {
         business: calendar.business.clone(),
         service_name: service.name.clone(),
@@ -432,6 +437,7 @@ pub fn move_booking(
     booking.updated_at = db_now;
     bookings::save(conn, &booking)?;
     bookings::allocate(conn, &[allocation_of(&booking)])?;
+    notifications::booking_changed(conn, &booking, BookingChange::Moved, now)?;
     details_of(conn, booking)
 }
 
@@ -445,6 +451,7 @@ pub fn cancel_booking(
     let (mut booking, business) = load_for_change(conn, booking_id, actor)?;
     check_cutoff(&booking, &BusinessProfile::from_row(&business)?, actor, now)?;
     let db_now = to_db_time(now);
+    let was_held = booking.status == BookingStatus::Held.as_str();
     booking.status = BookingStatus::Cancelled.as_str().to_owned();
     booking.cancelled_at = Some(db_now);
     let by = match actor {
@@ -457,6 +464,7 @@ pub fn cancel_booking(
     booking.updated_at = db_now;
     bookings::release(conn, &booking.id)?;
     bookings::save(conn, &booking)?;
+    notifications::booking_changed(conn, &booking, BookingChange::Cancelled { was_held }, now)?;
     details_of(conn, booking)
 }
 
@@ -482,6 +490,7 @@ pub fn confirm_hold(
     booking.updated_at = to_db_time(now);
     bookings::save(conn, &booking)?;
     bookings::make_permanent(conn, booking_id)?;
+    notifications::hold_confirmed(conn, &booking, now)?;
     details_of(conn, booking)
 }
 

@@ -8,6 +8,7 @@ mod contact;
 mod hours;
 mod identity;
 mod policy;
+mod reminder;
 mod status;
 mod time;
 
@@ -15,6 +16,7 @@ pub use contact::{EmailAddress, PersonName, PhoneNumber};
 pub use hours::{DayHours, MINUTES_PER_DAY, WallInterval, WeeklyHours};
 pub use identity::{BookingReference, Locale, Slug, TimeZoneName};
 pub use policy::{BookingPolicy, ChatPolicy, ContactRequirement, ServiceTiming};
+pub use reminder::ReminderOffsets;
 pub use status::{BookingStatus, CancelledBy, Channel, UserRole};
 pub use time::{RequestedStart, parse_date};
 

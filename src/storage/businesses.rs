@@ -72,6 +72,7 @@ fn is_empty(c: &BusinessChanges) -> bool {
         && c.hold_minutes.is_none()
         && c.handoff_timeout_minutes.is_none()
         && c.contact_requirement.is_none()
+        && c.reminder_offsets_minutes.is_none()
 }
 
 /// Records that something availability depends on has changed, so cached calendars on every

@@ -118,24 +118,38 @@ pub fn claim(
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
 ) -> StorageResult<Vec<Claimed>> {
-    // One query text for both backends; a macro because the selection's type is tied to a backend.
+    // Jobs whose worker died first (they are few), then due jobs by run_at. Two queries rather
+    // than one with OR: each walks the (status, run_at) index in order and stops at `limit`,
+    // where the OR had to collect and sort every due job for each batch. One query text for both
+    // backends; a macro because the selection's type is tied to a backend.
     macro_rules! due {
-        () => {
+        ($status:expr, $deadline:expr, $limit:expr) => {
             jobs::table
                 .filter(jobs::kind.eq_any(kinds))
-                .filter(
-                    (jobs::status.eq(PENDING).and(jobs::run_at.le(now)))
-                        .or(jobs::status.eq(RUNNING).and(jobs::locked_until.le(now))),
-                )
-                .order(jobs::run_at)
-                .limit(limit)
+                .filter(jobs::status.eq($status))
+                .filter($deadline.le(now))
+                .order($deadline)
+                .limit($limit)
                 .select(Job::as_select())
         };
     }
-    let found: Vec<Job> = match conn {
-        DbConnection::Postgres(c) => due!().for_update().skip_locked().load(c)?,
-        DbConnection::Sqlite(c) => due!().load(c)?,
+    let mut found: Vec<Job> = match conn {
+        DbConnection::Postgres(c) => due!(RUNNING, jobs::locked_until, limit)
+            .for_update()
+            .skip_locked()
+            .load(c)?,
+        DbConnection::Sqlite(c) => due!(RUNNING, jobs::locked_until, limit).load(c)?,
     };
+    let room = limit - found.len() as i64;
+    if room > 0 {
+        found.extend(match conn {
+            DbConnection::Postgres(c) => due!(PENDING, jobs::run_at, room)
+                .for_update()
+                .skip_locked()
+                .load(c)?,
+            DbConnection::Sqlite(c) => due!(PENDING, jobs::run_at, room).load(c)?,
+        });
+    }
     if found.is_empty() {
         return Ok(Vec::new());
     }

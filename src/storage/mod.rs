@@ -18,6 +18,7 @@ pub mod customers;
 pub mod exceptions;
 pub mod jobs;
 pub mod models;
+pub mod notifications;
 pub mod questions;
 pub mod resources;
 pub mod schema;

@@ -28,6 +28,8 @@ pub struct Business {
     pub hold_minutes: i32,
     pub handoff_timeout_minutes: i32,
     pub contact_requirement: String,
+    /// JSON array of minutes before an appointment (`ReminderOffsets`).
+    pub reminder_offsets_minutes: String,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -46,6 +48,7 @@ pub struct BusinessChanges {
     pub hold_minutes: Option<i32>,
     pub handoff_timeout_minutes: Option<i32>,
     pub contact_requirement: Option<String>,
+    pub reminder_offsets_minutes: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -252,4 +255,13 @@ pub struct ConversationMessage {
     pub choices: Option<String>,
     pub created_at: NaiveDateTime,
     pub in_reply_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_feeds)]
+pub struct CalendarFeed {
+    pub staff_id: String,
+    pub business_id: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
 }

@@ -30,6 +30,7 @@ diesel::table! {
         hold_minutes -> Integer,
         handoff_timeout_minutes -> Integer,
         contact_requirement -> Text,
+        reminder_offsets_minutes -> Text,
     }
 }
 
@@ -278,6 +279,17 @@ diesel::table! {
 diesel::joinable!(users -> businesses (business_id));
 diesel::joinable!(sessions -> users (user_id));
 
+diesel::table! {
+    calendar_feeds (staff_id) {
+        staff_id -> Text,
+        business_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(calendar_feeds -> resources (staff_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -297,4 +309,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     login_failures,
+    calendar_feeds,
 );

@@ -124,6 +124,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     Some(spawn_on(database, backend, ManualClock::new(default_now())).await)
 }
 
+/// Like [`spawn_app`], with the test configuration changed first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config),
+) -> Option<TestApp> {
+    let database = Arc::new(TestDatabase::create(backend)?);
+    let mut config = Config::for_tests(database.url());
+    configure(&mut config);
+    Some(spawn_with_config(database, backend, ManualClock::new(default_now()), config).await)
+}
+
 /// Starts a server on an existing database (to test restarts).
 pub async fn spawn_on(
     database: Arc<TestDatabase>,
@@ -131,6 +142,15 @@ pub async fn spawn_on(
     clock: ManualClock,
 ) -> TestApp {
     let config = Config::for_tests(database.url());
+    spawn_with_config(database, backend, clock, config).await
+}
+
+pub async fn spawn_with_config(
+    database: Arc<TestDatabase>,
+    backend: Backend,
+    clock: ManualClock,
+    config: Config,
+) -> TestApp {
     let app =
         Application::build_with_clock(config, Arc::new(clock.clone())).expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -285,6 +305,33 @@ macro_rules! on_both_backends {
                 #[actix_web::test]
                 async fn postgres() {
                     if let Some(app) = spawn_app(Backend::Postgres).await {
+                        scenario(app).await;
+                    }
+                }
+            }
+        )+
+    };
+    // The same, with the test configuration changed by `$configure` (a `fn(&mut Config)`).
+    (configure $configure:expr; $(async fn $name:ident($app:ident: TestApp) $body:block)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                #[allow(unused_imports)]
+                use $crate::helpers::*;
+
+                async fn scenario($app: TestApp) $body
+
+                #[actix_web::test]
+                async fn sqlite() {
+                    if let Some(app) = spawn_app_with(Backend::Sqlite, $configure).await {
+                        scenario(app).await;
+                    }
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = spawn_app_with(Backend::Postgres, $configure).await {
                         scenario(app).await;
                     }
                 }

@@ -11,4 +11,6 @@ mod dst;
 mod holds;
 mod inbox;
 mod jobs;
+mod mail;
+mod notifications;
 mod staff_access;

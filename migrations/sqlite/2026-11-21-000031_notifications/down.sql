@@ -1,0 +1,2 @@
+DROP TABLE calendar_feeds;
+ALTER TABLE businesses DROP COLUMN reminder_offsets_minutes;
