@@ -21,6 +21,7 @@ struct Inner {
     http_duration: HistogramVec,
     bookings_created: IntCounter,
     booking_conflicts: IntCounter,
+    jobs_finished: IntCounterVec,
 }
 
 impl Default for Metrics {
@@ -59,11 +60,17 @@ impl Metrics {
             "Bookings refused because the time was taken or outside working hours",
         )
         .expect("static metric definition");
+        let jobs_finished = IntCounterVec::new(
+            Opts::new("jobs_finished_total", "Background jobs by kind and outcome"),
+            &["kind", "outcome"],
+        )
+        .expect("static metric definition");
         for collector in [
             Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_duration.clone()),
             Box::new(bookings_created.clone()),
             Box::new(booking_conflicts.clone()),
+            Box::new(jobs_finished.clone()),
         ] {
             // Registration only fails for duplicate names, which these are not.
             let _ = registry.register(collector);
@@ -75,6 +82,7 @@ impl Metrics {
                 http_duration,
                 bookings_created,
                 booking_conflicts,
+                jobs_finished,
             }),
         }
     }
@@ -98,6 +106,14 @@ impl Metrics {
             }
             Err(_) => {}
         }
+    }
+
+    /// Counts a finished background job by kind and outcome.
+    pub fn record_job(&self, kind: &str, outcome: &str) {
+        self.inner
+            .jobs_finished
+            .with_label_values(&[kind, outcome])
+            .inc();
     }
 
     /// The metrics in Prometheus' text exposition format.

@@ -16,7 +16,6 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
-use prometheus::{IntCounterVec, Opts};
 use serde_json::Value;
 use tokio::sync::Notify;
 
@@ -191,7 +190,7 @@ pub struct Worker {
     handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
     queue: JobQueue,
     config: WorkerConfig,
-    outcomes: IntCounterVec,
+    metrics: Metrics,
 }
 
 impl Worker {
@@ -202,12 +201,6 @@ impl Worker {
         metrics: &Metrics,
         config: WorkerConfig,
     ) -> Self {
-        let outcomes = IntCounterVec::new(
-            Opts::new("jobs_finished_total", "Background jobs by kind and outcome"),
-            &["kind", "outcome"],
-        )
-        .expect("static metric definition");
-        metrics.register(Box::new(outcomes.clone()));
         Self {
             id: format!("worker-{}", uuid::Uuid::new_v4().simple()),
             db,
@@ -215,7 +208,7 @@ impl Worker {
             handlers: HashMap::new(),
             queue,
             config,
-            outcomes,
+            metrics: metrics.clone(),
         }
     }
 
@@ -317,7 +310,7 @@ impl Worker {
                 Outcome::Failed(_) => "failed",
                 Outcome::Cancelled(_) => "cancelled",
             };
-            self.outcomes.with_label_values(&[&job.kind, label]).inc();
+            self.metrics.record_job(&job.kind, label);
             if let Outcome::Retry { error, .. } | Outcome::Failed(error) = &outcome {
                 tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, outcome = label, "job did not succeed");
             }
