@@ -281,6 +281,7 @@ fn insert_booking(
         created_at: at,
         updated_at: at,
         arrived_at: None,
+        attendance_confirmed_at: None,
     };
     bookings::insert(conn, &booking, &[])?;
     notifications::booking_changed(conn, &booking, BookingChange::Confirmed, now)?;

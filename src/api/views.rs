@@ -422,6 +422,9 @@ pub struct BookingView {
     /// When the customer was marked as arrived.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arrived_at: Option<String>,
+    /// When the customer confirmed they will come, answering a reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendance_confirmed_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Lets the customer view, move and cancel this booking; returned when it is created.
@@ -454,6 +457,7 @@ impl From<&BookingDetails> for BookingView {
             cancelled_at: b.cancelled_at.map(utc_time),
             cancelled_by: b.cancelled_by.clone(),
             arrived_at: b.arrived_at.map(utc_time),
+            attendance_confirmed_at: b.attendance_confirmed_at.map(utc_time),
             created_at: utc_time(b.created_at),
             updated_at: utc_time(b.updated_at),
             manage_token: None,

@@ -265,6 +265,7 @@ pub fn create_booking(
         created_at: db_now,
         updated_at: db_now,
         arrived_at: None,
+        attendance_confirmed_at: None,
     };
     bookings::insert(conn, &booking, &[allocation_of(&booking)])?;
     notifications::booking_changed(conn, &booking, BookingChange::Confirmed, now)?;

@@ -221,6 +221,16 @@ impl Desk<'_> {
         }
     }
 
+    /// Records that the customer confirmed they will come.
+    pub fn confirm_attendance(&mut self, booking_id: &str) -> Result<(), AppError> {
+        if let Some(mut booking) = bookings::find(self.conn, booking_id)? {
+            booking.attendance_confirmed_at = Some(to_db_time(self.now));
+            booking.updated_at = to_db_time(self.now);
+            bookings::save(self.conn, &booking)?;
+        }
+        Ok(())
+    }
+
     /// Cancels one of the customer's bookings; customers are bound by the cutoff.
     pub fn cancel(
         &mut self,

@@ -436,6 +436,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             },
             Payload::CancelOne => self.manage(Action::Cancel, u),
             Payload::MoveOne => self.manage(Action::Move, u),
+            Payload::Attend(id) => self.confirm_attendance(&id, u),
             Payload::Cancel(id) => self.target_booking(&id, Action::Cancel, u),
             Payload::Move(id) => self.target_booking(&id, Action::Move, u),
         }
@@ -1259,6 +1260,18 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 Ok(())
             }
         }
+    }
+
+    /// The customer answered a reminder with "I'll be there".
+    fn confirm_attendance(&mut self, id: &str, u: &Understanding) -> Result<(), AppError> {
+        let Some(booking) = self.desk.own_booking(id)? else {
+            return self.manage(Action::List, u);
+        };
+        self.desk.confirm_attendance(id)?;
+        let summary = self.summary_of(&booking);
+        let menu = self.main_menu();
+        self.ask(self.texts.see_you(&summary), menu, Expecting::Nothing);
+        Ok(())
     }
 
     fn ask_confirm_move(&mut self) -> Result<(), AppError> {

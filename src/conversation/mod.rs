@@ -20,3 +20,31 @@ pub use desk::Links;
 pub use engine::{ConversationEngine, OWNER_BOT, OWNER_HUMAN, TurnOutcome};
 pub use inbox::ConversationFeed;
 pub use message::{Choice, Inbound, InboundContent, Reply, Sender};
+
+use crate::booking::BookingDetails;
+use crate::domain::Locale;
+
+/// The chat message that reminds a customer of a booking, with buttons that act on it:
+/// confirm they will come, move it, or cancel it.
+pub fn reminder_reply(details: &BookingDetails, locale: Locale) -> Reply {
+    let texts = texts::Texts::new(locale, details.business.tz);
+    let summary = texts.summary(&details.service_name, &details.staff_name, details.start());
+    let id = details.booking.id.clone();
+    Reply::with_choices(
+        texts.reminder(&summary),
+        vec![
+            Choice::new(
+                texts.button_attend(),
+                payload::Payload::Attend(id.clone()).encode(),
+            ),
+            Choice::new(
+                texts.button_reschedule(),
+                payload::Payload::Move(id.clone()).encode(),
+            ),
+            Choice::new(
+                texts.button_cancel_booking(),
+                payload::Payload::Cancel(id).encode(),
+            ),
+        ],
+    )
+}

@@ -29,6 +29,8 @@ pub enum Payload {
     },
     Cancel(String),
     Move(String),
+    /// "I'll be there" (a reminder's Confirm button).
+    Attend(String),
 }
 
 impl Payload {
@@ -52,6 +54,7 @@ impl Payload {
             }
             Self::Cancel(id) => format!("cancel:{id}"),
             Self::Move(id) => format!("move:{id}"),
+            Self::Attend(id) => format!("attend:{id}"),
         }
     }
 
@@ -95,6 +98,7 @@ impl Payload {
             }
             Some(("cancel", rest)) => Self::Cancel(id(rest)?),
             Some(("move", rest)) => Self::Move(id(rest)?),
+            Some(("attend", rest)) => Self::Attend(id(rest)?),
             _ => return None,
         })
     }
@@ -121,7 +125,8 @@ mod tests {
                 staff: None,
             },
             Payload::Cancel(uuid.clone()),
-            Payload::Move(uuid),
+            Payload::Move(uuid.clone()),
+            Payload::Attend(uuid),
         ];
         for p in all {
             let encoded = p.encode();

@@ -219,6 +219,15 @@ impl Texts {
     pub fn button_move_one(&self) -> String {
         self.pick("Move one", "Verschieben")
     }
+    pub fn button_attend(&self) -> String {
+        self.pick("Confirm", "Bestätigen")
+    }
+    pub fn button_reschedule(&self) -> String {
+        self.pick("Reschedule", "Verschieben")
+    }
+    pub fn button_cancel_booking(&self) -> String {
+        self.pick("Cancel", "Absagen")
+    }
     pub fn button_yes(&self) -> String {
         self.pick("Yes", "Ja")
     }
@@ -603,6 +612,22 @@ impl Texts {
             "You're welcome! Anything else I can do for you?",
             "Gern geschehen! Kann ich sonst noch etwas für Sie tun?",
         )
+    }
+
+    pub fn reminder(&self, summary: &str) -> String {
+        if self.de() {
+            format!("Erinnerung: {summary}. Bis bald!")
+        } else {
+            format!("Reminder: {summary}. See you soon!")
+        }
+    }
+
+    pub fn see_you(&self, summary: &str) -> String {
+        if self.de() {
+            format!("Danke für die Bestätigung! Bis dann: {summary}.")
+        } else {
+            format!("Thanks for confirming! See you then: {summary}.")
+        }
     }
 
     pub fn anything_else(&self) -> String {

@@ -302,6 +302,7 @@ mod tests {
                 created_at: at(0),
                 updated_at: at(0),
                 arrived_at: None,
+                attendance_confirmed_at: None,
             },
             business: BusinessProfile {
                 id: "biz".into(),

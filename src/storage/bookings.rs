@@ -82,6 +82,7 @@ pub fn save(conn: &mut DbConnection, booking: &Booking) -> StorageResult<()> {
             bookings::cancelled_by.eq(&booking.cancelled_by),
             bookings::updated_at.eq(booking.updated_at),
             bookings::arrived_at.eq(booking.arrived_at),
+            bookings::attendance_confirmed_at.eq(booking.attendance_confirmed_at),
         ))
         .execute(conn)?;
     Ok(())

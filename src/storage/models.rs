@@ -167,6 +167,8 @@ pub struct Booking {
     pub updated_at: NaiveDateTime,
     /// When the customer was marked as arrived on the day view.
     pub arrived_at: Option<NaiveDateTime>,
+    /// The customer confirmed they will come (a chat reminder's Confirm).
+    pub attendance_confirmed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -131,6 +131,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         arrived_at -> Nullable<Timestamp>,
+        attendance_confirmed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -237,6 +237,11 @@ on_both_backends! {
         assert_eq!(all[0]["start"], "2027-03-04T11:00:00+01:00");
         let replies = chat.say("my appointments").await;
         assert!(text(&replies).contains("Thursday 4 March at 11:00"), "{}", text(&replies));
+        // The Confirm button of a reminder records that the customer will come.
+        let id = bookings(&app, &shop.key).await[0]["id"].as_str().unwrap().to_owned();
+        let replies = chat.tap(&format!("attend:{id}")).await;
+        assert!(text(&replies).contains("Thanks for confirming"), "{}", text(&replies));
+        assert!(bookings(&app, &shop.key).await[0]["attendance_confirmed_at"].is_string());
         let replies = chat.say("I need to cancel my appointment").await;
         assert!(text(&replies).contains("Cancel Haircut with Sam on Thursday 4 March at 11:00?"), "{}", text(&replies));
         let replies = chat.say("no").await;
