@@ -24,6 +24,10 @@ pub struct Config {
     pub mail_from: String,
     /// Where mail goes as `.eml` files when no SMTP server is configured.
     pub mail_dir: std::path::PathBuf,
+    /// Meta's Graph API (Messenger and WhatsApp), without a trailing slash.
+    pub graph_api_base: String,
+    pub telegram_api_base: String,
+    pub twilio_api_base: String,
 }
 
 const DEFAULT_MAIL_FROM: &str = "Chairside <chairside@localhost>";
@@ -81,6 +85,9 @@ impl Config {
             mail_dir: var("CHAIRSIDE_MAIL_DIR")
                 .unwrap_or_else(|| "mail".to_owned())
                 .into(),
+            graph_api_base: base_url("CHAIRSIDE_GRAPH_API_BASE", "https://graph.facebook.com"),
+            telegram_api_base: base_url("CHAIRSIDE_TELEGRAM_API_BASE", "https://api.telegram.org"),
+            twilio_api_base: base_url("CHAIRSIDE_TWILIO_API_BASE", "https://api.twilio.com"),
         })
     }
 
@@ -98,8 +105,20 @@ impl Config {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             mail_dir: test_mail_dir(database_url),
+            // Nothing listens on the discard port: a test that sends must point these at its
+            // own fake platform.
+            graph_api_base: "http://127.0.0.1:9".to_owned(),
+            telegram_api_base: "http://127.0.0.1:9".to_owned(),
+            twilio_api_base: "http://127.0.0.1:9".to_owned(),
         }
     }
+}
+
+fn base_url(name: &str, default: &str) -> String {
+    var(name)
+        .unwrap_or_else(|| default.to_owned())
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 /// A mail folder of its own per test server, so that no test reads another's mail: beside a

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod booking;
+pub mod channels;
 pub mod cli;
 pub mod clock;
 pub mod config;

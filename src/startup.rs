@@ -11,6 +11,7 @@ use crate::access::Secrets;
 use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::booking::Scheduler;
+use crate::channels::{ChannelSender, ChatNotifier, Endpoints};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError};
 use crate::conversation::{ConversationEngine, Links};
@@ -96,6 +97,20 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
         state.secrets.clone(),
         state.config.public_url.clone(),
         Arc::clone(&state.clock),
+    )))
+    .with_handler(Arc::new(ChannelSender::new(
+        state.db.clone(),
+        Arc::clone(&state.clock),
+        Endpoints::from_config(&state.config),
+    )))
+    .with_handler(Arc::new(ChatNotifier::new(
+        state.db.clone(),
+        Arc::clone(&state.clock),
+        state.jobs.clone(),
+        Links {
+            secrets: state.secrets.clone(),
+            public_url: state.config.public_url.clone(),
+        },
     )));
     vec![worker.spawn()]
 }

@@ -8,6 +8,7 @@ mod availability;
 mod bookings;
 mod businesses;
 mod calendars;
+mod channels;
 pub mod chat;
 mod closures;
 mod conversations;
@@ -24,6 +25,7 @@ mod session;
 mod staff;
 mod users;
 pub mod views;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -71,6 +73,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").get(health::healthz))
         .service(web::resource("/metrics").get(health::metrics))
         .service(web::resource("/calendars/{token}.ics").get(calendars::feed))
+        .service(
+            web::scope("/webhooks")
+                .app_data(web::PayloadConfig::new(webhooks::MAX_WEBHOOK_BYTES))
+                .service(
+                    web::resource("/messenger")
+                        .get(webhooks::messenger_verify)
+                        .post(webhooks::messenger_events),
+                )
+                .service(
+                    web::resource("/whatsapp")
+                        .get(webhooks::whatsapp_verify)
+                        .post(webhooks::whatsapp_events),
+                )
+                .service(web::resource("/telegram/{slug}").post(webhooks::telegram_update))
+                .service(web::resource("/twilio/{slug}").post(webhooks::twilio_message)),
+        )
         .service(
             web::scope("/api/v1")
                 .service(web::resource("/openapi.json").get(openapi::openapi_json))
@@ -182,6 +200,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/businesses/{slug}/notifications").get(notifications::list),
+                )
+                .service(web::resource("/businesses/{slug}/channels").get(channels::list))
+                .service(
+                    web::resource("/businesses/{slug}/channels/{platform}")
+                        .put(channels::put)
+                        .delete(channels::delete),
                 ),
         );
 }

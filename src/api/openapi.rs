@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, calendars, chat, closures, conversations, error, events,
+    availability, bookings, businesses, calendars, channels, chat, closures, conversations, error, events,
     health, notifications, questions, schedule, services, session, staff, users, views,
 };
 
@@ -28,13 +28,14 @@ use super::{
         users::create, users::list, users::update,
         bookings::walk_in, events::stream,
         bookings::calendar, calendars::feed, calendars::rotate, notifications::list,
+        channels::list, channels::put, channels::delete,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
     modifiers(&Security),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
         (name = "bookings"), (name = "calendars"), (name = "chat"), (name = "notifications"),
-        (name = "operations"), (name = "session"), (name = "users"),
+        (name = "operations"), (name = "session"), (name = "users"), (name = "channels"),
     )
 )]
 pub struct ApiDoc;

@@ -11,7 +11,7 @@ use super::desk::{Desk, Links};
 use super::dialogue::{Dialogue, Effect, TurnInput};
 use super::inbox;
 use super::message::{Inbound, InboundContent, Reply};
-use super::outbox::{self, Author};
+use super::outbox::{self, Outbound};
 use super::payload::Payload;
 use super::state::DialogueState;
 use super::texts::Texts;
@@ -132,12 +132,11 @@ impl ConversationEngine {
                 state.expecting = Default::default();
                 conversation.state = state.to_json();
                 conversations::save(conn, &conversation)?;
-                outbox::queue_replies(
+                outbox::queue(
                     conn,
                     &conversation,
                     &[Reply::text(texts.handed_back())],
-                    Author::Bot,
-                    None,
+                    Outbound::bot_reply(None),
                     now,
                 )?;
                 Ok(())
@@ -159,12 +158,11 @@ impl ConversationEngine {
             .db
             .write(move |conn| {
                 let conversation = load(conn, &business_id, &conversation_id)?;
-                let ids = outbox::queue_replies(
+                let ids = outbox::queue(
                     conn,
                     &conversation,
                     &[Reply::text(text)],
-                    Author::Staff,
-                    None,
+                    Outbound::staff(),
                     now,
                 )?;
                 ids.into_iter().next().ok_or(AppError::NotFound("message"))
@@ -272,12 +270,11 @@ fn turn(
     }
     conversation.state = state.to_json();
     conversations::save(conn, &conversation)?;
-    let sent = outbox::queue_replies(
+    let sent = outbox::queue(
         conn,
         &conversation,
         &replies,
-        Author::Bot,
-        Some(&received.id),
+        Outbound::bot_reply(Some(&received.id)),
         now,
     )?;
     let last_message_id = Some(sent.last().cloned().unwrap_or(received.id));
@@ -345,16 +342,15 @@ fn record_inbound(
         InboundContent::Unsupported { kind } => (format!("[{kind}]"), None),
     };
     let message = ConversationMessage {
-        id: new_id(),
-        conversation_id: conversation.id.clone(),
-        direction: conversations::IN.to_owned(),
-        author: "customer".to_owned(),
         external_id: Some(inbound.message_id.clone()),
-        text,
         payload,
-        choices: None,
-        created_at: to_db_time(now),
-        in_reply_to: None,
+        ..ConversationMessage::new(
+            &conversation.id,
+            conversations::IN,
+            "customer",
+            text,
+            to_db_time(now),
+        )
     };
     conversations::add_message(conn, &message)?;
     Ok(message)

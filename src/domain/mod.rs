@@ -17,7 +17,7 @@ pub use hours::{DayHours, MINUTES_PER_DAY, WallInterval, WeeklyHours};
 pub use identity::{BookingReference, Locale, Slug, TimeZoneName};
 pub use policy::{BookingPolicy, ChatPolicy, ContactRequirement, ServiceTiming};
 pub use reminder::ReminderOffsets;
-pub use status::{BookingStatus, CancelledBy, Channel, UserRole};
+pub use status::{BookingStatus, CancelledBy, Channel, Platform, UserRole};
 pub use time::{RequestedStart, parse_date};
 
 /// A value from outside that does not satisfy the domain's rules.

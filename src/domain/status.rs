@@ -73,6 +73,32 @@ text_enum! {
 }
 
 text_enum! {
+    /// A messaging platform a business connects (SMS goes through Twilio).
+    Platform {
+        Messenger => "messenger",
+        WhatsApp => "whatsapp",
+        Telegram => "telegram",
+        Twilio => "twilio",
+    }
+}
+
+impl Platform {
+    /// The channel its conversations and bookings are recorded under.
+    pub fn channel(self) -> Channel {
+        match self {
+            Self::Messenger => Channel::Messenger,
+            Self::WhatsApp => Channel::WhatsApp,
+            Self::Telegram => Channel::Telegram,
+            Self::Twilio => Channel::Sms,
+        }
+    }
+
+    pub fn of_channel(channel: Channel) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.channel() == channel)
+    }
+}
+
+text_enum! {
     CancelledBy {
         Customer => "customer",
         Business => "business",

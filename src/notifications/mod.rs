@@ -22,9 +22,9 @@
 //! Keys carry the booking's sequence, so a delivery planned twice for the same version of a
 //! booking exists once, and a new version plans new deliveries.
 //!
-//! Chat reminders: the reminder already decides on the customer's chat conversation as a
-//! recipient; delivering to it is added with the conversation outbox, and until then that
-//! recipient is skipped with a log line.
+//! Chat reminders: for a booking made on a messaging platform, the reminder also plans a
+//! [`CHAT_JOB`], which the channels module turns into a message with Confirm, Reschedule and
+//! Cancel buttons in the customer's conversation (`crate::channels::ChatNotifier`).
 
 mod feeds;
 mod handler;
@@ -52,6 +52,17 @@ use crate::storage::{
 pub const REMINDER_JOB: &str = "notification.reminder";
 pub const EMAIL_JOB: &str = "notification.email";
 pub const JOB_KINDS: [&str; 2] = [REMINDER_JOB, EMAIL_JOB];
+/// A reminder to deliver into the customer's chat conversation; the channels module sends it.
+pub const CHAT_JOB: &str = "notification.chat";
+
+/// What a chat reminder job carries.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChatReminder {
+    pub booking_id: String,
+    /// The booking's sequence when the reminder was planned; a later change makes it moot.
+    pub sequence: i32,
+    pub offset_minutes: i32,
+}
 
 /// Who hears of a reminder by email; the customer's chat conversation is the third recipient.
 const REMINDER_AUDIENCES: [Audience; 2] = [Audience::Customer, Audience::Business];
@@ -272,10 +283,18 @@ fn plan_reminder_deliveries(
             planned += 1;
         }
     }
-    if let Some(channel) = chat_channel(&booking) {
-        // Delivery into the customer's chat conversation is added with the conversation outbox;
-        // until it exists this recipient is skipped.
-        tracing::info!(booking = %booking.id, channel = channel.as_str(), "chat reminder skipped: no conversation outbox yet");
+    if chat_channel(&booking).is_some() && booking.customer_id.is_some() {
+        let chat = ChatReminder {
+            booking_id: booking.id.clone(),
+            sequence: booking.sequence,
+            offset_minutes: payload.offset_minutes,
+        };
+        let spec = JobSpec::new(CHAT_JOB, to_json(&chat), now)
+            .for_business(&booking.business_id)
+            .keyed(format!("chat:{}:{}:{label}", booking.id, booking.sequence));
+        if jobs::enqueue(conn, &spec, now)? {
+            planned += 1;
+        }
     }
     Ok(ReminderResult::Planned(planned))
 }

@@ -38,6 +38,15 @@ pub fn find(
         .optional()?)
 }
 
+/// A conversation by id alone, for background work that has no business in hand.
+pub fn by_id(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Conversation>> {
+    Ok(conversations::table
+        .find(id)
+        .select(Conversation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn insert(conn: &mut DbConnection, conversation: &Conversation) -> StorageResult<()> {
     diesel::insert_into(conversations::table)
         .values(conversation)
@@ -241,4 +250,75 @@ pub fn last_human_author(
         .select(conversation_messages::author)
         .first(conn)
         .optional()?)
+}
+
+/// The customer's most recently active conversation on a channel.
+pub fn latest_of_customer(
+    conn: &mut DbConnection,
+    business_id: &str,
+    channel: &str,
+    customer_id: &str,
+) -> StorageResult<Option<Conversation>> {
+    Ok(conversations::table
+        .filter(conversations::business_id.eq(business_id))
+        .filter(conversations::channel.eq(channel))
+        .filter(conversations::customer_id.eq(customer_id))
+        .order(conversations::updated_at.desc())
+        .select(Conversation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Notes that the platform is about to be called for this message. Committed before the call,
+/// so that after a crash the message is known to have possibly gone out.
+pub fn mark_send_started(
+    conn: &mut DbConnection,
+    message_id: &str,
+    at: NaiveDateTime,
+) -> StorageResult<()> {
+    diesel::update(conversation_messages::table.find(message_id))
+        .set(conversation_messages::send_started_at.eq(Some(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    message_id: &str,
+    platform_message_id: Option<&str>,
+    at: NaiveDateTime,
+) -> StorageResult<()> {
+    diesel::update(conversation_messages::table.find(message_id))
+        .set((
+            conversation_messages::sent_at.eq(Some(at)),
+            conversation_messages::platform_message_id.eq(platform_message_id),
+            conversation_messages::delivery_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records why a message did not go out. `definitely_unsent` clears the send mark, so a later
+/// attempt may send it; otherwise the mark stays and it is never tried again.
+pub fn mark_not_sent(
+    conn: &mut DbConnection,
+    message_id: &str,
+    error: &str,
+    definitely_unsent: bool,
+) -> StorageResult<()> {
+    let error = Some(error.chars().take(500).collect::<String>());
+    let query = diesel::update(conversation_messages::table.find(message_id));
+    if definitely_unsent {
+        query
+            .set((
+                conversation_messages::delivery_error.eq(error),
+                conversation_messages::send_started_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    } else {
+        query
+            .set(conversation_messages::delivery_error.eq(error))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod bookings;
 pub mod businesses;
+pub mod channels;
 pub mod conversations;
 pub mod customers;
 pub mod exceptions;

@@ -257,6 +257,14 @@ pub struct ConversationMessage {
     pub choices: Option<String>,
     pub created_at: NaiveDateTime,
     pub in_reply_to: Option<String>,
+    /// `reply`, `update` or `staff`: how the message may go out once the platform's window closed.
+    pub purpose: String,
+    /// JSON: the WhatsApp template that stands in for an update outside the window, and its values.
+    pub template: Option<String>,
+    pub send_started_at: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub platform_message_id: Option<String>,
+    pub delivery_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -266,4 +274,47 @@ pub struct CalendarFeed {
     pub business_id: String,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
+}
+
+impl ConversationMessage {
+    /// A message as first stored: not yet delivered anywhere.
+    pub fn new(
+        conversation_id: &str,
+        direction: &str,
+        author: &str,
+        text: String,
+        created_at: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: super::new_id(),
+            conversation_id: conversation_id.to_owned(),
+            direction: direction.to_owned(),
+            author: author.to_owned(),
+            external_id: None,
+            text,
+            payload: None,
+            choices: None,
+            created_at,
+            in_reply_to: None,
+            purpose: "reply".to_owned(),
+            template: None,
+            send_started_at: None,
+            sent_at: None,
+            platform_message_id: None,
+            delivery_error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = channel_connections)]
+pub struct ChannelConnection {
+    pub id: String,
+    pub business_id: String,
+    pub platform: String,
+    pub routing_key: Option<String>,
+    pub settings: String,
+    pub secrets: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }

@@ -209,6 +209,12 @@ diesel::table! {
         choices -> Nullable<Text>,
         created_at -> Timestamp,
         in_reply_to -> Nullable<Text>,
+        purpose -> Text,
+        template -> Nullable<Text>,
+        send_started_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        platform_message_id -> Nullable<Text>,
+        delivery_error -> Nullable<Text>,
     }
 }
 
@@ -291,6 +297,21 @@ diesel::table! {
 
 diesel::joinable!(calendar_feeds -> resources (staff_id));
 
+diesel::table! {
+    channel_connections (id) {
+        id -> Text,
+        business_id -> Text,
+        platform -> Text,
+        routing_key -> Nullable<Text>,
+        settings -> Text,
+        secrets -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(channel_connections -> businesses (business_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -311,4 +332,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_failures,
     calendar_feeds,
+    channel_connections,
 );

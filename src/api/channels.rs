@@ -1,0 +1,130 @@
+//! A business's messaging channel connections (owner session or API key). Secrets are
+//! write-only: a view names the secrets that are set, never their values.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{Access, JsonBody};
+use crate::channels::connection::{self, Connection};
+use crate::domain::Platform;
+use crate::storage::{channels, to_db_time};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChannelView {
+    pub platform: String,
+    /// The public settings (page id, phone number id, account SID, sending number, templates).
+    #[schema(value_type = Object)]
+    pub settings: Map<String, Value>,
+    /// Which secrets are stored; their values are never returned.
+    pub secrets_set: Vec<String>,
+    /// Where the platform must send its webhooks.
+    pub webhook_url: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChannelListView {
+    pub channels: Vec<ChannelView>,
+}
+
+fn view(
+    state: &AppState,
+    slug: &str,
+    connection: &Connection,
+    updated_at: chrono::NaiveDateTime,
+) -> ChannelView {
+    ChannelView {
+        platform: connection.platform.as_str().to_owned(),
+        settings: connection.settings().clone(),
+        secrets_set: connection.secrets_set(),
+        webhook_url: webhook_url(&state.config.public_url, connection.platform, slug),
+        updated_at: updated_at.and_utc(),
+    }
+}
+
+/// The URL to enter in the platform's console.
+pub fn webhook_url(public_url: &str, platform: Platform, slug: &str) -> String {
+    match platform {
+        Platform::Messenger | Platform::WhatsApp => {
+            format!("{public_url}/webhooks/{}", platform.as_str())
+        }
+        Platform::Telegram | Platform::Twilio => {
+            format!("{public_url}/webhooks/{}/{slug}", platform.as_str())
+        }
+    }
+}
+
+fn platform(raw: &str) -> Result<Platform, ApiError> {
+    Platform::parse("platform", raw).map_err(|_| ApiError::not_found("channel platform"))
+}
+
+/// The connected platforms.
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/channels", tag = "channels", security(("api_key" = [])),
+    params(("slug" = String, Path)), responses((status = 200, body = ChannelListView), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    path: web::Path<String>,
+    access: Access,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let business = access.for_slug(&path)?;
+    let rows = state
+        .db
+        .read(move |conn| channels::of_business(conn, &business.id))
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let connection = Connection::from_row(row)?;
+        views.push(view(&state, &path, &connection, row.updated_at));
+    }
+    Ok(HttpResponse::Ok().json(ChannelListView { channels: views }))
+}
+
+/// Connects a platform or changes its connection; a secret left out keeps its stored value.
+#[utoipa::path(put, path = "/api/v1/businesses/{slug}/channels/{platform}", tag = "channels", security(("api_key" = [])),
+    params(("slug" = String, Path), ("platform" = String, Path, description = "messenger, whatsapp, telegram or twilio")),
+    request_body(content = Object, description = "messenger: page_id, page_access_token, app_secret, verify_token; whatsapp: phone_number_id, access_token, app_secret, verify_token, templates?; telegram: bot_token, secret_token; twilio: account_sid, auth_token, from_number"),
+    responses((status = 200, body = ChannelView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put(
+    path: web::Path<(String, String)>,
+    access: Access,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, platform_name) = path.into_inner();
+    let business = access.for_slug(&slug)?;
+    let platform = platform(&platform_name)?;
+    let now = to_db_time(state.now());
+    let (connection, updated_at) = state
+        .db
+        .write(move |conn| {
+            connection::save(conn, &business.id, platform, input, now).map_err(ApiError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(&state, &slug, &connection, updated_at)))
+}
+
+/// Disconnects a platform: its webhooks are refused from now on.
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/channels/{platform}", tag = "channels", security(("api_key" = [])),
+    params(("slug" = String, Path), ("platform" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    path: web::Path<(String, String)>,
+    access: Access,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, platform_name) = path.into_inner();
+    let business = access.for_slug(&slug)?;
+    let platform = platform(&platform_name)?;
+    let deleted = state
+        .db
+        .write(move |conn| channels::delete(conn, &business.id, platform.as_str()))
+        .await?;
+    if deleted {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::not_found("channel connection"))
+    }
+}

@@ -1,0 +1,139 @@
+//! Messenger, WhatsApp, Telegram and SMS (Twilio): the conversation engine on the apps customers
+//! already use.
+//!
+//! Inbound, each platform's webhook is checked (signature or secret token, before anything is
+//! parsed), its events are read into [`InboundEvent`]s and handed to the conversation engine,
+//! whose turn — the customer's message, the dialogue, the replies and the jobs that will deliver
+//! them — commits in one transaction before the platform hears 200. A crash before that commit
+//! means no 200, so the platform delivers again; the engine recognises a redelivered message
+//! by its platform id and answers it once.
+//!
+//! Outbound, every reply is a row in the transcript with a `chat.send` job ([`sender`]). Each
+//! platform module renders a reply within its platform's limits into an [`ApiRequest`] and reads
+//! the platform's answer into a [`Delivery`]; both are pure, and the sender does the I/O.
+//!
+//! Platform rules on when a business may write: Messenger and WhatsApp allow free messages for
+//! 24 hours after the customer's last message; later, booking updates and reminders go as
+//! Messenger's `CONFIRMED_EVENT_UPDATE` tag or as the WhatsApp template the business configured.
+
+pub mod connection;
+mod graph;
+pub mod inbound;
+pub mod messenger;
+mod notifier;
+mod render;
+pub mod sender;
+pub mod signature;
+pub mod telegram;
+pub mod twilio;
+pub mod whatsapp;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+pub use connection::{Connection, Template};
+pub use inbound::InboundEvent;
+pub use notifier::ChatNotifier;
+pub use sender::{ChannelSender, Endpoints};
+
+use crate::conversation::Reply;
+pub use crate::conversation::outbox::TemplateUse;
+use crate::conversation::outbox::{self, Author, Purpose};
+use crate::domain::{Locale, Platform};
+use crate::storage::models::Conversation;
+use crate::storage::{DbConnection, StorageResult, conversations};
+
+/// How long after the customer's last message Messenger and WhatsApp accept free messages.
+pub const SERVICE_WINDOW: Duration = Duration::hours(24);
+
+/// One message to render for a platform.
+#[derive(Debug, Clone)]
+pub struct Outgoing<'a> {
+    /// The platform's address of the customer: a PSID, a WhatsApp number, a chat id, a phone.
+    pub recipient: &'a str,
+    pub reply: &'a Reply,
+    pub purpose: Purpose,
+    pub template: Option<&'a TemplateUse>,
+    /// How long ago the customer last wrote; `None` if never.
+    pub since_customer: Option<Duration>,
+    pub locale: Locale,
+}
+
+impl Outgoing<'_> {
+    fn within(&self, window: Duration) -> bool {
+        self.since_customer.is_some_and(|since| since < window)
+    }
+}
+
+/// A call to a platform's API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    pub url: String,
+    pub auth: Auth,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    Bearer(String),
+    Basic { user: String, password: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Json(Value),
+    Form(Vec<(String, String)>),
+}
+
+/// What became of a message, as the platform's answer tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Accepted; the platform's id of the message, if it gave one.
+    Sent(Option<String>),
+    /// Not sent, and may be tried again: after the given delay, or with backoff.
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
+    /// Will never go out as it is: the customer blocked the business, the number does not
+    /// exist, the token is wrong, the window has closed with no template to use.
+    Permanent(String),
+}
+
+/// Queues a message about a booking (a reminder, a change) into a customer's conversation on a
+/// platform: delivered now if the platform's window allows, otherwise as the platform's
+/// update (a Messenger tag, a WhatsApp template), within the caller's transaction.
+pub fn queue_update(
+    conn: &mut DbConnection,
+    conversation: &Conversation,
+    reply: &Reply,
+    template: Option<TemplateUse>,
+    key: Option<String>,
+    now: DateTime<Utc>,
+) -> StorageResult<Vec<String>> {
+    outbox::queue(
+        conn,
+        conversation,
+        std::slice::from_ref(reply),
+        outbox::Outbound {
+            author: Author::Bot,
+            purpose: Purpose::Update,
+            template,
+            in_reply_to: None,
+            key,
+        },
+        now,
+    )
+}
+
+/// The most recent conversation of a customer on a channel, where updates about their
+/// bookings go.
+pub fn conversation_of_customer(
+    conn: &mut DbConnection,
+    business_id: &str,
+    platform: Platform,
+    customer_id: &str,
+) -> StorageResult<Option<Conversation>> {
+    conversations::latest_of_customer(conn, business_id, platform.channel().as_str(), customer_id)
+}

@@ -1,0 +1,105 @@
+//! Checking that a webhook call comes from the platform: over the raw bytes, before anything is
+//! parsed, compared in constant time.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::Sha256;
+
+use crate::access::constant_time_eq;
+
+/// Meta's `X-Hub-Signature-256`: `sha256=` and the hex HMAC-SHA256 of the raw body, keyed with
+/// the app secret (Messenger and WhatsApp).
+pub fn meta_valid(app_secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(hex_digest) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
+        return false;
+    };
+    let Ok(given) = hex::decode(hex_digest) else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(body);
+    mac.verify_slice(&given).is_ok()
+}
+
+/// Telegram's `X-Telegram-Bot-Api-Secret-Token`: exactly the configured secret.
+pub fn telegram_valid(secret_token: &str, header: Option<&str>) -> bool {
+    header.is_some_and(|h| constant_time_eq(h.as_bytes(), secret_token.as_bytes()))
+}
+
+/// Twilio's `X-Twilio-Signature`: base64 of the HMAC-SHA1, keyed with the auth token, of the
+/// full URL Twilio called followed by every POST parameter, sorted by name, as name and value.
+/// Twilio may have called the URL with or without the default port; both are accepted.
+pub fn twilio_valid(
+    auth_token: &str,
+    url: &str,
+    params: &[(String, String)],
+    header: Option<&str>,
+) -> bool {
+    let Some(given) = header.and_then(|h| {
+        base64::engine::general_purpose::STANDARD
+            .decode(h.trim())
+            .ok()
+    }) else {
+        return false;
+    };
+    let mut sorted: Vec<&(String, String)> = params.iter().collect();
+    sorted.sort();
+    let signed: String = sorted.iter().map(|(n, v)| format!("{n}{v}")).collect();
+    url_variants(url).iter().any(|candidate| {
+        let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()) else {
+            return false;
+        };
+        mac.update(candidate.as_bytes());
+        mac.update(signed.as_bytes());
+        mac.verify_slice(&given).is_ok()
+    })
+}
+
+/// The URL as given, without its port, and with the scheme's default port.
+fn url_variants(url: &str) -> Vec<String> {
+    let mut variants = vec![url.to_owned()];
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return variants;
+    };
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        "443"
+    } else {
+        "80"
+    };
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+            variants.push(format!("{scheme}://{host}{path}"));
+        }
+        _ => variants.push(format!("{scheme}://{authority}:{default_port}{path}")),
+    }
+    variants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_variants_add_and_remove_the_port() {
+        assert_eq!(
+            url_variants("https://a.example/x?y=1"),
+            ["https://a.example/x?y=1", "https://a.example:443/x?y=1"]
+        );
+        assert_eq!(
+            url_variants("https://a.example:1234/x"),
+            ["https://a.example:1234/x", "https://a.example/x"]
+        );
+    }
+
+    #[test]
+    fn telegram_secret_is_exact() {
+        assert!(telegram_valid("my_Secret-token_123", Some("my_Secret-token_123")));
+        assert!(!telegram_valid("my_Secret-token_123", Some("my_secret-token_123")));
+        assert!(!telegram_valid("my_Secret-token_123", Some("my_Secret-token_123 ")));
+        assert!(!telegram_valid("my_Secret-token_123", None));
+    }
+}
