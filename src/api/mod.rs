@@ -198,9 +198,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/businesses/{slug}/staff/{id}/calendar-feed")
                         .post(calendars::rotate),
                 )
-                .service(
-                    web::resource("/businesses/{slug}/notifications").get(notifications::list),
-                )
+                .service(web::resource("/businesses/{slug}/notifications").get(notifications::list))
                 .service(web::resource("/businesses/{slug}/channels").get(channels::list))
                 .service(
                     web::resource("/businesses/{slug}/channels/{platform}")

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, calendars, channels, chat, closures, conversations, error, events,
-    health, notifications, questions, schedule, services, session, staff, users, views,
+    availability, bookings, businesses, calendars, channels, chat, closures, conversations, error,
+    events, health, notifications, questions, schedule, services, session, staff, users, views,
 };
 
 #[derive(OpenApi)]

@@ -164,9 +164,8 @@ async fn slug_connection(
         .read(move |conn| {
             let business =
                 businesses::by_slug(conn, &slug)?.ok_or(ApiError::not_found("business"))?;
-            let connection = connection::load(conn, &business.id, platform)?.ok_or_else(|| {
-                ApiError::not_found(&format!("{} connection", platform.as_str()))
-            })?;
+            let connection = connection::load(conn, &business.id, platform)?
+                .ok_or_else(|| ApiError::not_found(&format!("{} connection", platform.as_str())))?;
             Ok((business, connection))
         })
         .await

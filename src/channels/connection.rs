@@ -305,12 +305,13 @@ fn checked(field: &Field, value: &Value) -> Result<Value, ValidationError> {
 }
 
 fn templates(name: &str, value: &Value) -> Result<Value, ValidationError> {
-    let parsed: BTreeMap<String, Template> = serde_json::from_value(value.clone()).map_err(|e| {
-        ValidationError::new(
-            name,
-            format!("must map an occasion to {{name, language, parameters}}: {e}"),
-        )
-    })?;
+    let parsed: BTreeMap<String, Template> =
+        serde_json::from_value(value.clone()).map_err(|e| {
+            ValidationError::new(
+                name,
+                format!("must map an occasion to {{name, language, parameters}}: {e}"),
+            )
+        })?;
     for (kind, template) in &parsed {
         let field = format!("{name}.{kind}");
         if !TEMPLATE_KINDS.contains(&kind.as_str()) {
@@ -350,10 +351,7 @@ fn templates(name: &str, value: &Value) -> Result<Value, ValidationError> {
         {
             return Err(ValidationError::new(
                 format!("{field}.parameters"),
-                format!(
-                    "{unknown:?} is not one of: {}",
-                    TEMPLATE_VALUES.join(", ")
-                ),
+                format!("{unknown:?} is not one of: {}", TEMPLATE_VALUES.join(", ")),
             ));
         }
     }
@@ -458,12 +456,32 @@ mod tests {
     #[test]
     fn fields_are_checked() {
         let cases = [
-            (Platform::Telegram, json!({"bot_token": "123:abc", "secret_token": "has space"}), "secret_token"),
-            (Platform::Messenger, json!({"page_id": "12a", "page_access_token": "t", "app_secret": "s", "verify_token": "v"}), "page_id"),
-            (Platform::Twilio, json!({"account_sid": "AC1", "auth_token": "t", "from_number": "+4930123456"}), "account_sid"),
-            (Platform::Messenger, json!({"page_id": "1", "page_access_token": "t", "app_secret": "s", "verify_token": "v", "extra": 1}), "extra"),
-            (Platform::WhatsApp, json!({"phone_number_id": "1", "access_token": "t", "app_secret": "s", "verify_token": "v",
-                "templates": {"reminder": {"name": "r", "language": "en", "parameters": ["password"]}}}), "templates.reminder.parameters"),
+            (
+                Platform::Telegram,
+                json!({"bot_token": "123:abc", "secret_token": "has space"}),
+                "secret_token",
+            ),
+            (
+                Platform::Messenger,
+                json!({"page_id": "12a", "page_access_token": "t", "app_secret": "s", "verify_token": "v"}),
+                "page_id",
+            ),
+            (
+                Platform::Twilio,
+                json!({"account_sid": "AC1", "auth_token": "t", "from_number": "+4930123456"}),
+                "account_sid",
+            ),
+            (
+                Platform::Messenger,
+                json!({"page_id": "1", "page_access_token": "t", "app_secret": "s", "verify_token": "v", "extra": 1}),
+                "extra",
+            ),
+            (
+                Platform::WhatsApp,
+                json!({"phone_number_id": "1", "access_token": "t", "app_secret": "s", "verify_token": "v",
+                "templates": {"reminder": {"name": "r", "language": "en", "parameters": ["password"]}}}),
+                "templates.reminder.parameters",
+            ),
         ];
         for (platform, value, field) in cases {
             let err = Connection::configure("b", platform, input(value), None).unwrap_err();

@@ -67,11 +67,26 @@ mod tests {
             Delivery::Sent(Some("m1".into()))
         );
         for code in [4, 613, 80007, 130429, 131056] {
-            assert!(matches!(classify(400, &error(code, 0), id), Delivery::Retry { after: Some(_), .. }));
+            assert!(matches!(
+                classify(400, &error(code, 0), id),
+                Delivery::Retry { after: Some(_), .. }
+            ));
         }
-        for (code, sub) in [(551, 1545041), (100, 2018001), (190, 0), (131026, 0), (10, 2018278)] {
-            assert!(matches!(classify(400, &error(code, sub), id), Delivery::Permanent(_)), "{code}");
+        for (code, sub) in [
+            (551, 1545041),
+            (100, 2018001),
+            (190, 0),
+            (131026, 0),
+            (10, 2018278),
+        ] {
+            assert!(
+                matches!(classify(400, &error(code, sub), id), Delivery::Permanent(_)),
+                "{code}"
+            );
         }
-        assert!(matches!(classify(503, &json!("down"), id), Delivery::Retry { after: None, .. }));
+        assert!(matches!(
+            classify(503, &json!("down"), id),
+            Delivery::Retry { after: None, .. }
+        ));
     }
 }

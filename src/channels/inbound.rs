@@ -129,6 +129,9 @@ mod tests {
             InboundContent::Text("fade with sam".into())
         );
         assert_eq!(referral("  "), InboundContent::Opened);
-        assert_eq!(tapped("GET_STARTED", Some("Get Started")), InboundContent::Opened);
+        assert_eq!(
+            tapped("GET_STARTED", Some("Get Started")),
+            InboundContent::Opened
+        );
     }
 }

@@ -65,7 +65,9 @@ fn read_event(event: &Value) -> Vec<InboundEvent> {
     if postback.is_object() {
         let id = text_of(&postback["mid"]).unwrap_or_else(|| format!("postback:{timestamp}"));
         let content = match (
-            postback["payload"].as_str().map(|p| tapped(p, postback["title"].as_str())),
+            postback["payload"]
+                .as_str()
+                .map(|p| tapped(p, postback["title"].as_str())),
             postback["referral"]["ref"].as_str(),
         ) {
             (Some(choice @ InboundContent::Choice { .. }), _) => choice,

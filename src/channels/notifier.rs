@@ -99,7 +99,9 @@ fn queue_reminder(
         .and_then(Platform::of_channel);
     let (Some(platform), Some(customer_id)) = (platform, details.booking.customer_id.as_deref())
     else {
-        return Ok(Some("the booking was not made on a messaging platform".to_owned()));
+        return Ok(Some(
+            "the booking was not made on a messaging platform".to_owned(),
+        ));
     };
     let Some(conversation) =
         conversation_of_customer(conn, &details.booking.business_id, platform, customer_id)?

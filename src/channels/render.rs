@@ -82,7 +82,12 @@ mod tests {
             shorten("Supercalifragilisticexpialidocious", 10),
             "Supercali…"
         );
-        assert!(shorten("Haarschnitt für Kinder unter zwölf", 20).chars().count() <= 20);
+        assert!(
+            shorten("Haarschnitt für Kinder unter zwölf", 20)
+                .chars()
+                .count()
+                <= 20
+        );
     }
 
     #[test]

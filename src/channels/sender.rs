@@ -69,9 +69,7 @@ pub fn render(
         reply: &reply,
         purpose: Purpose::parse(&message.purpose),
         template: template.as_ref(),
-        since_customer: conversation
-            .last_inbound_at
-            .map(|at| now - at.and_utc()),
+        since_customer: conversation.last_inbound_at.map(|at| now - at.and_utc()),
         locale: conversation
             .locale
             .as_deref()
@@ -213,7 +211,9 @@ impl Inner {
                 match result {
                     Ok(()) => Outcome::Done,
                     // Sent, but not recorded: the send mark stays, so it is not sent again.
-                    Err(e) => Outcome::Failed(format!("sent, but the result was not recorded: {e}")),
+                    Err(e) => {
+                        Outcome::Failed(format!("sent, but the result was not recorded: {e}"))
+                    }
                 }
             }
             Delivery::Retry { reason, after } => {
@@ -244,7 +244,10 @@ impl Inner {
         let response = call.send().await?;
         let status = response.status().as_u16();
         let bytes = response.bytes().await?;
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
     }
 
     /// Notes why the message did not go out and turns the reason into the job's outcome.
@@ -295,7 +298,9 @@ fn prepare(
         return Ok(Prepared::MaybeSent);
     }
     let Some(conversation) = conversations::by_id(conn, &message.conversation_id)? else {
-        return Ok(Prepared::Moot("the conversation no longer exists".to_owned()));
+        return Ok(Prepared::Moot(
+            "the conversation no longer exists".to_owned(),
+        ));
     };
     let platform = Channel::parse("channel", &conversation.channel)
         .ok()

@@ -97,9 +97,18 @@ mod tests {
 
     #[test]
     fn telegram_secret_is_exact() {
-        assert!(telegram_valid("my_Secret-token_123", Some("my_Secret-token_123")));
-        assert!(!telegram_valid("my_Secret-token_123", Some("my_secret-token_123")));
-        assert!(!telegram_valid("my_Secret-token_123", Some("my_Secret-token_123 ")));
+        assert!(telegram_valid(
+            "my_Secret-token_123",
+            Some("my_Secret-token_123")
+        ));
+        assert!(!telegram_valid(
+            "my_Secret-token_123",
+            Some("my_secret-token_123")
+        ));
+        assert!(!telegram_valid(
+            "my_Secret-token_123",
+            Some("my_Secret-token_123 ")
+        ));
         assert!(!telegram_valid("my_Secret-token_123", None));
     }
 }

@@ -99,8 +99,16 @@ fn message_content(message: &Value) -> Option<InboundContent> {
         });
     }
     const KINDS: [&str; 10] = [
-        "photo", "sticker", "voice", "video", "video_note", "audio", "document", "location",
-        "contact", "animation",
+        "photo",
+        "sticker",
+        "voice",
+        "video",
+        "video_note",
+        "audio",
+        "document",
+        "location",
+        "contact",
+        "animation",
     ];
     KINDS
         .iter()
@@ -114,8 +122,13 @@ pub fn request(base: &str, connection: &Connection, out: &Outgoing) -> Result<Ap
     let token = connection
         .secret("bot_token")
         .ok_or("the Telegram connection has no bot token")?;
+    // Chat ids are integers; Telegram takes them as numbers.
+    let chat_id = out
+        .recipient
+        .parse::<i64>()
+        .map_or_else(|_| json!(out.recipient), |id| json!(id));
     let mut body = json!({
-        "chat_id": out.recipient,
+        "chat_id": chat_id,
         "text": shorten(&out.reply.text, MAX_TEXT_CHARS),
     });
     if !out.reply.choices.is_empty() {

@@ -165,7 +165,9 @@ fn list_button(locale: Locale) -> &'static str {
 fn template(connection: &Connection, out: &Outgoing) -> Result<Value, String> {
     let closed = "outside WhatsApp's 24-hour window";
     let (Purpose::Update, Some(used)) = (out.purpose, out.template) else {
-        return Err(format!("{closed}, and only booking updates may be sent later"));
+        return Err(format!(
+            "{closed}, and only booking updates may be sent later"
+        ));
     };
     let Some(template) = connection.template(&used.kind) else {
         return Err(format!(
@@ -180,10 +182,17 @@ fn template(connection: &Connection, out: &Outgoing) -> Result<Value, String> {
         .collect();
     let mut components = vec![json!({"type": "body", "parameters": parameters})];
     if template.quick_replies {
-        components.extend(out.reply.choices.iter().take(MAX_BUTTONS).enumerate().map(|(i, c)| {
-            json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
+        components.extend(
+            out.reply
+                .choices
+                .iter()
+                .take(MAX_BUTTONS)
+                .enumerate()
+                .map(|(i, c)| {
+                    json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
                    "parameters": [{"type": "payload", "payload": id(c)}]})
-        }));
+                }),
+        );
     }
     Ok(json!({"type": "template", "template": {
         "name": template.name,

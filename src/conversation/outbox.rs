@@ -126,8 +126,9 @@ pub fn queue(
     for (n, reply) in replies.iter().enumerate() {
         let id = match &outbound.key {
             Some(key) => {
-                let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{key}#{n}").as_bytes())
-                    .to_string();
+                let id =
+                    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{key}#{n}").as_bytes())
+                        .to_string();
                 if conversations::message(conn, &id)?.is_some() {
                     ids.push(id);
                     continue;

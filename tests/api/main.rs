@@ -5,6 +5,7 @@ mod helpers;
 
 mod bookings;
 mod businesses;
+mod channels;
 mod chat;
 mod concurrency;
 mod dst;
