@@ -124,8 +124,7 @@ async fn meta_events(
             "the X-Hub-Signature-256 header is missing or does not match the body",
         ));
     }
-    let payload: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not JSON: {e}")))?;
+    let payload = json_body(&body)?;
     for event in read(&payload) {
         let Some(connection) = signers
             .iter()
@@ -140,6 +139,11 @@ async fn meta_events(
     Ok(HttpResponse::Ok()
         .content_type(ContentType::plaintext())
         .body("EVENT_RECEIVED"))
+}
+
+fn json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not JSON: {e}")))
 }
 
 async fn handle(
@@ -188,8 +192,7 @@ pub async fn telegram_update(
             "the X-Telegram-Bot-Api-Secret-Token header is missing or wrong",
         ));
     }
-    let update: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not JSON: {e}")))?;
+    let update = json_body(&body)?;
     let read = telegram::read_update(&update);
     if let Some(event) = read.event {
         handle(&state, event, &business.id, Platform::Telegram).await?;

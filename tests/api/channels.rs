@@ -204,35 +204,23 @@ async fn post_raw(
     )
 }
 
-/// A Messenger webhook call, signed with `secret`.
-async fn messenger(app: &TestApp, body: &Value, secret: &str) -> (u16, String) {
+/// A call to one of Meta's webhooks, signed with `secret`.
+async fn meta_webhook(app: &TestApp, path: &str, body: &Value, secret: &str) -> (u16, String) {
     let raw = serde_json::to_vec(body).unwrap();
     let signature = meta_signature(secret, &raw);
-    post_raw(
-        app,
-        "/webhooks/messenger",
-        raw,
-        &[
-            ("content-type", "application/json".into()),
-            ("x-hub-signature-256", signature),
-        ],
-    )
-    .await
+    let headers = [
+        ("content-type", "application/json".to_owned()),
+        ("x-hub-signature-256", signature),
+    ];
+    post_raw(app, path, raw, &headers).await
+}
+
+async fn messenger(app: &TestApp, body: &Value, secret: &str) -> (u16, String) {
+    meta_webhook(app, "/webhooks/messenger", body, secret).await
 }
 
 async fn whatsapp(app: &TestApp, body: &Value) -> (u16, String) {
-    let raw = serde_json::to_vec(body).unwrap();
-    let signature = meta_signature(APP_SECRET, &raw);
-    post_raw(
-        app,
-        "/webhooks/whatsapp",
-        raw,
-        &[
-            ("content-type", "application/json".into()),
-            ("x-hub-signature-256", signature),
-        ],
-    )
-    .await
+    meta_webhook(app, "/webhooks/whatsapp", body, APP_SECRET).await
 }
 
 fn messenger_text(mid: &str, text: &str) -> Value {
