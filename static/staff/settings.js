@@ -1,6 +1,6 @@
 // Settings (owners): business details and policies, staff and their weekly hours, closures,
-// services, logins, the chat and its questions to customers, each saved through the same API
-// as machine clients use. A refusal is
+// services, logins, reminders, the chat and its questions to customers, each saved through the
+// same API as machine clients use. A refusal is
 // shown next to the field the API names; nothing is repeated without the owner's word.
 import {
   api, announce, clearErrors, el, inZone, loadSession, logOut, showError, trackWaiting,
@@ -32,14 +32,17 @@ async function start() {
   document.body.dataset.ready = 'yes';
 }
 
-/** Runs a save: shows the API's refusal in `errorRegion` (marking the field), or announces. */
+/**
+ * Runs a save: shows the API's refusal in `errorRegion` (marking the field), or announces
+ * `done` (a text, or a function giving it once the work is done).
+ */
 async function saving(form, errorRegion, work, done) {
   clearErrors(form);
   const button = form.querySelector('button[type=submit]');
   if (button) button.disabled = true;
   try {
     await work();
-    announce(done);
+    announce(typeof done === 'function' ? done() : done);
     return true;
   } catch (error) {
     if (!error.handled) showError(errorRegion, error, form);
@@ -66,6 +69,7 @@ async function loadBusiness() {
   }
   const chat = $('chat-form');
   for (const name of CHAT_FIELDS) chat.elements[name].value = business[name];
+  showReminders(business.reminder_offsets_minutes || []);
 }
 
 function bindBusinessForm() {
@@ -82,6 +86,130 @@ function bindBusinessForm() {
     };
     for (const name of POLICY_FIELDS) body[name] = Number(form.elements[name].value);
     saving(form, $('business-error'), () => api('PATCH', base(), body), 'Business saved');
+  });
+}
+
+// ---- reminders -------------------------------------------------------------------------
+
+const REMINDER_LIMITS = { count: 5, min: 5, max: 7 * 24 * 60 };
+const UNITS = [['minutes', 1, 'minute'], ['hours', 60, 'hour'], ['days', 24 * 60, 'day']];
+
+/** 1440 → {amount: 1, unit: 'days'}: the largest unit that divides it. */
+function friendlyOffset(minutes) {
+  for (const [unit, size] of UNITS.slice().reverse()) {
+    if (minutes % size === 0) return { amount: minutes / size, unit };
+  }
+  return { amount: minutes, unit: 'minutes' };
+}
+
+/** "1 day and 2 hours before" for announcements. */
+function describeOffsets(minutes) {
+  if (!minutes.length) return 'no reminders';
+  const parts = minutes.map((m) => {
+    const { amount, unit } = friendlyOffset(m);
+    const [, , one] = UNITS.find(([u]) => u === unit);
+    return `${amount} ${amount === 1 ? one : unit}`;
+  });
+  const last = parts.pop();
+  return `${parts.length ? `${parts.join(', ')} and ` : ''}${last} before`;
+}
+
+function showReminders(minutes) {
+  $('reminder-rows').replaceChildren(...minutes.map((m) => reminderRow(friendlyOffset(m))));
+  renumberReminders();
+}
+
+let reminderRowIds = 0;
+
+/** One reminder: a number, its unit and a Remove button; labelled by its place in the list. */
+function reminderRow({ amount, unit }) {
+  reminderRowIds += 1;
+  const id = `reminder-${reminderRowIds}`;
+  const row = el('li', { class: 'reminder-row' },
+    el('label', { for: `${id}-amount` }, 'Reminder'),
+    el('input', { id: `${id}-amount`, name: 'amount', type: 'number', min: 1, step: 1, inputmode: 'numeric',
+      value: amount === '' ? null : amount, required: true }),
+    el('select', { id: `${id}-unit`, name: 'unit', 'aria-label': 'Unit' },
+      UNITS.map(([value]) => el('option', { value, selected: value === unit }, value))),
+    el('span', { class: 'muted' }, 'before'),
+    el('button', { type: 'button', class: 'remove-reminder', onclick: () => removeReminder(row) }, 'Remove'));
+  return row;
+}
+
+/** Labels follow the order on screen: "Reminder 2", "Unit of reminder 2", "Remove reminder 2". */
+function renumberReminders() {
+  const rows = [...$('reminder-rows').children];
+  rows.forEach((row, index) => {
+    const place = index + 1;
+    row.querySelector('label').textContent = `Reminder ${place}`;
+    row.querySelector('select').setAttribute('aria-label', `Unit of reminder ${place}`);
+    row.querySelector('.remove-reminder').setAttribute('aria-label', `Remove reminder ${place}`);
+    row.querySelector('input').setAttribute('name', `reminder_offsets_minutes[${index}]`);
+  });
+  $('reminders-none').hidden = rows.length > 0;
+  const add = $('add-reminder');
+  add.disabled = rows.length >= REMINDER_LIMITS.count;
+  add.title = add.disabled ? `At most ${REMINDER_LIMITS.count} reminders` : '';
+}
+
+function addReminder() {
+  const rows = $('reminder-rows');
+  if (rows.children.length >= REMINDER_LIMITS.count) return;
+  const row = reminderRow({ amount: '', unit: 'hours' });
+  rows.append(row);
+  renumberReminders();
+  row.querySelector('input').focus();
+}
+
+function removeReminder(row) {
+  const next = row.nextElementSibling;
+  const place = [...row.parentElement.children].indexOf(row) + 1;
+  row.remove();
+  renumberReminders();
+  // The keyboard stays in the list: on the next row's Remove button, or on Add at the end.
+  (next ? next.querySelector('.remove-reminder') : $('add-reminder')).focus();
+  announce(`Reminder ${place} removed; save to keep the change`);
+}
+
+/** The rows as minutes, in the order on screen; refuses what is no whole number of minutes. */
+function reminderMinutes() {
+  return [...$('reminder-rows').children].map((row, index) => {
+    const input = row.querySelector('input');
+    const amount = Number(input.value.trim().replace(',', '.'));
+    const [, size] = UNITS.find(([u]) => u === row.querySelector('select').value);
+    const minutes = amount * size;
+    if (input.value.trim() === '' || !Number.isFinite(minutes) || !Number.isInteger(minutes)) {
+      const error = new Error(`Reminder ${index + 1}: write how long before, in whole minutes, hours or days (like 2 hours)`);
+      error.field = `reminder_offsets_minutes[${index}]`;
+      throw error;
+    }
+    return minutes;
+  });
+}
+
+function bindRemindersForm() {
+  const form = $('reminders-form');
+  $('add-reminder').addEventListener('click', addReminder);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    let saved = null;
+    saving(form, $('reminders-error'), async () => {
+      const body = { reminder_offsets_minutes: reminderMinutes() };
+      try {
+        saved = await api('PATCH', base(), body);
+      } catch (error) {
+        // "reminder_offsets_minutes[1]: must be…" → "Reminder 2: must be…" (the server counts from 0).
+        const place = /^reminder_offsets_minutes\[(\d+)\]: /.exec(error.message);
+        if (place) {
+          error.message = `Reminder ${Number(place[1]) + 1}: ${error.message.slice(place[0].length)}`
+            + ` (in minutes: a reminder goes ${REMINDER_LIMITS.min} minutes to ${REMINDER_LIMITS.max / 1440} days before)`;
+        } else {
+          error.message = error.message.replace(/^reminder_offsets_minutes: /, 'Reminders: ');
+        }
+        throw error;
+      }
+    }, () => `Reminders saved: ${describeOffsets(saved.reminder_offsets_minutes)}`)
+      .then((ok) => ok && showReminders(saved.reminder_offsets_minutes));
   });
 }
 
@@ -476,6 +604,7 @@ function bindAddLogin() {
 
 function bindForms() {
   bindBusinessForm();
+  bindRemindersForm();
   bindChatForm();
   bindAddQuestion();
   bindAddStaff();
