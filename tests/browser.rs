@@ -1,7 +1,8 @@
 //! The pages end to end in a real browser: the real server on a random port with a fresh
 //! database, driven by scripts in `tests/browser/` (playwright-core controlling Debian's
-//! headless Chromium): `day_view.mjs` (the staff page's day, settings, phone and paper) and
-//! `chat.mjs` (the chat widget on another site, the inbox, the chat settings). Screenshots
+//! headless Chromium): `day_view.mjs` (the staff page's day, settings, phone and paper),
+//! `chat.mjs` (the chat widget on another site, the inbox, the chat settings) and
+//! `settings.mjs` (reminders and messaging channels in the owner's settings). Screenshots
 //! land in `target/browser-artifacts/`. The scenarios take turns: two Chromiums at once on a
 //! small machine would distort the day view's timing.
 //!
@@ -173,6 +174,17 @@ async fn run_scenario(script: &str, setup: Value) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
+    // Loud notices (lines starting with `!!!`, like steps skipped until an API exists) are
+    // written past the test harness's capture, so a passing run shows them too.
+    let notices: String = stdout
+        .lines()
+        .filter(|line| line.starts_with("!!!"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    if !notices.is_empty() {
+        use std::io::Write as _;
+        let _ = std::io::stderr().write_all(format!("\n{notices}\n").as_bytes());
+    }
     assert!(
         output.status.success(),
         "the browser scenario failed (screenshots in {}):\n{stdout}\n{stderr}",
@@ -247,4 +259,37 @@ async fn the_chat_widget_and_the_inbox_work_in_a_real_browser() {
         .expect("SQLite always runs");
     let setup = chat_salon(&app).await;
     run_scenario("chat.mjs", setup).await;
+}
+
+/// A small shop for the owner's settings: one staff member, an owner and a staff login.
+async fn settings_shop(app: &TestApp) -> Value {
+    let slug = "studio";
+    let key = app.create_business(slug, "Europe/Berlin", json!({})).await;
+    app.add_staff(slug, &key, "Sam", every_day(json!([["09:00", "18:00"]])))
+        .await;
+    app.add_login(slug, &key, "owner@studio.example", "owner")
+        .await;
+    app.add_login(slug, &key, "kim@studio.example", "staff")
+        .await;
+    json!({
+        "baseUrl": app.address,
+        "slug": slug,
+        "apiKey": key,
+        "owner": {"email": "owner@studio.example", "password": TEST_PASSWORD},
+        "staff": {"email": "kim@studio.example", "password": TEST_PASSWORD},
+        "artifacts": artifacts_dir(),
+        "chromium": CHROMIUM,
+    })
+}
+
+#[actix_web::test]
+async fn reminders_and_channels_settings_work_in_a_real_browser() {
+    if !tools_or_skip() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let setup = settings_shop(&app).await;
+    run_scenario("settings.mjs", setup).await;
 }

@@ -1,9 +1,9 @@
 // Settings (owners): business details and policies, staff and their weekly hours, closures,
-// services, logins, the chat and its questions to customers, each saved through the same API
-// as machine clients use. A refusal is
+// services, logins, reminders, the chat and its questions to customers, and the messaging
+// channels, each saved through the same API as machine clients use. A refusal is
 // shown next to the field the API names; nothing is repeated without the owner's word.
 import {
-  api, announce, clearErrors, el, inZone, loadSession, logOut, showError, trackWaiting,
+  api, announce, clearErrors, el, inZone, loadSession, logOut, openDialog, showError, trackWaiting,
 } from './common.js';
 
 const DAYS = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
@@ -27,19 +27,22 @@ async function start() {
     return;
   }
   bindForms();
-  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins(), loadQuestions()]);
+  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins(), loadQuestions(), loadChannels()]);
   await loadClosures();
   document.body.dataset.ready = 'yes';
 }
 
-/** Runs a save: shows the API's refusal in `errorRegion` (marking the field), or announces. */
+/**
+ * Runs a save: shows the API's refusal in `errorRegion` (marking the field), or announces
+ * `done` (a text, or a function giving it once the work is done).
+ */
 async function saving(form, errorRegion, work, done) {
   clearErrors(form);
   const button = form.querySelector('button[type=submit]');
   if (button) button.disabled = true;
   try {
     await work();
-    announce(done);
+    announce(typeof done === 'function' ? done() : done);
     return true;
   } catch (error) {
     if (!error.handled) showError(errorRegion, error, form);
@@ -66,6 +69,7 @@ async function loadBusiness() {
   }
   const chat = $('chat-form');
   for (const name of CHAT_FIELDS) chat.elements[name].value = business[name];
+  showReminders(business.reminder_offsets_minutes || []);
 }
 
 function bindBusinessForm() {
@@ -82,6 +86,130 @@ function bindBusinessForm() {
     };
     for (const name of POLICY_FIELDS) body[name] = Number(form.elements[name].value);
     saving(form, $('business-error'), () => api('PATCH', base(), body), 'Business saved');
+  });
+}
+
+// ---- reminders -------------------------------------------------------------------------
+
+const REMINDER_LIMITS = { count: 5, min: 5, max: 7 * 24 * 60 };
+const UNITS = [['minutes', 1, 'minute'], ['hours', 60, 'hour'], ['days', 24 * 60, 'day']];
+
+/** 1440 → {amount: 1, unit: 'days'}: the largest unit that divides it. */
+function friendlyOffset(minutes) {
+  for (const [unit, size] of UNITS.slice().reverse()) {
+    if (minutes % size === 0) return { amount: minutes / size, unit };
+  }
+  return { amount: minutes, unit: 'minutes' };
+}
+
+/** "1 day and 2 hours before" for announcements. */
+function describeOffsets(minutes) {
+  if (!minutes.length) return 'no reminders';
+  const parts = minutes.map((m) => {
+    const { amount, unit } = friendlyOffset(m);
+    const [, , one] = UNITS.find(([u]) => u === unit);
+    return `${amount} ${amount === 1 ? one : unit}`;
+  });
+  const last = parts.pop();
+  return `${parts.length ? `${parts.join(', ')} and ` : ''}${last} before`;
+}
+
+function showReminders(minutes) {
+  $('reminder-rows').replaceChildren(...minutes.map((m) => reminderRow(friendlyOffset(m))));
+  renumberReminders();
+}
+
+let reminderRowIds = 0;
+
+/** One reminder: a number, its unit and a Remove button; labelled by its place in the list. */
+function reminderRow({ amount, unit }) {
+  reminderRowIds += 1;
+  const id = `reminder-${reminderRowIds}`;
+  const row = el('li', { class: 'reminder-row' },
+    el('label', { for: `${id}-amount` }, 'Reminder'),
+    el('input', { id: `${id}-amount`, name: 'amount', type: 'number', min: 1, step: 1, inputmode: 'numeric',
+      value: amount === '' ? null : amount, required: true }),
+    el('select', { id: `${id}-unit`, name: 'unit', 'aria-label': 'Unit' },
+      UNITS.map(([value]) => el('option', { value, selected: value === unit }, value))),
+    el('span', { class: 'muted' }, 'before'),
+    el('button', { type: 'button', class: 'remove-reminder', onclick: () => removeReminder(row) }, 'Remove'));
+  return row;
+}
+
+/** Labels follow the order on screen: "Reminder 2", "Unit of reminder 2", "Remove reminder 2". */
+function renumberReminders() {
+  const rows = [...$('reminder-rows').children];
+  rows.forEach((row, index) => {
+    const place = index + 1;
+    row.querySelector('label').textContent = `Reminder ${place}`;
+    row.querySelector('select').setAttribute('aria-label', `Unit of reminder ${place}`);
+    row.querySelector('.remove-reminder').setAttribute('aria-label', `Remove reminder ${place}`);
+    row.querySelector('input').setAttribute('name', `reminder_offsets_minutes[${index}]`);
+  });
+  $('reminders-none').hidden = rows.length > 0;
+  const add = $('add-reminder');
+  add.disabled = rows.length >= REMINDER_LIMITS.count;
+  add.title = add.disabled ? `At most ${REMINDER_LIMITS.count} reminders` : '';
+}
+
+function addReminder() {
+  const rows = $('reminder-rows');
+  if (rows.children.length >= REMINDER_LIMITS.count) return;
+  const row = reminderRow({ amount: '', unit: 'hours' });
+  rows.append(row);
+  renumberReminders();
+  row.querySelector('input').focus();
+}
+
+function removeReminder(row) {
+  const next = row.nextElementSibling;
+  const place = [...row.parentElement.children].indexOf(row) + 1;
+  row.remove();
+  renumberReminders();
+  // The keyboard stays in the list: on the next row's Remove button, or on Add at the end.
+  (next ? next.querySelector('.remove-reminder') : $('add-reminder')).focus();
+  announce(`Reminder ${place} removed; save to keep the change`);
+}
+
+/** The rows as minutes, in the order on screen; refuses what is no whole number of minutes. */
+function reminderMinutes() {
+  return [...$('reminder-rows').children].map((row, index) => {
+    const input = row.querySelector('input');
+    const amount = Number(input.value.trim().replace(',', '.'));
+    const [, size] = UNITS.find(([u]) => u === row.querySelector('select').value);
+    const minutes = amount * size;
+    if (input.value.trim() === '' || !Number.isFinite(minutes) || !Number.isInteger(minutes)) {
+      const error = new Error(`Reminder ${index + 1}: write how long before, in whole minutes, hours or days (like 2 hours)`);
+      error.field = `reminder_offsets_minutes[${index}]`;
+      throw error;
+    }
+    return minutes;
+  });
+}
+
+function bindRemindersForm() {
+  const form = $('reminders-form');
+  $('add-reminder').addEventListener('click', addReminder);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    let saved = null;
+    saving(form, $('reminders-error'), async () => {
+      const body = { reminder_offsets_minutes: reminderMinutes() };
+      try {
+        saved = await api('PATCH', base(), body);
+      } catch (error) {
+        // "reminder_offsets_minutes[1]: must be…" → "Reminder 2: must be…" (the server counts from 0).
+        const place = /^reminder_offsets_minutes\[(\d+)\]: /.exec(error.message);
+        if (place) {
+          error.message = `Reminder ${Number(place[1]) + 1}: ${error.message.slice(place[0].length)}`
+            + ` (in minutes: a reminder goes ${REMINDER_LIMITS.min} minutes to ${REMINDER_LIMITS.max / 1440} days before)`;
+        } else {
+          error.message = error.message.replace(/^reminder_offsets_minutes: /, 'Reminders: ');
+        }
+        throw error;
+      }
+    }, () => `Reminders saved: ${describeOffsets(saved.reminder_offsets_minutes)}`)
+      .then((ok) => ok && showReminders(saved.reminder_offsets_minutes));
   });
 }
 
@@ -181,6 +309,289 @@ function bindAddQuestion() {
     };
     saving(form, $('add-question-error'), () => api('POST', `${base()}/questions`, body), 'Question added')
       .then((ok) => { if (ok) { form.reset(); loadQuestions(); } });
+  });
+}
+
+// ---- messaging channels ----------------------------------------------------------------
+
+/**
+ * The platforms and what each needs (`/api/v1/businesses/{slug}/channels/{platform}`). Secrets
+ * are write-only: the API names the ones it holds (`secrets_set`) and never returns a value.
+ */
+const PLATFORMS = [
+  {
+    id: 'messenger', name: 'Messenger',
+    about: 'Messages to the business’s Facebook Page. From the Meta developer console: the Page’s ID, a Page access token and the app secret.',
+    webhookHint: 'In the Meta developer console, Messenger → Webhooks: enter this as the callback URL, with the verify token you chose.',
+    fields: [
+      { name: 'page_id', label: 'Page ID', inputmode: 'numeric', placeholder: '1234567890' },
+      { name: 'page_access_token', label: 'Page access token', secret: true },
+      { name: 'app_secret', label: 'App secret', secret: true },
+      { name: 'verify_token', label: 'Verify token', secret: true, hint: 'Any text you choose; enter the same text with the webhook URL in the Meta console.' },
+    ],
+  },
+  {
+    id: 'whatsapp', name: 'WhatsApp',
+    about: 'A WhatsApp Business number (Cloud API). From the Meta developer console: the phone number ID, an access token and the app secret.',
+    webhookHint: 'In the Meta developer console, WhatsApp → Configuration: enter this as the callback URL, with the verify token you chose.',
+    fields: [
+      { name: 'phone_number_id', label: 'Phone number ID', inputmode: 'numeric', placeholder: '1098765' },
+      { name: 'access_token', label: 'Access token', secret: true },
+      { name: 'app_secret', label: 'App secret', secret: true },
+      { name: 'verify_token', label: 'Verify token', secret: true, hint: 'Any text you choose; enter the same text with the webhook URL in the Meta console.' },
+    ],
+    templates: true,
+  },
+  {
+    id: 'telegram', name: 'Telegram',
+    about: 'A Telegram bot. Create it with @BotFather, which gives the bot token.',
+    webhookHint: 'The bot’s webhook: Telegram’s setWebhook takes this URL together with the secret token you chose.',
+    fields: [
+      { name: 'bot_token', label: 'Bot token', secret: true, hint: 'From @BotFather, like 123456:ABC-DEF…' },
+      { name: 'secret_token', label: 'Secret token', secret: true, hint: 'Any text you choose of letters, digits, _ and - (up to 256); Telegram sends it with every message, so others cannot pose as Telegram.' },
+    ],
+  },
+  {
+    id: 'twilio', name: 'SMS (Twilio)',
+    about: 'Text messages through a Twilio phone number. From the Twilio console: the account SID, its auth token and the number.',
+    webhookHint: 'In the Twilio console, the number’s Messaging configuration: “A message comes in” → Webhook, HTTP POST.',
+    fields: [
+      { name: 'account_sid', label: 'Account SID', placeholder: 'AC…', autocapitalize: 'off' },
+      { name: 'auth_token', label: 'Auth token', secret: true },
+      { name: 'from_number', label: 'Twilio phone number', type: 'tel', placeholder: '+15005550006' },
+    ],
+  },
+];
+
+/** WhatsApp message templates: messages sent outside the 24-hour window need approved ones. */
+const TEMPLATES = [
+  ['reminder', 'Reminder template'],
+  ['booking_update', 'Booking update template'],
+];
+const TEMPLATE_PARAMETERS = ['customer_name', 'business', 'service', 'staff', 'date', 'time', 'reference', 'manage_url'];
+
+const channelState = { connected: new Map(), pendingDisconnect: null };
+
+/** Shows every platform, connected or not; a server without the channel API says so. */
+async function loadChannels() {
+  let list;
+  try {
+    list = await api('GET', `${base()}/channels`);
+  } catch (error) {
+    if (error.status === 404) {
+      $('channels-unavailable').hidden = false;
+      $('channel-list').replaceChildren();
+      document.body.dataset.channels = 'unavailable';
+    } else {
+      showError($('channels-error'), error);
+      document.body.dataset.channels = 'error';
+    }
+    return;
+  }
+  $('channels-unavailable').hidden = true;
+  $('channels-error').hidden = true;
+  channelState.connected = new Map(((list && list.channels) || []).map((view) => [view.platform, view]));
+  const open = new Set([...document.querySelectorAll('.channel-card[open]')].map((card) => card.dataset.platform));
+  $('channel-list').replaceChildren(...PLATFORMS.map((platform) => channelCard(platform,
+    channelState.connected.get(platform.id), open.has(platform.id))));
+  document.body.dataset.channels = 'ready';
+}
+
+function secretLabel(platform, name) {
+  const field = platform.fields.find((f) => f.name === name);
+  return field ? field.label : name.replace(/_/g, ' ');
+}
+
+function channelCard(platform, view, keepOpen) {
+  const id = `ch-${platform.id}`;
+  const connected = Boolean(view);
+  const secretsSet = new Set((view && view.secrets_set) || []);
+  const settings = (view && view.settings) || {};
+  const error = el('p', { class: 'error', role: 'alert', hidden: true, id: `${id}-error` });
+
+  const inputs = platform.fields.map((field) => {
+    const hintId = `${id}-${field.name}-hint`;
+    const stored = field.secret && secretsSet.has(field.name);
+    const hint = field.secret
+      ? [stored ? 'Stored; leave empty to keep it, or enter a new one to replace it.' : 'Required to connect.', field.hint]
+        .filter(Boolean).join(' ')
+      : field.hint;
+    return el('div', { class: 'field' },
+      el('label', { for: `${id}-${field.name}` }, field.label),
+      el('input', {
+        id: `${id}-${field.name}`,
+        name: field.name,
+        type: field.secret ? 'password' : (field.type || 'text'),
+        autocomplete: 'off',
+        spellcheck: 'false',
+        autocapitalize: 'off',
+        inputmode: field.inputmode,
+        placeholder: field.secret ? (stored ? '•••••••• (stored, unchanged)' : null) : field.placeholder,
+        value: field.secret ? null : (settings[field.name] ?? null),
+        'aria-describedby': hint ? hintId : null,
+        dataset: field.secret ? { secret: field.name } : {},
+      }),
+      hint ? el('p', { id: hintId, class: 'muted hint' }, hint) : null);
+  });
+
+  const form = el('form', { class: 'stacked channel-form', novalidate: true, 'aria-label': `${platform.name} settings` },
+    el('div', { class: 'channel-fields' }, inputs),
+    platform.templates ? templateFields(id, settings.templates || {}) : null,
+    error,
+    el('div', { class: 'button-row' },
+      el('button', { type: 'submit', class: 'primary' }, connected ? `Save ${platform.name}` : `Connect ${platform.name}`),
+      connected ? el('button', { type: 'button', class: 'danger', onclick: () => askDisconnect(platform) },
+        `Disconnect ${platform.name}…`) : null));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    let body;
+    try {
+      body = channelBody(platform, form, view);
+    } catch (problem) {
+      showError(error, problem, form);
+      return;
+    }
+    saving(form, error, () => api('PUT', `${base()}/channels/${platform.id}`, body),
+      connected ? `${platform.name} saved` : `${platform.name} connected`)
+      .then(async (ok) => {
+        if (!ok) return;
+        await loadChannels();
+        const card = document.querySelector(`.channel-card[data-platform="${platform.id}"]`);
+        if (card) card.querySelector('summary').focus();
+      });
+  });
+
+  const status = connected
+    ? el('dl', { class: 'details channel-status' },
+      el('dt', {}, 'Status'), el('dd', {}, 'Connected', view.updated_at ? el('span', { class: 'muted' }, ` · changed ${inZone(view.updated_at, state.timeZone)}`) : null),
+      el('dt', {}, 'Stored secrets'),
+      el('dd', {}, secretsSet.size
+        ? el('ul', { class: 'secret-names' }, [...secretsSet].map((name) => el('li', { dataset: { secretName: name } }, secretLabel(platform, name))))
+        : 'none'),
+      ...Object.entries(settings).filter(([key]) => key !== 'templates').map(([key, value]) => [
+        el('dt', {}, (platform.fields.find((f) => f.name === key) || { label: key }).label),
+        el('dd', {}, String(value))]).flat())
+    : el('p', { class: 'muted' }, 'Not connected. Fill in the details below to connect it.');
+
+  return el('details', { class: connected ? 'channel-card connected' : 'channel-card', open: keepOpen || connected,
+    dataset: { platform: platform.id, connected: connected ? 'yes' : 'no' } },
+  el('summary', {}, el('strong', {}, platform.name), ' ',
+    el('span', { class: connected ? 'channel-state on' : 'channel-state' }, connected ? 'Connected' : 'Not connected')),
+  el('p', { class: 'muted' }, platform.about),
+  status,
+  connected ? webhookField(id, platform, view.webhook_url) : null,
+  form);
+}
+
+/** The address the platform's console needs, read-only, with a Copy button. */
+function webhookField(id, platform, url) {
+  const input = el('input', { id: `${id}-webhook`, class: 'webhook-url', value: url, readonly: true,
+    'aria-describedby': `${id}-webhook-hint`, spellcheck: 'false' });
+  const copy = el('button', { type: 'button', 'aria-label': `Copy the webhook URL of ${platform.name}` }, 'Copy');
+  copy.addEventListener('click', () => copyText(input, `Webhook URL of ${platform.name} copied`));
+  return el('div', { class: 'field webhook' },
+    el('label', { for: `${id}-webhook` }, 'Webhook URL'),
+    el('div', { class: 'copy-row' }, input, copy),
+    el('p', { id: `${id}-webhook-hint`, class: 'muted hint' }, platform.webhookHint));
+}
+
+/** Copies an input's text; where the clipboard is not allowed, selects it for Ctrl+C. */
+async function copyText(input, done) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    announce(done);
+  } catch (e) {
+    input.focus();
+    input.select();
+    announce('Selected: press Ctrl+C (⌘C) to copy it');
+  }
+}
+
+function templateFields(id, templates) {
+  return el('fieldset', { class: 'templates' },
+    el('legend', {}, 'Message templates (optional)'),
+    el('p', { class: 'muted hint' }, 'WhatsApp lets a business start a conversation only with a template approved in the WhatsApp Manager. '
+      + `Give its name, language and the values that fill its {{1}}, {{2}}… in order, from: ${TEMPLATE_PARAMETERS.join(', ')}.`),
+    TEMPLATES.map(([kind, label]) => {
+      const template = templates[kind] || {};
+      const field = (name, text, attributes) => el('div', { class: 'field' },
+        el('label', { for: `${id}-${kind}-${name}` }, text),
+        el('input', { id: `${id}-${kind}-${name}`, name: `templates.${kind}.${name}`, autocomplete: 'off', spellcheck: 'false', ...attributes }));
+      return el('div', { class: 'template', dataset: { template: kind } },
+        el('h4', {}, label),
+        el('div', { class: 'field-row' },
+          field('name', 'Name', { value: template.name ?? null, placeholder: kind === 'reminder' ? 'appointment_reminder' : 'booking_update' }),
+          field('language', 'Language', { value: template.language ?? null, placeholder: 'en_US', class: 'short' }),
+          field('parameters', 'Parameters, comma-separated', { value: (template.parameters || []).join(', ') || null, placeholder: 'service, date, time' })));
+    }));
+}
+
+/** The PUT body: public fields as written, secrets only when typed (empty keeps the stored one). */
+function channelBody(platform, form, view) {
+  const body = {};
+  for (const field of platform.fields) {
+    const value = form.elements[field.name].value.trim();
+    if (field.secret) {
+      if (value) body[field.name] = value;
+    } else {
+      body[field.name] = value;
+    }
+  }
+  if (platform.templates) {
+    const templates = {};
+    for (const [kind, label] of TEMPLATES) {
+      const read = (name) => form.elements[`templates.${kind}.${name}`].value.trim();
+      const [name, language, parameters] = [read('name'), read('language'), read('parameters')];
+      if (!name && !language && !parameters) continue;
+      if (!name || !language) {
+        const error = new Error(`${label}: give both its name and its language, or leave all its fields empty`);
+        error.field = `templates.${kind}.${name ? 'language' : 'name'}`;
+        throw error;
+      }
+      templates[kind] = { name, language, parameters: parameters ? parameters.split(',').map((p) => p.trim()).filter(Boolean) : [] };
+    }
+    const hadTemplates = view && view.settings && view.settings.templates && Object.keys(view.settings.templates).length;
+    // Empty fields send no templates; once some were stored, an empty set removes them.
+    if (Object.keys(templates).length || hadTemplates) body.templates = templates;
+  }
+  return body;
+}
+
+function askDisconnect(platform) {
+  channelState.pendingDisconnect = platform;
+  $('disconnect-title').textContent = `Disconnect ${platform.name}?`;
+  $('disconnect-text').textContent = `Customers who write to the business on ${platform.name} will get no answer from `
+    + 'Chairside. Its settings and stored secrets are removed: to connect it again, you enter them anew.';
+  $('disconnect-error').hidden = true;
+  $('disconnect-confirm').textContent = `Yes, disconnect ${platform.name}`;
+  openDialog($('disconnect-dialog'), $('disconnect-keep'));
+}
+
+function bindDisconnectDialog() {
+  const dialog = $('disconnect-dialog');
+  $('disconnect-keep').addEventListener('click', () => {
+    const platform = channelState.pendingDisconnect;
+    dialog.close();
+    if (platform) announce(`${platform.name} stays connected`);
+  });
+  $('disconnect-confirm').addEventListener('click', async () => {
+    const platform = channelState.pendingDisconnect;
+    if (!platform) return;
+    const button = $('disconnect-confirm');
+    button.disabled = true;
+    try {
+      await api('DELETE', `${base()}/channels/${platform.id}`);
+      channelState.pendingDisconnect = null;
+      dialog.close();
+      announce(`${platform.name} disconnected`);
+      await loadChannels();
+      const card = document.querySelector(`.channel-card[data-platform="${platform.id}"]`);
+      if (card) card.querySelector('summary').focus();
+    } catch (error) {
+      showError($('disconnect-error'), error);
+    } finally {
+      button.disabled = false;
+    }
   });
 }
 
@@ -476,11 +887,13 @@ function bindAddLogin() {
 
 function bindForms() {
   bindBusinessForm();
+  bindRemindersForm();
   bindChatForm();
   bindAddQuestion();
   bindAddStaff();
   bindClosureForm();
   bindAddLogin();
+  bindDisconnectDialog();
 }
 
 start().catch((error) => {
