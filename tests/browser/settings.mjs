@@ -161,20 +161,9 @@ try {
   await reminders.screenshot({ path: join(cfg.artifacts, 'settings-reminders.png') });
 
   // ---- messaging channels --------------------------------------------------------------
-  // The channel API comes with the lead's work on main; until then only the notice is checked.
   const probe = await apiCall('GET', `${business}/channels`);
-  if (probe.status === 404) {
-    step('without the channel API the section says so, and the rest of the page works');
-    await page.locator('#channels-unavailable').waitFor();
-    assert.equal(await page.locator('#channel-list .channel-card').count(), 0);
-    await page.locator('#channels').screenshot({ path: join(cfg.artifacts, 'settings-channels-unavailable.png') });
-    console.log('\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
-      + '!!! CHANNEL SETTINGS STEPS SKIPPED: API not present\n'
-      + `!!! (GET ${business}/channels answered 404)\n`
-      + '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n');
-  } else {
-    await channelSteps();
-  }
+  assert.equal(probe.status, 200, 'the channel API answers');
+  await channelSteps();
 
   step('on a phone: rows and channel forms fit the width');
   const phone = await context.newPage();
