@@ -71,10 +71,7 @@ fn with_sender(from: &Value, event: InboundEvent) -> InboundEvent {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let locale = from["language_code"]
-        .as_str()
-        .and_then(|l| l.split(['-', '_']).next())
-        .and_then(Locale::from_tag);
+    let locale = from["language_code"].as_str().and_then(Locale::from_tag);
     InboundEvent {
         name: (!name.is_empty()).then_some(name),
         locale,

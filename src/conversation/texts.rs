@@ -15,53 +15,6 @@ pub struct Texts {
     tz: Tz,
 }
 
-const EN_DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const DE_DAYS: [&str; 7] = [
-    "Montag",
-    "Dienstag",
-    "Mittwoch",
-    "Donnerstag",
-    "Freitag",
-    "Samstag",
-    "Sonntag",
-];
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DE_MONTHS: [&str; 12] = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-];
-
 impl Texts {
     pub fn new(locale: Locale, tz: Tz) -> Self {
         Self { locale, tz }
@@ -103,8 +56,7 @@ impl Texts {
     }
 
     fn weekday(&self, day: Weekday) -> &'static str {
-        let i = day.num_days_from_monday() as usize;
-        if self.de() { DE_DAYS[i] } else { EN_DAYS[i] }
+        self.locale.weekday_name(day)
     }
 
     /// "Fri 14 Mar" / "Fr 14.03." — short enough for a button.
@@ -116,7 +68,7 @@ impl Texts {
             format!(
                 "{day} {} {}",
                 date.day(),
-                &EN_MONTHS[date.month0() as usize][..3]
+                &Locale::En.month_name(date.month0())[..3]
             )
         }
     }
@@ -128,14 +80,14 @@ impl Texts {
                 "{}, {}. {}",
                 self.weekday(date.weekday()),
                 date.day(),
-                DE_MONTHS[date.month0() as usize]
+                Locale::De.month_name(date.month0())
             )
         } else {
             format!(
                 "{} {} {}",
                 self.weekday(date.weekday()),
                 date.day(),
-                EN_MONTHS[date.month0() as usize]
+                Locale::En.month_name(date.month0())
             )
         }
     }

@@ -104,7 +104,72 @@ impl Locale {
             Self::De => "de",
         }
     }
+
+    /// "Friday" / "Freitag".
+    pub fn weekday_name(self, day: chrono::Weekday) -> &'static str {
+        let i = day.num_days_from_monday() as usize;
+        match self {
+            Self::En => EN_DAYS[i],
+            Self::De => DE_DAYS[i],
+        }
+    }
+
+    /// "March" / "März", for a month counted from 0.
+    pub fn month_name(self, month0: u32) -> &'static str {
+        let i = (month0 % 12) as usize;
+        match self {
+            Self::En => EN_MONTHS[i],
+            Self::De => DE_MONTHS[i],
+        }
+    }
 }
+
+const EN_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const DE_DAYS: [&str; 7] = [
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+];
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DE_MONTHS: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
 
 /// The short code a customer reads out on the phone: `K7Q-4MX`. The alphabet leaves out letters
 /// and digits that are confused when spoken or handwritten (0/O, 1/I/L, 5/S, 8/B, 2/Z, U/V).

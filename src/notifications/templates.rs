@@ -58,8 +58,6 @@ pub struct Rendered {
 
 /// The fixed words of one language.
 struct Words {
-    days: [&'static str; 7],
-    months: [&'static str; 12],
     hello: &'static str,
     service: &'static str,
     staff: &'static str,
@@ -73,29 +71,6 @@ struct Words {
 }
 
 const EN: Words = Words {
-    days: [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
     hello: "Hello",
     service: "Service",
     staff: "With",
@@ -109,29 +84,6 @@ const EN: Words = Words {
 };
 
 const DE: Words = Words {
-    days: [
-        "Montag",
-        "Dienstag",
-        "Mittwoch",
-        "Donnerstag",
-        "Freitag",
-        "Samstag",
-        "Sonntag",
-    ],
-    months: [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
     hello: "Hallo",
     service: "Leistung",
     staff: "Bei",
@@ -154,9 +106,8 @@ fn words(locale: Locale) -> &'static Words {
 /// "Monday, 29 March 2027" / "Montag, 29. März 2027".
 fn long_date(instant: DateTime<Utc>, tz: Tz, locale: Locale) -> String {
     let local = instant.with_timezone(&tz);
-    let w = words(locale);
-    let day = w.days[local.weekday().num_days_from_monday() as usize];
-    let month = w.months[local.month0() as usize];
+    let day = locale.weekday_name(local.weekday());
+    let month = locale.month_name(local.month0());
     match locale {
         Locale::En => format!("{day}, {} {month} {}", local.day(), local.year()),
         Locale::De => format!("{day}, {}. {month} {}", local.day(), local.year()),
