@@ -28,6 +28,12 @@ pub struct Config {
     pub graph_api_base: String,
     pub telegram_api_base: String,
     pub twilio_api_base: String,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Per-client request limits and the per-address hold cap; `CHAIRSIDE_RATE_LIMITS=off`
+    /// turns them off for tests and benchmarks that send everything from one address. Limits
+    /// that protect a person (one-time codes, logins) stay on regardless.
+    pub rate_limits: bool,
 }
 
 const DEFAULT_MAIL_FROM: &str = "Chairside <chairside@localhost>";
@@ -88,6 +94,14 @@ impl Config {
             graph_api_base: base_url("CHAIRSIDE_GRAPH_API_BASE", "https://graph.facebook.com"),
             telegram_api_base: base_url("CHAIRSIDE_TELEGRAM_API_BASE", "https://api.telegram.org"),
             twilio_api_base: base_url("CHAIRSIDE_TWILIO_API_BASE", "https://api.twilio.com"),
+            trusted_proxies: crate::api::client::parse_trusted_proxies(
+                &var("CHAIRSIDE_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|message| ConfigError {
+                name: "CHAIRSIDE_TRUSTED_PROXIES",
+                message,
+            })?,
+            rate_limits: switch("CHAIRSIDE_RATE_LIMITS", true)?,
         })
     }
 
@@ -110,7 +124,23 @@ impl Config {
             graph_api_base: "http://127.0.0.1:9".to_owned(),
             telegram_api_base: "http://127.0.0.1:9".to_owned(),
             twilio_api_base: "http://127.0.0.1:9".to_owned(),
+            trusted_proxies: Vec::new(),
+            // Every test request comes from 127.0.0.1; the tests of the limits turn them on.
+            rate_limits: false,
         }
+    }
+}
+
+/// An on/off setting: `on`, `off`, `true`, `false`, `1`, `0`, `yes`, `no`.
+fn switch(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("on" | "true" | "1" | "yes") => Ok(true),
+        Some("off" | "false" | "0" | "no") => Ok(false),
+        Some(other) => Err(ConfigError {
+            name,
+            message: format!("{other:?}: use on or off"),
+        }),
     }
 }
 

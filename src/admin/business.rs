@@ -61,6 +61,9 @@ pub fn create_business(
         handoff_timeout_minutes: settings.chat.handoff_timeout_minutes,
         contact_requirement: settings.chat.contact_requirement.as_str().to_owned(),
         reminder_offsets_minutes: settings.reminder_offsets.to_json(),
+        privacy_url: None,
+        transcript_retention_days: 365,
+        manage_link_days: 30,
     };
     match businesses::insert(conn, &business) {
         Err(e) if e.is_unique_violation() => Err(AppError::conflict(

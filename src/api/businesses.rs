@@ -12,7 +12,7 @@ use super::views::{
 use crate::admin::{self, BusinessSettings};
 use crate::domain::{
     BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, Locale, PhoneNumber,
-    ReminderOffsets, Slug, TimeZoneName, clean_text, required_text,
+    ReminderOffsets, Slug, TimeZoneName, ValidationError, check_range, clean_text, required_text,
 };
 use crate::storage::models::BusinessChanges;
 use crate::storage::{businesses, to_db_time};
@@ -23,6 +23,26 @@ fn optional_phone(raw: Option<&str>) -> Result<Option<PhoneNumber>, ApiError> {
         .filter(|p| !p.is_empty())
         .map(|p| PhoneNumber::parse("phone", p))
         .transpose()?)
+}
+
+/// A link to a page of the business's own: http or https, printable, not too long.
+fn web_address(raw: &str) -> Result<String, ValidationError> {
+    let url = raw.trim();
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    let host_ok = url
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    if !scheme_ok
+        || !host_ok
+        || url.len() > 500
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(ValidationError::new(
+            "privacy_url",
+            "must be an http:// or https:// address of at most 500 characters",
+        ));
+    }
+    Ok(url.to_owned())
 }
 
 fn optional_email(raw: Option<&str>) -> Result<Option<EmailAddress>, ApiError> {
@@ -199,6 +219,19 @@ pub async fn update(
         contact_requirement: Some(chat.contact_requirement.as_str().to_owned()),
         reminder_offsets_minutes: reminder_offsets(body.reminder_offsets_minutes.as_deref())?
             .map(|r| r.to_json()),
+        privacy_url: body
+            .privacy_url
+            .as_ref()
+            .map(|u| u.as_deref().map(web_address).transpose())
+            .transpose()?,
+        transcript_retention_days: body
+            .transcript_retention_days
+            .map(|d| check_range("transcript_retention_days", d, 1..=3650))
+            .transpose()?,
+        manage_link_days: body
+            .manage_link_days
+            .map(|d| check_range("manage_link_days", d, 1..=3650))
+            .transpose()?,
     };
     let now = to_db_time(state.now());
     let updated = state

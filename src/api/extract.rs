@@ -256,7 +256,7 @@ fn check_same_origin(req: &HttpRequest) -> Result<(), ApiError> {
     let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
-    let host = req.connection_info().host().to_owned();
+    let host = super::client::request_origin(req).host;
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     if origin_host.eq_ignore_ascii_case(&host) {
         Ok(())

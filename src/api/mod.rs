@@ -10,6 +10,7 @@ mod businesses;
 mod calendars;
 mod channels;
 pub mod chat;
+pub mod client;
 mod closures;
 mod conversations;
 pub mod error;

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
+use super::client::request_origin;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, SESSION_COOKIE, authenticate, session_token};
 use super::views::{LoginBody, SessionBusinessView, SessionView, UserView, local_time, utc_time};
@@ -15,10 +16,9 @@ use crate::storage::accounts::{Session, User};
 use crate::storage::models::Business;
 
 /// Whether cookies must be `Secure`: the public URL is https, or the request came over TLS
-/// (directly or as a proxy reports in `X-Forwarded-Proto` / `Forwarded`).
+/// (directly, or as a trusted proxy reports in `X-Forwarded-Proto` / `Forwarded`).
 fn served_over_tls(req: &HttpRequest, state: &AppState) -> bool {
-    state.config.public_url.starts_with("https://")
-        || req.connection_info().scheme().eq_ignore_ascii_case("https")
+    state.config.public_url.starts_with("https://") || request_origin(req).https
 }
 
 fn session_cookie(value: &str, max_age_seconds: i64, secure: bool) -> String {
@@ -74,11 +74,7 @@ pub async fn log_in(
             "send the login as JSON (content-type: application/json)",
         ));
     }
-    let client = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned();
+    let client = request_origin(&req).client.key();
     let grant =
         accounts::log_in(&state.db, &body.email, body.password, client, state.now()).await?;
     let view = session_view(&state, &grant.session, &grant.user, &grant.business)?;

@@ -117,6 +117,15 @@ pub struct UpdateBusinessBody {
     pub contact_requirement: Option<String>,
     pub policies: Option<PoliciesBody>,
     pub reminder_offsets_minutes: Option<Vec<i64>>,
+    /// The business's privacy notice (an http or https URL), linked from the chat's greeting;
+    /// `null` removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub privacy_url: Option<Option<String>>,
+    /// Days chat transcripts are kept (1–3650, default 365).
+    pub transcript_retention_days: Option<i64>,
+    /// Days after its appointment that a booking's manage link keeps working (1–3650, default 30).
+    pub manage_link_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,6 +146,9 @@ pub struct BusinessView {
     pub handoff_timeout_minutes: i32,
     pub contact_requirement: String,
     pub reminder_offsets_minutes: Vec<i32>,
+    pub privacy_url: Option<String>,
+    pub transcript_retention_days: i32,
+    pub manage_link_days: i32,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -163,6 +175,9 @@ impl From<&Business> for BusinessView {
                 .unwrap_or_default()
                 .minutes()
                 .to_vec(),
+            privacy_url: b.privacy_url.clone(),
+            transcript_retention_days: b.transcript_retention_days,
+            manage_link_days: b.manage_link_days,
             created_at: utc_time(b.created_at),
             updated_at: utc_time(b.updated_at),
         }
@@ -377,9 +392,11 @@ pub struct StatusBody {
     pub status: String,
 }
 
+/// A customer: on a booking, the contact it was made with, and `id` the customer record it is
+/// linked to (only on a proven match, else `null`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CustomerView {
-    pub id: String,
+    pub id: Option<String>,
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -388,11 +405,22 @@ pub struct CustomerView {
 impl From<&Customer> for CustomerView {
     fn from(c: &Customer) -> Self {
         Self {
-            id: c.id.clone(),
+            id: Some(c.id.clone()),
             name: c.name.clone(),
             phone: c.phone.clone(),
             email: c.email.clone(),
         }
+    }
+}
+
+impl CustomerView {
+    fn of_booking(d: &BookingDetails) -> Option<Self> {
+        d.customer.as_ref().map(|c| Self {
+            id: d.booking.customer_id.clone(),
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        })
     }
 }
 
@@ -450,7 +478,7 @@ impl From<&BookingDetails> for BookingView {
             service_name: d.service_name.clone(),
             staff_id: b.staff_id.clone(),
             staff_name: d.staff_name.clone(),
-            customer: d.customer.as_ref().map(CustomerView::from),
+            customer: CustomerView::of_booking(d),
             notes: b.notes.clone(),
             channel: b.channel.clone(),
             hold_expires_at: b.hold_expires_at.map(utc_time),

@@ -14,8 +14,8 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Refusal, ResourceSchedule, Slot, Timeline, check_start};
-use crate::storage::models::{Allocation, Booking, Customer};
-use crate::storage::{DbConnection, bookings, businesses, customers, new_id, to_db_time};
+use crate::storage::models::{Allocation, Booking};
+use crate::storage::{DbConnection, bookings, businesses, new_id, to_db_time};
 
 /// Who asks for a change. Customers are bound by the cancellation cutoff and the booking
 /// policy; the business may change its own bookings at any time.
@@ -38,7 +38,14 @@ pub struct BookingRequest {
     /// `None`: any staff member who performs the service.
     pub staff_id: Option<String>,
     pub start: RequestedStart,
+    /// The contact as given; kept on the booking and used to reach the customer about it.
     pub customer: Option<CustomerContact>,
+    /// The customer record the booking belongs to, only when the caller proved who they are.
+    pub customer_id: Option<String>,
+    /// The chat conversation that makes the booking.
+    pub conversation_id: Option<String>,
+    /// For a hold: the client address placing it (the per-address cap counts these).
+    pub held_by: Option<String>,
     pub notes: String,
     pub channel: Channel,
     /// Hold the slot until then instead of confirming (a customer still finishing in chat).
@@ -58,6 +65,28 @@ pub enum StatusChange {
     Confirmed,
 }
 
+/// The contact a booking was made with, as given. It proves nothing about who the customer is
+/// (`Booking::customer_id` links a proven customer record); it is how the business reaches
+/// whoever made this one booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl BookingContact {
+    pub fn of(booking: &Booking) -> Option<Self> {
+        let contact = Self {
+            name: booking.customer_name.clone(),
+            phone: booking.customer_phone.clone(),
+            email: booking.customer_email.clone(),
+        };
+        (!contact.name.is_empty() || contact.phone.is_some() || contact.email.is_some())
+            .then_some(contact)
+    }
+}
+
 /// A booking with the names that go with it, as shown to customers and staff.
 #[derive(Debug, Clone)]
 pub struct BookingDetails {
@@ -65,10 +94,26 @@ pub struct BookingDetails {
     pub business: BusinessProfile,
     pub service_name: String,
     pub staff_name: String,
-    pub customer: Option<Customer>,
+    /// The booking's own contact snapshot.
+    pub customer: Option<BookingContact>,
 }
 
 impl BookingDetails {
+    pub fn new(
+        booking: Booking,
+        business: BusinessProfile,
+        service_name: String,
+        staff_name: String,
+    ) -> Self {
+        Self {
+            customer: BookingContact::of(&booking),
+            booking,
+            business,
+            service_name,
+            staff_name,
+        }
+    }
+
     pub fn status(&self) -> BookingStatus {
         BookingStatus::parse("status", &self.booking.status).unwrap_or(BookingStatus::Confirmed)
     }
@@ -224,20 +269,7 @@ pub fn create_booking(
         now,
     )?;
     let db_now = to_db_time(now);
-    let customer = request
-        .customer
-        .as_ref()
-        .map(|c| {
-            customers::find_or_create(
-                conn,
-                &calendar.business.id,
-                c.name.as_str(),
-                c.phone.as_ref().map(PhoneNumber::as_str),
-                c.email.as_ref().map(EmailAddress::as_str),
-                db_now,
-            )
-        })
-        .transpose()?;
+    let contact = request.customer.as_ref();
     let (status, hold) = match request.hold_until {
         Some(until) => (BookingStatus::Held, Some(to_db_time(until))),
         None => (BookingStatus::Confirmed, None),
@@ -250,7 +282,7 @@ pub fn create_booking(
             .to_owned(),
         service_id: service.id.clone(),
         staff_id: slot.resource.to_owned(),
-        customer_id: customer.as_ref().map(|c| c.id.clone()),
+        customer_id: request.customer_id.clone(),
         status: status.as_str().to_owned(),
         start_at: to_db_time(slot.start.to_utc()),
         end_at: to_db_time(slot.end.to_utc()),
@@ -266,19 +298,27 @@ pub fn create_booking(
         updated_at: db_now,
         arrived_at: None,
         attendance_confirmed_at: None,
+        customer_name: contact
+            .map(|c| c.name.as_str().to_owned())
+            .unwrap_or_default(),
+        customer_phone: contact.and_then(|c| c.phone.as_ref().map(|p| p.as_str().to_owned())),
+        customer_email: contact.and_then(|c| c.email.as_ref().map(|e| e.as_str().to_owned())),
+        conversation_id: request.conversation_id.clone(),
+        held_by: request.held_by.clone().filter(|_| hold.is_some()),
+        manage_version: 0,
     };
     bookings::insert(conn, &booking, &[allocation_of(&booking)])?;
     notifications::booking_changed(conn, &booking, BookingChange::Confirmed, now)?;
-    Ok(BookingDetails {
-        business: calendar.business.clone(),
-        service_name: service.name.clone(),
-        staff_name: calendar
-            .staff_name(&booking.staff_id)
-            .unwrap_or_default()
-            .to_owned(),
-        customer,
+    let staff_name = calendar
+        .staff_name(&booking.staff_id)
+        .unwrap_or_default()
+        .to_owned();
+    Ok(BookingDetails::new(
         booking,
-    })
+        calendar.business.clone(),
+        service.name.clone(),
+        staff_name,
+    ))
 }
 
 /// The time a booking occupies on its staff member, buffers included.
@@ -469,11 +509,13 @@ pub fn cancel_booking(
     details_of(conn, booking)
 }
 
-/// Turns a hold into a confirmed booking for `customer_id`. Fails with `Refused(Taken)` when
+/// Turns a hold into a confirmed booking with the contact the customer gave, linked to
+/// `customer_id` when the conversation proved who they are. Fails with `Refused(Taken)` when
 /// the hold lapsed and its time was given to someone else meanwhile.
 pub fn confirm_hold(
     conn: &mut DbConnection,
     booking_id: &str,
+    contact: &CustomerContact,
     customer_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<BookingDetails, AppError> {
@@ -487,7 +529,11 @@ pub fn confirm_hold(
     }
     booking.status = BookingStatus::Confirmed.as_str().to_owned();
     booking.hold_expires_at = None;
+    booking.held_by = None;
     booking.customer_id = customer_id.map(str::to_owned).or(booking.customer_id);
+    booking.customer_name = contact.name.as_str().to_owned();
+    booking.customer_phone = contact.phone.as_ref().map(|p| p.as_str().to_owned());
+    booking.customer_email = contact.email.as_ref().map(|e| e.as_str().to_owned());
     booking.updated_at = to_db_time(now);
     bookings::save(conn, &booking)?;
     bookings::make_permanent(conn, booking_id)?;

@@ -11,7 +11,7 @@ use super::changes::BookingDetails;
 use crate::error::AppError;
 use crate::scheduling::{Timeline, working_windows};
 use crate::storage::models::{Booking, Business};
-use crate::storage::{DbConnection, bookings, customers, resources, services};
+use crate::storage::{DbConnection, bookings, resources, services};
 
 pub use crate::storage::bookings::BookingFilter;
 
@@ -105,7 +105,7 @@ fn bookings_on_dates(
         .collect())
 }
 
-/// Adds service, staff and customer names to many bookings with three queries.
+/// Adds service and staff names to many bookings with two queries.
 pub(super) fn with_details(
     conn: &mut DbConnection,
     business: &BusinessProfile,
@@ -119,28 +119,17 @@ pub(super) fn with_details(
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    let customer_ids: Vec<String> = rows.iter().filter_map(|b| b.customer_id.clone()).collect();
-    let customers: HashMap<String, _> = customers::by_ids(conn, &customer_ids)?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
     Ok(rows
         .into_iter()
-        .map(|booking| BookingDetails {
-            business: business.clone(),
-            service_name: service_names
-                .get(&booking.service_id)
-                .cloned()
-                .unwrap_or_default(),
-            staff_name: staff_names
-                .get(&booking.staff_id)
-                .cloned()
-                .unwrap_or_default(),
-            customer: booking
-                .customer_id
-                .as_ref()
-                .and_then(|id| customers.get(id).cloned()),
-            booking,
+        .map(|booking| {
+            let service = service_names.get(&booking.service_id).cloned();
+            let staff = staff_names.get(&booking.staff_id).cloned();
+            BookingDetails::new(
+                booking,
+                business.clone(),
+                service.unwrap_or_default(),
+                staff.unwrap_or_default(),
+            )
         })
         .collect())
 }

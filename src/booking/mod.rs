@@ -19,8 +19,8 @@ pub use calendar::{
     exception_from_row,
 };
 pub use changes::{
-    Actor, BookingDetails, BookingRequest, CustomerContact, StatusChange, cancel_booking,
-    confirm_hold, create_booking, details_of, move_booking, release_hold,
+    Actor, BookingContact, BookingDetails, BookingRequest, CustomerContact, StatusChange,
+    cancel_booking, confirm_hold, create_booking, details_of, move_booking, release_hold,
 };
 pub use listing::{BookingFilter, DaySchedule, StaffDay};
 pub use watch::{BookingFeed, ChangeFeed, ChangeWatcher};

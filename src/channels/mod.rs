@@ -40,7 +40,7 @@ use crate::conversation::Reply;
 pub use crate::conversation::outbox::TemplateUse;
 use crate::conversation::outbox::{self, Author, Purpose};
 use crate::domain::{Locale, Platform};
-use crate::storage::models::Conversation;
+use crate::storage::models::{Booking, Conversation};
 use crate::storage::{DbConnection, StorageResult, conversations};
 
 /// How long after the customer's last message Messenger and WhatsApp accept free messages.
@@ -127,13 +127,24 @@ pub fn queue_update(
     )
 }
 
-/// The most recent conversation of a customer on a channel, where updates about their
-/// bookings go.
-pub fn conversation_of_customer(
+/// Where a booking's customer hears about it on `platform`: the conversation the booking was
+/// made in, else the latest one of its (proven) customer there.
+pub fn conversation_of_booking(
     conn: &mut DbConnection,
-    business_id: &str,
+    booking: &Booking,
     platform: Platform,
-    customer_id: &str,
 ) -> StorageResult<Option<Conversation>> {
-    conversations::latest_of_customer(conn, business_id, platform.channel().as_str(), customer_id)
+    let channel = platform.channel().as_str();
+    if let Some(id) = &booking.conversation_id
+        && let Some(conversation) = conversations::find(conn, &booking.business_id, id)?
+        && conversation.channel == channel
+    {
+        return Ok(Some(conversation));
+    }
+    match &booking.customer_id {
+        Some(customer) => {
+            conversations::latest_of_customer(conn, &booking.business_id, channel, customer)
+        }
+        None => Ok(None),
+    }
 }

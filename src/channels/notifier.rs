@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{TemplateUse, conversation_of_customer, queue_update};
+use super::{TemplateUse, conversation_of_booking, queue_update};
 use crate::booking::{BookingDetails, details_of};
 use crate::clock::Clock;
 use crate::conversation::{Links, reminder_reply};
@@ -97,15 +97,12 @@ fn queue_reminder(
     let platform = Channel::parse("channel", &details.booking.channel)
         .ok()
         .and_then(Platform::of_channel);
-    let (Some(platform), Some(customer_id)) = (platform, details.booking.customer_id.as_deref())
-    else {
+    let Some(platform) = platform else {
         return Ok(Some(
             "the booking was not made on a messaging platform".to_owned(),
         ));
     };
-    let Some(conversation) =
-        conversation_of_customer(conn, &details.booking.business_id, platform, customer_id)?
-    else {
+    let Some(conversation) = conversation_of_booking(conn, &details.booking, platform)? else {
         return Ok(Some(format!(
             "the customer has no {} conversation",
             platform.as_str()

@@ -9,8 +9,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::access::Secrets;
 use crate::booking::{
-    self, Actor, BookingDetails, BookingRequest, BusinessCalendar, CalendarCache, OfferedSlot,
-    ServiceProfile,
+    self, Actor, BookingContact, BookingDetails, BookingRequest, BusinessCalendar, CalendarCache,
+    CustomerContact, OfferedSlot, ServiceProfile,
 };
 use crate::domain::{Channel, RequestedStart};
 use crate::error::AppError;
@@ -106,6 +106,9 @@ impl Desk<'_> {
             staff_id: staff.map(str::to_owned),
             start: RequestedStart::Instant(start),
             customer: None,
+            customer_id: self.conversation.customer_id.clone(),
+            conversation_id: Some(self.conversation.id.clone()),
+            held_by: None,
             notes: String::new(),
             channel: self.channel,
             hold_until: Some(
@@ -124,16 +127,19 @@ impl Desk<'_> {
         booking::release_hold(self.conn, booking_id, self.now)
     }
 
-    /// Confirms a hold for `customer`, storing the answers to the business's questions.
+    /// Confirms a hold with the contact the customer gave, storing the answers to the
+    /// business's questions. The booking is linked to the conversation's customer only when
+    /// the conversation proved who they are.
     pub fn confirm(
         &mut self,
         booking_id: &str,
-        customer: &Customer,
+        contact: &CustomerContact,
         answers: &[Answer],
     ) -> Result<Attempt<BookingDetails>, AppError> {
         let now = self.now;
+        let customer_id = self.conversation.customer_id.clone();
         let confirmed = attempt(self.conn, |conn| {
-            booking::confirm_hold(conn, booking_id, Some(&customer.id), now)
+            booking::confirm_hold(conn, booking_id, contact, customer_id.as_deref(), now)
         })?;
         if confirmed.is_ok() {
             for answer in answers {
@@ -142,7 +148,7 @@ impl Desk<'_> {
                     &BookingAnswer {
                         booking_id: booking_id.to_owned(),
                         question_id: answer.question_id.clone(),
-                        customer_id: Some(customer.id.clone()),
+                        customer_id: customer_id.clone(),
                         question: answer.question.clone(),
                         answer: answer.answer.clone(),
                         created_at: to_db_time(now),
@@ -161,39 +167,18 @@ impl Desk<'_> {
         }
     }
 
-    /// Records who the customer is (found again by phone or email, or new) and ties the
-    /// conversation to them.
-    pub fn adopt_customer(
-        &mut self,
-        name: &str,
-        phone: Option<&str>,
-        email: Option<&str>,
-    ) -> Result<Customer, AppError> {
-        let customer = customers::find_or_create(
-            self.conn,
-            &self.calendar.business.id,
-            name,
-            phone,
-            email,
-            to_db_time(self.now),
-        )?;
-        self.conversation.customer_id = Some(customer.id.clone());
-        Ok(customer)
-    }
-
     pub fn link_customer(&mut self, customer_id: &str) {
         self.conversation.customer_id = Some(customer_id.to_owned());
     }
 
-    /// The customer's upcoming confirmed bookings.
+    /// The upcoming confirmed bookings this conversation may see and change: made in it, or
+    /// its proven customer's.
     pub fn upcoming(&mut self) -> Result<Vec<BookingDetails>, AppError> {
-        let Some(customer_id) = self.conversation.customer_id.clone() else {
-            return Ok(Vec::new());
-        };
-        let rows = bookings::upcoming_of_customer(
+        let rows = bookings::upcoming_of(
             self.conn,
             &self.calendar.business.id,
-            &customer_id,
+            &self.conversation.id,
+            self.conversation.customer_id.as_deref(),
             to_db_time(self.now),
         )?;
         rows.into_iter()
@@ -267,12 +252,30 @@ impl Desk<'_> {
         Ok(questions::active_of(self.conn, &self.calendar.business.id)?)
     }
 
-    /// The questions this customer answered on earlier bookings.
+    /// The questions answered on earlier bookings of this conversation or its proven customer.
     pub fn answered_before(&mut self) -> Result<Vec<String>, AppError> {
-        match self.conversation.customer_id.clone() {
-            Some(id) => Ok(questions::answered_by(self.conn, &id)?),
-            None => Ok(Vec::new()),
+        Ok(questions::answered_in(
+            self.conn,
+            &self.conversation.id,
+            self.conversation.customer_id.as_deref(),
+        )?)
+    }
+
+    /// The name and contact the customer gave before: their proven customer record's, else
+    /// those of the latest booking made in this conversation (what they themselves typed here).
+    pub fn known_contact(&mut self) -> Result<Option<BookingContact>, AppError> {
+        if let Some(customer) = self.customer()? {
+            return Ok(Some(BookingContact {
+                name: customer.name,
+                phone: customer.phone,
+                email: customer.email,
+            }));
         }
+        Ok(
+            bookings::latest_of_conversation(self.conn, &self.conversation.id)?
+                .as_ref()
+                .and_then(BookingContact::of),
+        )
     }
 
     pub fn manage_link(&self, booking_id: &str) -> String {

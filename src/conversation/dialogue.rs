@@ -14,7 +14,7 @@ use super::message::{Choice, Reply};
 use super::payload::Payload;
 use super::state::{Action, Answer, DialogueState, Draft, Expecting, Hold};
 use super::texts::Texts;
-use crate::booking::{BookingDetails, OfferedSlot, ServiceProfile};
+use crate::booking::{BookingDetails, CustomerContact, OfferedSlot, ServiceProfile};
 use crate::domain::{BookingReference, ContactRequirement, EmailAddress, PersonName, PhoneNumber};
 use crate::error::AppError;
 use crate::scheduling::Refusal;
@@ -974,7 +974,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
     /// With a slot held: ask for what is still missing, then for confirmation.
     fn collect_details(&mut self) -> Result<(), AppError> {
         let requirement = self.desk.calendar.business.chat.contact_requirement;
-        if let Some(customer) = self.desk.customer()? {
+        if let Some(customer) = self.desk.known_contact()? {
             let draft = self.draft();
             draft.name.get_or_insert(customer.name);
             if draft.phone.is_none() {
@@ -1095,12 +1095,23 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         let (Some(hold), Some(name)) = (draft.hold.clone(), draft.name.clone()) else {
             return self.advance();
         };
-        let customer =
-            self.desk
-                .adopt_customer(&name, draft.phone.as_deref(), draft.email.as_deref())?;
+        let contact = match CustomerContact::parse_walk_in(
+            &name,
+            draft.phone.as_deref(),
+            draft.email.as_deref(),
+        ) {
+            Ok(contact) => contact,
+            // What the draft holds was checked when it was given; a state from an older
+            // version that no longer passes is asked for again.
+            Err(_) => {
+                let draft = self.draft();
+                (draft.name, draft.phone, draft.email) = (None, None, None);
+                return self.collect_details();
+            }
+        };
         match self
             .desk
-            .confirm(&hold.booking_id, &customer, &draft.answers)?
+            .confirm(&hold.booking_id, &contact, &draft.answers)?
         {
             Ok(details) => {
                 let summary = self.summary_of(&details);
@@ -1152,12 +1163,12 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         self.stop_hold()?;
         self.state.draft = None;
         self.state.action = Some(action);
-        if self.desk.customer()?.is_none() {
+        let upcoming = self.desk.upcoming()?;
+        if upcoming.is_empty() && self.desk.customer()?.is_none() {
             let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
             self.ask(self.texts.ask_reference(), choices, Expecting::Reference);
             return Ok(());
         }
-        let upcoming = self.desk.upcoming()?;
         if upcoming.is_empty() {
             let choices = vec![self.choice(self.texts.button_book(), Payload::Book)];
             self.ask(self.texts.no_bookings(), choices, Expecting::Nothing);

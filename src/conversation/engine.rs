@@ -319,6 +319,7 @@ fn open_conversation(
         last_outbound_at: None,
         created_at: to_db_time(now),
         updated_at: to_db_time(now),
+        privacy_request_at: None,
     };
     // Two first messages racing: the loser's insert fails on the unique key and its turn is
     // run again, finding the winner's conversation.
@@ -356,8 +357,7 @@ fn record_inbound(
     Ok(message)
 }
 
-/// Ties the conversation to a customer the channel vouches for, or to the one with the
-/// sender's phone number.
+/// Ties the conversation to a customer the channel vouches for.
 fn recognise_sender(
     conn: &mut DbConnection,
     conversation: &mut Conversation,
@@ -367,14 +367,6 @@ fn recognise_sender(
         && customers::find(conn, &conversation.business_id, id)?.is_some()
     {
         conversation.customer_id = Some(id.clone());
-        return Ok(());
-    }
-    if conversation.customer_id.is_none()
-        && let Some(phone) = &inbound.sender.phone
-        && let Some(customer) =
-            customers::find_by_phone(conn, &conversation.business_id, phone.as_str())?
-    {
-        conversation.customer_id = Some(customer.id);
     }
     Ok(())
 }

@@ -189,18 +189,17 @@ fn load_details(
     conn: &mut DbConnection,
     booking_id: &str,
 ) -> StorageResult<Option<BookingDetails>> {
-    let Some((booking, business, service_name, staff_name, customer)) =
+    let Some((booking, business, service_name, staff_name)) =
         stored::booking_for_message(conn, booking_id)?
     else {
         return Ok(None);
     };
-    Ok(Some(BookingDetails {
+    Ok(Some(BookingDetails::new(
         booking,
-        business: BusinessProfile::from_row(&business)?,
+        BusinessProfile::from_row(&business)?,
         service_name,
         staff_name,
-        customer,
-    }))
+    )))
 }
 
 /// Who a booking's calendar invitation comes from: the business, or else this service.

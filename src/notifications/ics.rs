@@ -269,9 +269,9 @@ fn fold_into(out: &mut String, line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::booking::BusinessProfile;
+    use crate::booking::{BookingContact, BusinessProfile};
     use crate::domain::BookingPolicy;
-    use crate::storage::models::{Booking, Customer};
+    use crate::storage::models::Booking;
     use chrono::TimeZone;
 
     fn details(status: &str) -> BookingDetails {
@@ -303,6 +303,12 @@ mod tests {
                 updated_at: at(0),
                 arrived_at: None,
                 attendance_confirmed_at: None,
+                customer_name: "Jürgen".into(),
+                customer_phone: None,
+                customer_email: Some("j@example.com".into()),
+                conversation_id: None,
+                held_by: None,
+                manage_version: 0,
             },
             business: BusinessProfile {
                 id: "biz".into(),
@@ -320,14 +326,10 @@ mod tests {
             },
             service_name: "Färben".into(),
             staff_name: "Sam".into(),
-            customer: Some(Customer {
-                id: "c".into(),
-                business_id: "biz".into(),
+            customer: Some(BookingContact {
                 name: "Jürgen".into(),
                 phone: None,
                 email: Some("j@example.com".into()),
-                created_at: at(0),
-                updated_at: at(0),
             }),
         }
     }

@@ -44,9 +44,7 @@ use crate::domain::{BookingStatus, Channel, ReminderOffsets};
 use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Booking, Business};
 use crate::storage::notifications as stored;
-use crate::storage::{
-    DbConnection, StorageError, StorageResult, bookings, businesses, customers, to_db_time,
-};
+use crate::storage::{DbConnection, StorageError, StorageResult, bookings, businesses, to_db_time};
 
 /// Job kinds of this module.
 pub const REMINDER_JOB: &str = "notification.reminder";
@@ -203,7 +201,7 @@ fn announce(
 ) -> StorageResult<()> {
     let business = business_of(conn, booking)?;
     for audience in CHANGE_AUDIENCES {
-        if email_of(conn, &business, booking, audience)?.is_some() {
+        if email_of(&business, booking, audience).is_some() {
             plan_email(conn, booking, occasion, occasion.as_str(), audience, now)?;
         }
     }
@@ -277,13 +275,14 @@ fn plan_reminder_deliveries(
     let label = format!("{}-{}", Occasion::Reminder.as_str(), payload.offset_minutes);
     let mut planned = 0;
     for audience in REMINDER_AUDIENCES {
-        if email_of(conn, &business, &booking, audience)?.is_some()
+        if email_of(&business, &booking, audience).is_some()
             && plan_email(conn, &booking, Occasion::Reminder, &label, audience, now)?
         {
             planned += 1;
         }
     }
-    if chat_channel(&booking).is_some() && booking.customer_id.is_some() {
+    let reachable = booking.conversation_id.is_some() || booking.customer_id.is_some();
+    if chat_channel(&booking).is_some() && reachable {
         let chat = ChatReminder {
             booking_id: booking.id.clone(),
             sequence: booking.sequence,
@@ -312,20 +311,13 @@ fn business_of(conn: &mut DbConnection, booking: &Booking) -> StorageResult<Busi
         .ok_or_else(|| StorageError::Corrupt(format!("business of booking {}", booking.id)))
 }
 
-/// The address an audience is reached at, if there is one on record.
-fn email_of(
-    conn: &mut DbConnection,
-    business: &Business,
-    booking: &Booking,
-    audience: Audience,
-) -> StorageResult<Option<String>> {
-    Ok(match audience {
+/// The address an audience is reached at, if there is one on record: the business's own, or
+/// the one the booking was made with.
+fn email_of(business: &Business, booking: &Booking, audience: Audience) -> Option<String> {
+    match audience {
         Audience::Business => business.notification_email.clone(),
-        Audience::Customer => match &booking.customer_id {
-            Some(id) => customers::find(conn, &booking.business_id, id)?.and_then(|c| c.email),
-            None => None,
-        },
-    })
+        Audience::Customer => booking.customer_email.clone(),
+    }
 }
 
 fn to_json<T: Serialize>(payload: &T) -> serde_json::Value {

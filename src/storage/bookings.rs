@@ -83,6 +83,12 @@ pub fn save(conn: &mut DbConnection, booking: &Booking) -> StorageResult<()> {
             bookings::updated_at.eq(booking.updated_at),
             bookings::arrived_at.eq(booking.arrived_at),
             bookings::attendance_confirmed_at.eq(booking.attendance_confirmed_at),
+            bookings::customer_name.eq(&booking.customer_name),
+            bookings::customer_phone.eq(&booking.customer_phone),
+            bookings::customer_email.eq(&booking.customer_email),
+            bookings::conversation_id.eq(&booking.conversation_id),
+            bookings::held_by.eq(&booking.held_by),
+            bookings::manage_version.eq(booking.manage_version),
         ))
         .execute(conn)?;
     Ok(())
@@ -271,20 +277,42 @@ pub fn load_per_resource(
     Ok(counts)
 }
 
-/// A customer's confirmed bookings starting after `now`, soonest first.
-pub fn upcoming_of_customer(
+/// The confirmed bookings starting after `now` that belong to a conversation: those made in
+/// it, and those of its customer when it proved who that is; soonest first.
+pub fn upcoming_of(
     conn: &mut DbConnection,
     business_id: &str,
-    customer_id: &str,
+    conversation_id: &str,
+    customer_id: Option<&str>,
     now: NaiveDateTime,
 ) -> StorageResult<Vec<Booking>> {
+    let mine = bookings::conversation_id
+        .eq(conversation_id)
+        .or(bookings::customer_id
+            .eq(customer_id.unwrap_or_default())
+            .and(bookings::customer_id.is_not_null()));
     Ok(bookings::table
         .filter(bookings::business_id.eq(business_id))
-        .filter(bookings::customer_id.eq(customer_id))
+        .filter(mine)
         .filter(bookings::status.eq(BookingStatus::Confirmed.as_str()))
         .filter(bookings::start_at.gt(now))
         .order(bookings::start_at)
         .limit(20)
         .select(Booking::as_select())
         .load(conn)?)
+}
+
+/// The latest booking made in a conversation that the customer completed (not a hold).
+pub fn latest_of_conversation(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+) -> StorageResult<Option<Booking>> {
+    Ok(bookings::table
+        .filter(bookings::conversation_id.eq(conversation_id))
+        .filter(bookings::status.ne(BookingStatus::Held.as_str()))
+        .filter(bookings::status.ne(BookingStatus::Expired.as_str()))
+        .order(bookings::created_at.desc())
+        .select(Booking::as_select())
+        .first(conn)
+        .optional()?)
 }

@@ -11,6 +11,7 @@
 //! Errors: everything here returns [`StorageError`]; layers above convert it into their own.
 
 pub mod accounts;
+pub mod attempts;
 pub mod bookings;
 pub mod businesses;
 pub mod channels;

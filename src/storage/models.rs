@@ -30,6 +30,11 @@ pub struct Business {
     pub contact_requirement: String,
     /// JSON array of minutes before an appointment (`ReminderOffsets`).
     pub reminder_offsets_minutes: String,
+    /// The business's privacy notice, linked from the chat's greeting.
+    pub privacy_url: Option<String>,
+    pub transcript_retention_days: i32,
+    /// How long after its appointment a booking's manage link keeps working.
+    pub manage_link_days: i32,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -49,6 +54,9 @@ pub struct BusinessChanges {
     pub handoff_timeout_minutes: Option<i32>,
     pub contact_requirement: Option<String>,
     pub reminder_offsets_minutes: Option<String>,
+    pub privacy_url: Option<Option<String>>,
+    pub transcript_retention_days: Option<i32>,
+    pub manage_link_days: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -169,6 +177,16 @@ pub struct Booking {
     pub arrived_at: Option<NaiveDateTime>,
     /// The customer confirmed they will come (a chat reminder's Confirm).
     pub attendance_confirmed_at: Option<NaiveDateTime>,
+    /// The contact the booking was made with, as given (proves nothing; see `customer_id`).
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
+    pub customer_email: Option<String>,
+    /// The chat conversation the booking was made in.
+    pub conversation_id: Option<String>,
+    /// The client address that placed a hold.
+    pub held_by: Option<String>,
+    /// Bumped when the manage link is revoked; links of older versions stop working.
+    pub manage_version: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -242,6 +260,8 @@ pub struct Conversation {
     pub last_outbound_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The customer asked in chat for their data to be deleted.
+    pub privacy_request_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -317,4 +337,32 @@ pub struct ChannelConnection {
     pub secrets: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = customer_identities)]
+pub struct CustomerIdentity {
+    pub business_id: String,
+    /// `phone`, `email`, `messenger` or `telegram`.
+    pub kind: String,
+    pub value: String,
+    pub customer_id: String,
+    pub verified_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = verification_codes)]
+pub struct VerificationCode {
+    pub id: String,
+    pub business_id: String,
+    pub conversation_id: String,
+    /// `phone` or `email`.
+    pub contact_kind: String,
+    pub contact_value: String,
+    pub code_hash: String,
+    pub attempts: i32,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub consumed_at: Option<NaiveDateTime>,
 }

@@ -4,8 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::models::{Booking, Business, CalendarFeed, Customer, Job};
-use super::schema::{bookings, businesses, calendar_feeds, customers, jobs, resources, services};
+use super::models::{Booking, Business, CalendarFeed, Job};
+use super::schema::{bookings, businesses, calendar_feeds, jobs, resources, services};
 use super::{DbConnection, StorageResult, jobs as job_status};
 
 /// Gives a staff member a new feed token hash; the old token stops working in the same statement
@@ -72,9 +72,9 @@ pub fn cancel_pending_job(
     Ok(cancelled == 1)
 }
 
-/// A booking with everything a message about it names, in one query: its business, the
-/// service's and staff member's names, and its customer.
-pub type BookingForMessage = (Booking, Business, String, String, Option<Customer>);
+/// A booking with everything a message about it names, in one query: its business and the
+/// service's and staff member's names (the customer's contact is on the booking).
+pub type BookingForMessage = (Booking, Business, String, String);
 
 pub fn booking_for_message(
     conn: &mut DbConnection,
@@ -84,14 +84,12 @@ pub fn booking_for_message(
         .inner_join(businesses::table)
         .inner_join(services::table)
         .inner_join(resources::table)
-        .left_join(customers::table)
         .filter(bookings::id.eq(booking_id))
         .select((
             Booking::as_select(),
             Business::as_select(),
             services::name,
             resources::name,
-            Option::<Customer>::as_select(),
         ))
         .first(conn)
         .optional()?)

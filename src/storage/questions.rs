@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::models::{BookingAnswer, CustomerQuestion};
-use super::schema::{booking_answers, customer_questions};
+use super::schema::{booking_answers, bookings, customer_questions};
 use super::{DbConnection, StorageResult};
 
 pub fn active_of(
@@ -67,13 +67,31 @@ pub fn add_answer(conn: &mut DbConnection, answer: &BookingAnswer) -> StorageRes
     Ok(())
 }
 
-/// The ids of the questions this customer has answered before, on any booking.
-pub fn answered_by(conn: &mut DbConnection, customer_id: &str) -> StorageResult<Vec<String>> {
-    Ok(booking_answers::table
-        .filter(booking_answers::customer_id.eq(customer_id))
+/// The ids of the questions answered before on bookings made in this conversation, or by its
+/// proven customer on any booking.
+pub fn answered_in(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+    customer_id: Option<&str>,
+) -> StorageResult<Vec<String>> {
+    let made_here = bookings::table
+        .filter(bookings::conversation_id.eq(conversation_id))
+        .select(bookings::id);
+    let mut ids: Vec<String> = booking_answers::table
+        .filter(booking_answers::booking_id.eq_any(made_here))
         .select(booking_answers::question_id)
         .distinct()
-        .load(conn)?)
+        .load(conn)?;
+    if let Some(customer) = customer_id {
+        ids.extend(
+            booking_answers::table
+                .filter(booking_answers::customer_id.eq(customer))
+                .select(booking_answers::question_id)
+                .distinct()
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(ids)
 }
 
 pub fn answers_of(conn: &mut DbConnection, booking_id: &str) -> StorageResult<Vec<BookingAnswer>> {

@@ -31,6 +31,9 @@ diesel::table! {
         handoff_timeout_minutes -> Integer,
         contact_requirement -> Text,
         reminder_offsets_minutes -> Text,
+        privacy_url -> Nullable<Text>,
+        transcript_retention_days -> Integer,
+        manage_link_days -> Integer,
     }
 }
 
@@ -132,6 +135,12 @@ diesel::table! {
         updated_at -> Timestamp,
         arrived_at -> Nullable<Timestamp>,
         attendance_confirmed_at -> Nullable<Timestamp>,
+        customer_name -> Text,
+        customer_phone -> Nullable<Text>,
+        customer_email -> Nullable<Text>,
+        conversation_id -> Nullable<Text>,
+        held_by -> Nullable<Text>,
+        manage_version -> Integer,
     }
 }
 
@@ -194,6 +203,7 @@ diesel::table! {
         last_outbound_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        privacy_request_at -> Nullable<Timestamp>,
     }
 }
 
@@ -312,6 +322,52 @@ diesel::table! {
 
 diesel::joinable!(channel_connections -> businesses (business_id));
 
+diesel::table! {
+    customer_identities (business_id, kind, value) {
+        business_id -> Text,
+        kind -> Text,
+        value -> Text,
+        customer_id -> Text,
+        verified_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    verification_codes (id) {
+        id -> Text,
+        business_id -> Text,
+        conversation_id -> Text,
+        contact_kind -> Text,
+        contact_value -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    used_chat_links (token_hash) {
+        token_hash -> Text,
+        business_id -> Text,
+        used_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attempts (id) {
+        id -> Text,
+        subject -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(customer_identities -> customers (customer_id));
+diesel::joinable!(verification_codes -> conversations (conversation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -333,4 +389,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     calendar_feeds,
     channel_connections,
+    customer_identities,
+    verification_codes,
+    used_chat_links,
+    attempts,
 );

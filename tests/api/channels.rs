@@ -900,15 +900,15 @@ async fn chat_reminder_outside_the_window_uses_the_template(backend: Backend) {
     app.state
         .db
         .write(move |conn| {
-            let customer: Option<String> = bookings::table
-                .find(&id)
-                .select(bookings::customer_id)
+            let thread: String = conversations::table
+                .filter(conversations::channel.eq("whatsapp"))
+                .select(conversations::id)
                 .first(conn)?;
             diesel::update(bookings::table.find(&id))
-                .set(bookings::channel.eq("whatsapp"))
-                .execute(conn)?;
-            diesel::update(conversations::table.filter(conversations::channel.eq("whatsapp")))
-                .set(conversations::customer_id.eq(customer))
+                .set((
+                    bookings::channel.eq("whatsapp"),
+                    bookings::conversation_id.eq(thread),
+                ))
                 .execute(conn)?;
             Ok::<_, chairside::storage::StorageError>(())
         })

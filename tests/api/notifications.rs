@@ -435,11 +435,10 @@ on_both_backends! {
         // An address that passed validation once but cannot be sent to (changed in the database).
         let customer_of_broken = broken.clone();
         app.state.db.write(move |conn| {
-            use chairside::storage::schema::customers;
+            use chairside::storage::schema::bookings;
             use diesel::prelude::*;
-            let booking = booking_rows::find(conn, &customer_of_broken)?.unwrap();
-            diesel::update(customers::table.find(booking.customer_id.unwrap()))
-                .set(customers::email.eq("ok at example"))
+            diesel::update(bookings::table.find(&customer_of_broken))
+                .set(bookings::customer_email.eq("ok at example"))
                 .execute(conn)?;
             Ok::<_, StorageError>(())
         }).await.unwrap();
@@ -511,6 +510,9 @@ on_both_backends! {
             staff_id: None,
             start: RequestedStart::parse("start", "2027-03-10T10:00:00+01:00").unwrap(),
             customer: Some(chairside::booking::CustomerContact::parse("Ben", None, Some("ben@example.com")).unwrap()),
+            customer_id: None,
+            conversation_id: None,
+            held_by: None,
             notes: String::new(),
             channel: Channel::Telegram,
             hold_until: Some(now + Duration::minutes(10)),

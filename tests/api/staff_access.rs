@@ -134,23 +134,6 @@ on_both_backends! {
         assert_eq!(status, 401);
     }
 
-    async fn cookies_are_secure_over_tls(app: TestApp) {
-        let shop = shop(&app, "barber").await;
-        app.add_login(&shop.slug, &shop.key, "owner@example.com", "owner").await;
-        let response = app.client.post(app.url("/api/v1/session"))
-            .header("x-forwarded-proto", "https")
-            .json(&json!({"email": "owner@example.com", "password": TEST_PASSWORD}))
-            .send().await.unwrap();
-        let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-        assert!(set_cookie.contains("; Secure"), "{set_cookie}");
-        // A login form posted cross-site (not JSON) is refused.
-        let response = app.client.post(app.url("/api/v1/session"))
-            .header("content-type", "text/plain")
-            .body(json!({"email": "owner@example.com", "password": TEST_PASSWORD}).to_string())
-            .send().await.unwrap();
-        assert_eq!(response.status().as_u16(), 415);
-    }
-
     async fn staff_work_the_day_but_cannot_change_settings(app: TestApp) {
         let shop = shop(&app, "barber").await;
         app.add_login(&shop.slug, &shop.key, "kim@example.com", "staff").await;
@@ -421,5 +404,48 @@ on_both_backends! {
         assert_eq!(status, 404, "{body}");
         let (status, body) = app.get("/static/staff/nope.js", None).await;
         assert_eq!((status, code(&body)), (404, "not_found"));
+    }
+}
+
+on_both_backends! {
+    configure |config: &mut chairside::config::Config| {
+        config.trusted_proxies = chairside::api::client::parse_trusted_proxies("127.0.0.1").unwrap();
+    };
+    async fn cookies_are_secure_over_tls(app: TestApp) {
+        let shop = shop(&app, "barber").await;
+        app.add_login(&shop.slug, &shop.key, "owner@example.com", "owner").await;
+        let response = app.client.post(app.url("/api/v1/session"))
+            .header("x-forwarded-proto", "https")
+            .json(&json!({"email": "owner@example.com", "password": TEST_PASSWORD}))
+            .send().await.unwrap();
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+        // A forwarded scheme from a peer that is not a trusted proxy is not believed.
+        let response = app.client.post(app.url("/api/v1/session"))
+            .header("x-forwarded-proto", "https")
+            .header("x-forwarded-for", "127.0.0.2")
+            .json(&json!({"email": "owner@example.com", "password": TEST_PASSWORD}))
+            .send().await.unwrap();
+        assert!(response.headers()["set-cookie"].to_str().unwrap().contains("; Secure"), "the proxy 127.0.0.1 is trusted");
+        // A login form posted cross-site (not JSON) is refused.
+        let response = app.client.post(app.url("/api/v1/session"))
+            .header("content-type", "text/plain")
+            .body(json!({"email": "owner@example.com", "password": TEST_PASSWORD}).to_string())
+            .send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 415);
+    }
+}
+
+on_both_backends! {
+    async fn forwarded_headers_from_strangers_are_not_believed(app: TestApp) {
+        let shop = shop(&app, "barber").await;
+        app.add_login(&shop.slug, &shop.key, "owner@example.com", "owner").await;
+        let response = app.client.post(app.url("/api/v1/session"))
+            .header("x-forwarded-proto", "https")
+            .header("forwarded", "for=198.51.100.1;proto=https")
+            .json(&json!({"email": "owner@example.com", "password": TEST_PASSWORD}))
+            .send().await.unwrap();
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(!set_cookie.contains("; Secure"), "no trusted proxy is configured: {set_cookie}");
     }
 }

@@ -1,0 +1,18 @@
+ALTER TABLE businesses DROP COLUMN manage_link_days;
+ALTER TABLE businesses DROP COLUMN transcript_retention_days;
+ALTER TABLE businesses DROP COLUMN privacy_url;
+DROP TABLE attempts;
+DROP TABLE used_chat_links;
+DROP TABLE verification_codes;
+ALTER TABLE conversations DROP COLUMN privacy_request_at;
+DROP INDEX bookings_live_holds;
+DROP INDEX bookings_conversation;
+DROP INDEX bookings_customer_email;
+DROP INDEX bookings_customer_phone;
+ALTER TABLE bookings DROP COLUMN manage_version;
+ALTER TABLE bookings DROP COLUMN held_by;
+ALTER TABLE bookings DROP COLUMN conversation_id;
+ALTER TABLE bookings DROP COLUMN customer_email;
+ALTER TABLE bookings DROP COLUMN customer_phone;
+ALTER TABLE bookings DROP COLUMN customer_name;
+DROP TABLE customer_identities;
