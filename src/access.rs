@@ -68,7 +68,9 @@ impl Secrets {
         }
     }
 
-    fn mac(&self, purpose: &str, subject: &str) -> Vec<u8> {
+    /// A keyed hash of `subject` for one purpose (manage tokens, one-time codes, chat links):
+    /// different purposes never share a value.
+    pub fn mac(&self, purpose: &str, subject: &str) -> Vec<u8> {
         // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.manage_key).expect("HMAC takes any key length");

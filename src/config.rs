@@ -34,6 +34,101 @@ pub struct Config {
     /// turns them off for tests and benchmarks that send everything from one address. Limits
     /// that protect a person (one-time codes, logins) stay on regardless.
     pub rate_limits: bool,
+    /// How often one-time codes and booking-reference checks may be asked for; always on.
+    pub proof_limits: ProofLimits,
+    /// Live holds one client address may have at a business (while `rate_limits` is on).
+    pub holds_per_address: u32,
+}
+
+/// Limits that keep proving an identity from being used against someone: always on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProofLimits {
+    pub codes_per_contact: RateSetting,
+    pub codes_per_client: RateSetting,
+    pub reference_checks_per_reference: RateSetting,
+    pub reference_checks_per_client: RateSetting,
+}
+
+impl Default for ProofLimits {
+    fn default() -> Self {
+        Self {
+            codes_per_contact: RateSetting::per_hour(3),
+            codes_per_client: RateSetting::per_hour(10),
+            reference_checks_per_reference: RateSetting::per_hour(5),
+            reference_checks_per_client: RateSetting::per_hour(20),
+        }
+    }
+}
+
+impl ProofLimits {
+    fn from_env() -> Result<Self, ConfigError> {
+        let d = Self::default();
+        Ok(Self {
+            codes_per_contact: rate("CHAIRSIDE_CODES_PER_CONTACT", d.codes_per_contact)?,
+            codes_per_client: rate("CHAIRSIDE_CODES_PER_CLIENT", d.codes_per_client)?,
+            reference_checks_per_reference: rate(
+                "CHAIRSIDE_REFERENCE_CHECKS_PER_REFERENCE",
+                d.reference_checks_per_reference,
+            )?,
+            reference_checks_per_client: rate(
+                "CHAIRSIDE_REFERENCE_CHECKS_PER_CLIENT",
+                d.reference_checks_per_client,
+            )?,
+        })
+    }
+}
+
+/// "How many per how long": `3/hour`, `30/min`, `10/10min`, `100/day`, `5/30s`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSetting {
+    pub count: u32,
+    pub per: chrono::Duration,
+}
+
+impl RateSetting {
+    pub const fn per_hour(count: u32) -> Self {
+        Self {
+            count,
+            per: chrono::Duration::hours(1),
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let invalid = || format!("{raw:?}: write it as a count per period, e.g. 3/hour or 30/min");
+        let (count, period) = raw.trim().split_once('/').ok_or_else(invalid)?;
+        let count: u32 = count.trim().parse().map_err(|_| invalid())?;
+        let period = period.trim().to_ascii_lowercase();
+        let split = period
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(period.len());
+        let (times, unit) = period.split_at(split);
+        let times: i64 = if times.is_empty() {
+            1
+        } else {
+            times.parse().map_err(|_| invalid())?
+        };
+        let unit = match unit {
+            "s" | "sec" | "second" | "seconds" => chrono::Duration::seconds(1),
+            "m" | "min" | "minute" | "minutes" => chrono::Duration::minutes(1),
+            "h" | "hour" | "hours" => chrono::Duration::hours(1),
+            "d" | "day" | "days" => chrono::Duration::days(1),
+            _ => return Err(invalid()),
+        };
+        if count == 0 || times <= 0 || times > 10_000 {
+            return Err(invalid());
+        }
+        Ok(Self {
+            count,
+            per: unit * i32::try_from(times).map_err(|_| invalid())?,
+        })
+    }
+}
+
+pub(crate) fn rate(name: &'static str, default: RateSetting) -> Result<RateSetting, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => RateSetting::parse(&raw).map_err(|message| ConfigError { name, message }),
+    }
 }
 
 const DEFAULT_MAIL_FROM: &str = "Chairside <chairside@localhost>";
@@ -102,6 +197,8 @@ impl Config {
                 message,
             })?,
             rate_limits: switch("CHAIRSIDE_RATE_LIMITS", true)?,
+            proof_limits: ProofLimits::from_env()?,
+            holds_per_address: parsed("CHAIRSIDE_HOLDS_PER_ADDRESS", 3)?,
         })
     }
 
@@ -127,6 +224,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             // Every test request comes from 127.0.0.1; the tests of the limits turn them on.
             rate_limits: false,
+            proof_limits: ProofLimits::default(),
+            holds_per_address: 3,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod conversation;
+pub mod customers;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -11,10 +11,10 @@ use crate::access::Secrets;
 use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::booking::Scheduler;
-use crate::channels::{ChannelSender, ChatNotifier, Endpoints};
+use crate::channels::{ChannelSender, ChatNotifier, Courier, Endpoints};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError};
-use crate::conversation::{ConversationEngine, Links};
+use crate::conversation::{ChatRules, ConversationEngine, Links};
 use crate::jobs::{JobQueue, Worker, WorkerConfig};
 use crate::metrics::Metrics;
 use crate::notifications::{Mailer, NotificationHandler};
@@ -60,12 +60,15 @@ pub fn build_state(
         secrets: secrets.clone(),
         public_url: config.public_url.clone(),
     };
+    let courier = Courier::new(db.clone(), mailer.clone(), Endpoints::from_config(&config));
     let conversations = ConversationEngine::new(
         db.clone(),
         Arc::clone(scheduler.calendars()),
         links,
         jobs.clone(),
-    );
+    )
+    .with_rules(ChatRules::from_config(&config))
+    .with_courier(Arc::new(courier));
     Ok(web::Data::new(AppState {
         scheduler,
         conversations,

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::client::ClientAddress;
 use super::error::{ApiError, ErrorBody};
 use super::extract::JsonBody;
 use crate::conversation::{Inbound, InboundContent, Reply, Sender};
@@ -68,6 +69,7 @@ async fn business_id(state: &AppState, slug: String) -> Result<String, ApiError>
 pub async fn post(
     path: web::Path<String>,
     state: web::Data<AppState>,
+    client: ClientAddress,
     JsonBody(body): JsonBody<ChatBody>,
 ) -> Result<HttpResponse, ApiError> {
     let conversation_key = token("conversation_id", &body.conversation_id, 16)?;
@@ -88,6 +90,7 @@ pub async fn post(
         content,
         locale: body.locale.as_deref().and_then(Locale::from_tag),
         sender: Sender::default(),
+        client: Some(client.key()),
     };
     let outcome = state.conversations.handle(inbound, state.now()).await?;
     Ok(HttpResponse::Ok().json(ChatResponse {

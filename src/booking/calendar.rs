@@ -33,6 +33,10 @@ pub struct BusinessProfile {
     pub policy: BookingPolicy,
     pub chat: ChatPolicy,
     pub config_version: i64,
+    /// The business's privacy notice, linked from the chat's greeting.
+    pub privacy_url: Option<String>,
+    /// Days after its appointment that a booking's manage link keeps working.
+    pub manage_link_days: i32,
 }
 
 impl BusinessProfile {
@@ -65,6 +69,8 @@ impl BusinessProfile {
                 .map_err(|_| corrupt("contact requirement"))?,
             },
             config_version: row.config_version,
+            privacy_url: row.privacy_url.clone(),
+            manage_link_days: row.manage_link_days,
         })
     }
 }

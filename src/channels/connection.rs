@@ -105,8 +105,9 @@ pub fn routing_field(platform: Platform) -> Option<&'static str> {
     }
 }
 
-/// Values a WhatsApp template's parameters may name.
-pub const TEMPLATE_VALUES: [&str; 8] = [
+/// Values a WhatsApp template's parameters may name (`code`: a one-time code, for the
+/// `verification_code` template).
+pub const TEMPLATE_VALUES: [&str; 9] = [
     "customer_name",
     "business",
     "service",
@@ -115,10 +116,11 @@ pub const TEMPLATE_VALUES: [&str; 8] = [
     "time",
     "reference",
     "manage_url",
+    "code",
 ];
 
 /// Which occasions may have a template.
-pub const TEMPLATE_KINDS: [&str; 2] = ["reminder", "booking_update"];
+pub const TEMPLATE_KINDS: [&str; 3] = ["reminder", "booking_update", "verification_code"];
 
 /// An approved WhatsApp template that stands in for an update outside the 24-hour window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::conversation::payload::Payload;
 use crate::conversation::{Inbound, InboundContent, Sender};
+use crate::customers::Identity;
 use crate::domain::{Locale, PhoneNumber, Platform};
 
 /// How much of a referral's `ref` is read.
@@ -46,6 +47,7 @@ impl InboundEvent {
             .phone
             .as_deref()
             .and_then(|p| PhoneNumber::parse("phone", p).ok());
+        let identity = Identity::of_sender(platform.channel(), &self.sender);
         Inbound {
             business_id: business_id.to_owned(),
             channel: platform.channel(),
@@ -56,8 +58,9 @@ impl InboundEvent {
             sender: Sender {
                 name: self.name,
                 phone,
-                customer_id: None,
+                identity,
             },
+            client: None,
         }
     }
 }

@@ -17,6 +17,7 @@
 //! Messenger's `CONFIRMED_EVENT_UPDATE` tag or as the WhatsApp template the business configured.
 
 pub mod connection;
+mod courier;
 mod graph;
 pub mod inbound;
 pub mod messenger;
@@ -32,6 +33,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 pub use connection::{Connection, Template};
+pub use courier::Courier;
 pub use inbound::InboundEvent;
 pub use notifier::ChatNotifier;
 pub use sender::{ChannelSender, Endpoints};

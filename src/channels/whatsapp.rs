@@ -181,6 +181,13 @@ fn template(connection: &Connection, out: &Outgoing) -> Result<Value, String> {
         .map(|name| json!({"type": "text", "text": used.values.get(name).cloned().unwrap_or_default()}))
         .collect();
     let mut components = vec![json!({"type": "body", "parameters": parameters})];
+    // An authentication template's copy-code button carries the code again.
+    if used.kind == "verification_code"
+        && let Some(code) = used.values.get("code")
+    {
+        components.push(json!({"type": "button", "sub_type": "url", "index": "0",
+            "parameters": [{"type": "text", "text": code}]}));
+    }
     if template.quick_replies {
         components.extend(
             out.reply

@@ -12,12 +12,19 @@ use crate::booking::{
     self, Actor, BookingContact, BookingDetails, BookingRequest, BusinessCalendar, CalendarCache,
     CustomerContact, OfferedSlot, ServiceProfile,
 };
+use crate::customers::codes::CodeDelivery;
+use crate::customers::{self, Identity, Region};
 use crate::domain::{Channel, RequestedStart};
 use crate::error::AppError;
 use crate::scheduling::Refusal;
 use crate::storage::models::{Booking, BookingAnswer, Conversation, Customer, CustomerQuestion};
-use crate::storage::{DbConnection, bookings, customers, questions, to_db_time};
+use crate::storage::{
+    DbConnection, bookings, channels as channel_rows, customers as customer_records, questions,
+    to_db_time,
+};
 
+use super::engine::ChatRules;
+use super::message::Inbound;
 use super::state::Answer;
 
 /// How links to a booking's page are made.
@@ -38,17 +45,67 @@ impl Links {
 }
 
 pub struct Desk<'a> {
-    pub conn: &'a mut DbConnection,
+    pub(super) conn: &'a mut DbConnection,
     pub calendar: Arc<BusinessCalendar>,
-    pub calendars: &'a CalendarCache,
-    pub conversation: &'a mut Conversation,
-    pub links: &'a Links,
+    pub(super) calendars: &'a CalendarCache,
+    pub(super) conversation: &'a mut Conversation,
+    pub(super) links: &'a Links,
+    pub(super) rules: &'a ChatRules,
     pub channel: Channel,
     pub now: DateTime<Utc>,
+    /// Who the platform vouches the sender is (none on the web chat).
+    pub(super) identity: Option<Identity>,
+    /// The web chat customer's client address.
+    pub(super) client: Option<String>,
+    pub(super) region: Option<Region>,
+    /// One-time codes to send once the turn has committed.
+    pub(super) deliveries: Vec<CodeDelivery>,
 }
 
 /// The result of an attempt that another customer may have beaten us to.
 pub type Attempt<T> = Result<T, Refusal>;
+
+/// What asking to hold a slot did.
+#[derive(Debug)]
+pub enum HoldOutcome {
+    Held(Box<BookingDetails>),
+    Refused(Refusal),
+    /// This client address holds enough slots already: the time is noted, not held.
+    NotHeld,
+}
+
+impl<'a> Desk<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conn: &'a mut DbConnection,
+        calendar: Arc<BusinessCalendar>,
+        calendars: &'a CalendarCache,
+        conversation: &'a mut Conversation,
+        links: &'a Links,
+        rules: &'a ChatRules,
+        inbound: &Inbound,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            conn,
+            calendar,
+            calendars,
+            conversation,
+            links,
+            rules,
+            channel: inbound.channel,
+            now,
+            identity: inbound.sender.identity.clone(),
+            client: inbound.client.clone(),
+            region: None,
+            deliveries: Vec::new(),
+        }
+    }
+
+    pub fn into_deliveries(self) -> Vec<CodeDelivery> {
+        self.deliveries
+    }
+}
 
 impl Desk<'_> {
     pub fn today(&self) -> NaiveDate {
@@ -94,33 +151,72 @@ impl Desk<'_> {
         self.today() + Days::new(self.calendar.business.policy.booking_horizon_days.max(0) as u64)
     }
 
-    /// Holds `start` for the customer, for the business's hold time.
+    /// Holds `start` for the customer, for the business's hold time. A conversation holds one
+    /// slot at a time; a web chat that proved nobody holds nothing once its client address
+    /// holds `holds_per_address` slots at the business (the time is then only noted).
     pub fn hold(
         &mut self,
         service_id: &str,
         staff: Option<&str>,
         start: DateTime<Utc>,
-    ) -> Result<Attempt<BookingDetails>, AppError> {
+    ) -> Result<HoldOutcome, AppError> {
+        let db_now = to_db_time(self.now);
+        for held in bookings::live_holds_of_conversation(self.conn, &self.conversation.id, db_now)?
+        {
+            booking::release_hold(self.conn, &held, self.now)?;
+        }
+        let anonymous = self.conversation.customer_id.is_none();
+        if let (true, Some(cap), Some(client)) = (
+            anonymous,
+            self.rules.holds_per_address,
+            self.client.as_deref(),
+        ) {
+            let held =
+                bookings::live_holds_by(self.conn, &self.calendar.business.id, client, db_now)?;
+            if held >= i64::from(cap) {
+                return Ok(HoldOutcome::NotHeld);
+            }
+        }
         let request = BookingRequest {
+            held_by: self.client.clone(),
+            hold_until: Some(
+                self.now
+                    + chrono::Duration::minutes(self.calendar.business.chat.hold_minutes.into()),
+            ),
+            ..self.request(service_id, staff, start, None)
+        };
+        let (calendar, now) = (Arc::clone(&self.calendar), self.now);
+        Ok(
+            match attempt(self.conn, |conn| {
+                booking::create_booking(conn, &calendar, &request, now)
+            })? {
+                Ok(held) => HoldOutcome::Held(Box::new(held)),
+                Err(refusal) => HoldOutcome::Refused(refusal),
+            },
+        )
+    }
+
+    /// A booking of this conversation, for its proven customer if there is one.
+    fn request(
+        &self,
+        service_id: &str,
+        staff: Option<&str>,
+        start: DateTime<Utc>,
+        contact: Option<&CustomerContact>,
+    ) -> BookingRequest {
+        BookingRequest {
             service_id: service_id.to_owned(),
             staff_id: staff.map(str::to_owned),
             start: RequestedStart::Instant(start),
-            customer: None,
+            customer: contact.cloned(),
             customer_id: self.conversation.customer_id.clone(),
             conversation_id: Some(self.conversation.id.clone()),
             held_by: None,
             notes: String::new(),
             channel: self.channel,
-            hold_until: Some(
-                self.now
-                    + chrono::Duration::minutes(self.calendar.business.chat.hold_minutes.into()),
-            ),
+            hold_until: None,
             by_business: false,
-        };
-        let (calendar, now) = (Arc::clone(&self.calendar), self.now);
-        attempt(self.conn, |conn| {
-            booking::create_booking(conn, &calendar, &request, now)
-        })
+        }
     }
 
     pub fn release(&mut self, booking_id: &str) -> Result<(), AppError> {
@@ -136,33 +232,130 @@ impl Desk<'_> {
         contact: &CustomerContact,
         answers: &[Answer],
     ) -> Result<Attempt<BookingDetails>, AppError> {
+        self.prove_sender(contact)?;
         let now = self.now;
         let customer_id = self.conversation.customer_id.clone();
         let confirmed = attempt(self.conn, |conn| {
             booking::confirm_hold(conn, booking_id, contact, customer_id.as_deref(), now)
         })?;
-        if confirmed.is_ok() {
-            for answer in answers {
-                questions::add_answer(
-                    self.conn,
-                    &BookingAnswer {
-                        booking_id: booking_id.to_owned(),
-                        question_id: answer.question_id.clone(),
-                        customer_id: customer_id.clone(),
-                        question: answer.question.clone(),
-                        answer: answer.answer.clone(),
-                        created_at: to_db_time(now),
-                    },
-                )?;
-            }
+        if let Ok(details) = &confirmed {
+            self.keep_answers(&details.booking.id, answers)?;
         }
         Ok(confirmed)
+    }
+
+    /// Books a time that was noted rather than held, at the confirmation.
+    pub fn book_now(
+        &mut self,
+        service_id: &str,
+        staff: &str,
+        start: DateTime<Utc>,
+        contact: &CustomerContact,
+        answers: &[Answer],
+    ) -> Result<Attempt<BookingDetails>, AppError> {
+        self.prove_sender(contact)?;
+        let request = self.request(service_id, Some(staff), start, Some(contact));
+        let (calendar, now) = (Arc::clone(&self.calendar), self.now);
+        let booked = attempt(self.conn, |conn| {
+            booking::create_booking(conn, &calendar, &request, now)
+        })?;
+        if let Ok(details) = &booked {
+            self.keep_answers(&details.booking.id, answers)?;
+        }
+        Ok(booked)
+    }
+
+    fn keep_answers(&mut self, booking_id: &str, answers: &[Answer]) -> Result<(), AppError> {
+        for answer in answers {
+            questions::add_answer(
+                self.conn,
+                &BookingAnswer {
+                    booking_id: booking_id.to_owned(),
+                    question_id: answer.question_id.clone(),
+                    customer_id: self.conversation.customer_id.clone(),
+                    question: answer.question.clone(),
+                    answer: answer.answer.clone(),
+                    created_at: to_db_time(self.now),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// On a platform that vouches for its senders, the first booking makes the sender a
+    /// customer the chat knows next time.
+    fn prove_sender(&mut self, contact: &CustomerContact) -> Result<(), AppError> {
+        let (None, Some(identity)) = (&self.conversation.customer_id, self.identity.clone()) else {
+            return Ok(());
+        };
+        let proven = customers::ProvenContact {
+            name: contact.name.as_str().to_owned(),
+            phone: contact.phone.as_ref().map(|p| p.as_str().to_owned()),
+            email: contact.email.as_ref().map(|e| e.as_str().to_owned()),
+        };
+        self.prove(&identity, &proven)
+    }
+
+    /// Ties the conversation to the customer `identity` proves (creating one from `contact`).
+    pub fn prove(
+        &mut self,
+        identity: &Identity,
+        contact: &customers::ProvenContact,
+    ) -> Result<(), AppError> {
+        let region = self.region()?;
+        let customer = customers::prove(
+            self.conn,
+            &self.calendar.business.id,
+            identity,
+            self.conversation.customer_id.as_deref(),
+            contact,
+            region,
+            self.now,
+        )?;
+        self.conversation.customer_id = Some(customer);
+        Ok(())
+    }
+
+    /// Where the business is, for numbers typed without a country code: from its own phone
+    /// number or its SMS number.
+    pub fn region(&mut self) -> Result<Region, AppError> {
+        if let Some(region) = self.region {
+            return Ok(region);
+        }
+        let sms_number = self
+            .connection_settings(crate::domain::Platform::Twilio)?
+            .and_then(|s| s["from_number"].as_str().map(str::to_owned));
+        let region = Region::from_numbers(
+            [
+                self.calendar.business.phone.as_deref(),
+                sms_number.as_deref(),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        self.region = Some(region);
+        Ok(region)
+    }
+
+    /// The public settings of the business's connection to a platform, if it has one.
+    pub(super) fn connection_settings(
+        &mut self,
+        platform: crate::domain::Platform,
+    ) -> Result<Option<serde_json::Value>, AppError> {
+        Ok(
+            channel_rows::find(self.conn, &self.calendar.business.id, platform.as_str())?
+                .and_then(|row| serde_json::from_str(&row.settings).ok()),
+        )
     }
 
     /// The customer this conversation belongs to, if known.
     pub fn customer(&mut self) -> Result<Option<Customer>, AppError> {
         match self.conversation.customer_id.clone() {
-            Some(id) => Ok(customers::find(self.conn, &self.calendar.business.id, &id)?),
+            Some(id) => Ok(customer_records::find(
+                self.conn,
+                &self.calendar.business.id,
+                &id,
+            )?),
             None => Ok(None),
         }
     }
@@ -201,7 +394,11 @@ impl Desk<'_> {
 
     pub fn customer_of(&mut self, booking: &Booking) -> Result<Option<Customer>, AppError> {
         match &booking.customer_id {
-            Some(id) => Ok(customers::find(self.conn, &self.calendar.business.id, id)?),
+            Some(id) => Ok(customer_records::find(
+                self.conn,
+                &self.calendar.business.id,
+                id,
+            )?),
             None => Ok(None),
         }
     }

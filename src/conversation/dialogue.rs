@@ -9,12 +9,15 @@
 
 use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 
-use super::desk::Desk;
+use super::desk::{Desk, HoldOutcome};
 use super::message::{Choice, Reply};
 use super::payload::Payload;
-use super::state::{Action, Answer, DialogueState, Draft, Expecting, Hold};
+use super::state::{Action, Answer, DialogueState, Draft, Expecting, Hold, Pick, Proof};
 use super::texts::Texts;
+use super::verification::{CodeRequest, NoRoute, ReferenceCheck};
 use crate::booking::{BookingDetails, CustomerContact, OfferedSlot, ServiceProfile};
+use crate::customers::Identity;
+use crate::customers::codes::{self, CodeCheck};
 use crate::domain::{BookingReference, ContactRequirement, EmailAddress, PersonName, PhoneNumber};
 use crate::error::AppError;
 use crate::scheduling::Refusal;
@@ -31,6 +34,20 @@ const SEARCH_DAYS: u64 = 21;
 pub enum Effect {
     /// Hand the conversation to staff.
     Handoff,
+    /// The customer asked for their data to be deleted: staff must see it.
+    PrivacyRequest,
+}
+
+/// A signed chat link the customer followed to open the chat, and what came of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkFollowed {
+    /// The chat now knows the customer.
+    Tied,
+    /// Used before, from another chat.
+    Used,
+    Expired,
+    /// Not a link of this business, or it names nothing that still exists.
+    Unknown,
 }
 
 /// One customer message, read.
@@ -44,6 +61,8 @@ pub struct TurnInput {
     pub opening: bool,
     /// The customer sent something that is not text (a photo, a sticker…).
     pub unsupported: bool,
+    /// The chat was opened by following a signed chat link.
+    pub link: Option<LinkFollowed>,
 }
 
 pub struct Dialogue<'d, 'a> {
@@ -82,6 +101,9 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             self.say(self.texts.unsupported());
             return self.repeat_question();
         }
+        if let Some(link) = input.link {
+            return self.greet_from_link(link);
+        }
         if let Some(payload) = input.payload.clone() {
             return self.on_payload(payload, u);
         }
@@ -95,6 +117,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             return Ok(());
         }
         match u.intent {
+            Some(Intent::Privacy) => return self.privacy_request(),
             Some(Intent::Human) => return self.handoff(),
             Some(Intent::Help) => return self.help(),
             Some(Intent::ListBookings) => return self.manage(Action::List, u),
@@ -132,9 +155,13 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             self.ask(self.texts.you_are_welcome(), menu, Expecting::Nothing);
             return Ok(());
         }
-        if self.state.expecting == Expecting::Reference
-            || self.state.expecting == Expecting::ReferenceContact
-        {
+        if matches!(
+            self.state.expecting,
+            Expecting::Reference
+                | Expecting::ReferenceContact
+                | Expecting::VerifyContact
+                | Expecting::Code
+        ) {
             return self.repeat_question();
         }
         self.unclear()
@@ -274,6 +301,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                         | Intent::Human
                         | Intent::Help
                         | Intent::ListBookings
+                        | Intent::Privacy
                 )
             );
         match self.state.expecting {
@@ -339,25 +367,43 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 Ok(true)
             }
             Expecting::Question if !changes_request => self.answer_business_question(u, text),
-            Expecting::Reference => {
-                let reference = text
-                    .split(|c: char| c.is_whitespace() || c == ',')
-                    .find_map(|w| BookingReference::parse("reference", w).ok())
-                    .or_else(|| BookingReference::parse("reference", text).ok());
-                match reference {
-                    Some(reference) => self.check_reference(&reference)?,
-                    None if changes_request => return Ok(false),
+            Expecting::Reference | Expecting::VerifyContact => {
+                if let Some(reference) = reference_in(text) {
+                    self.reference_given(reference, u, text)?;
+                    return Ok(true);
+                }
+                if let Some(identity) = self.typed_contact(u, text)? {
+                    self.send_code(identity)?;
+                    return Ok(true);
+                }
+                if changes_request || text.is_empty() {
+                    return Ok(false);
+                }
+                self.ask_for_proof();
+                Ok(true)
+            }
+            Expecting::ReferenceContact if !changes_request => {
+                match self.typed_contact(u, text)? {
+                    Some(identity) => self.check_reference(identity)?,
                     None => {
-                        let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
-                        self.ask(self.texts.ask_reference(), choices, Expecting::Reference);
+                        let text = self.texts.ask_reference_contact_for_code();
+                        self.ask(text, Vec::new(), Expecting::ReferenceContact);
                     }
                 }
                 Ok(true)
             }
-            Expecting::ReferenceContact if !changes_request => {
-                self.check_reference_contact(u, text)?;
-                Ok(true)
-            }
+            Expecting::Code => match codes::read_typed(text) {
+                Ok(code) => {
+                    self.enter_code(&code)?;
+                    Ok(true)
+                }
+                Err(0) => Ok(false),
+                Err(_) => {
+                    let choices = self.code_choices();
+                    self.ask(self.texts.code_digits(), choices, Expecting::Code);
+                    Ok(true)
+                }
+            },
             _ => Ok(false),
         }
     }
@@ -437,6 +483,19 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             Payload::CancelOne => self.manage(Action::Cancel, u),
             Payload::MoveOne => self.manage(Action::Move, u),
             Payload::Attend(id) => self.confirm_attendance(&id, u),
+            // The engine follows links before the dialogue runs; one seen here opened the chat.
+            Payload::ChatLink(_) => self.greet(),
+            Payload::Verify => {
+                self.ask_for_proof();
+                Ok(())
+            }
+            Payload::NewCode => match self.state.proof.as_ref().and_then(|p| p.contact.clone()) {
+                Some(contact) => self.send_code(contact),
+                None => {
+                    self.ask_for_proof();
+                    Ok(())
+                }
+            },
             Payload::Cancel(id) => self.target_booking(&id, Action::Cancel, u),
             Payload::Move(id) => self.target_booking(&id, Action::Move, u),
         }
@@ -533,8 +592,8 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             .draft
             .as_ref()
             .is_some_and(|d| d.moving.is_some());
-        if let Some(hold) = self.state.draft.as_ref().and_then(|d| d.hold.clone()) {
-            if self.hold_still_wanted(&hold) {
+        if let Some((start, staff)) = self.chosen() {
+            if self.still_wanted(start, &staff) {
                 return self.collect_details();
             }
             self.stop_hold()?;
@@ -570,15 +629,15 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         }
     }
 
-    /// Whether the held slot still matches what the customer asks for.
-    fn hold_still_wanted(&self, hold: &Hold) -> bool {
+    /// Whether the chosen time still matches what the customer asks for.
+    fn still_wanted(&self, start: DateTime<Utc>, staff: &str) -> bool {
         let Some(draft) = &self.state.draft else {
             return false;
         };
-        let local = hold.start.with_timezone(&self.desk.calendar.business.tz);
+        let local = start.with_timezone(&self.desk.calendar.business.tz);
         draft.date.is_none_or(|d| d == local.date_naive())
             && draft.time.is_none_or(|t| t == local.time())
-            && draft.staff_id.as_ref().is_none_or(|s| *s == hold.staff_id)
+            && draft.staff_id.as_ref().is_none_or(|s| s == staff)
             && draft
                 .range
                 .is_none_or(|(from, to)| from <= local.time() && local.time() < to)
@@ -703,7 +762,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
             };
         }
         match self.desk.hold(&service.id, staff, start)? {
-            Ok(held) => {
+            HoldOutcome::Held(held) => {
                 let summary = self.summary_of(&held);
                 let hold = Hold {
                     booking_id: held.booking.id.clone(),
@@ -721,7 +780,8 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 );
                 self.collect_details()
             }
-            Err(Refusal::BeyondHorizon) => {
+            HoldOutcome::NotHeld => self.note(service, staff, start),
+            HoldOutcome::Refused(Refusal::BeyondHorizon) => {
                 self.say(
                     self.texts
                         .too_far_ahead(self.desk.calendar.business.policy.booking_horizon_days),
@@ -729,8 +789,52 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 self.draft().date = None;
                 self.ask_day(service)
             }
-            Err(_) => self.taken(service, staff, start),
+            HoldOutcome::Refused(_) => self.taken(service, staff, start),
         }
+    }
+
+    /// Notes a free time without holding it (this client address holds enough already); it is
+    /// booked at the confirmation if still free.
+    fn note(
+        &mut self,
+        service: &ServiceProfile,
+        staff: Option<&str>,
+        start: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let date = start
+            .with_timezone(&self.desk.calendar.business.tz)
+            .date_naive();
+        let free = self
+            .desk
+            .slots(service, staff, date, date)?
+            .into_iter()
+            .find(|s| s.start.timestamp() == start.timestamp());
+        let Some(slot) = free else {
+            return self.taken(service, staff, start);
+        };
+        let summary = self
+            .texts
+            .summary(&service.name, &self.staff_name(&slot.staff_id), start);
+        let local = start.with_timezone(&self.desk.calendar.business.tz);
+        let draft = self.draft();
+        draft.pick = Some(Pick {
+            start,
+            staff_id: slot.staff_id,
+        });
+        draft.date = Some(local.date_naive());
+        draft.time = Some(local.time());
+        self.say(self.texts.noted(&summary));
+        self.collect_details()
+    }
+
+    /// The time chosen for the booking being prepared, held or noted: its start and staff.
+    fn chosen(&self) -> Option<(DateTime<Utc>, String)> {
+        let draft = self.state.draft.as_ref()?;
+        draft
+            .hold
+            .as_ref()
+            .map(|h| (h.start, h.staff_id.clone()))
+            .or_else(|| draft.pick.as_ref().map(|p| (p.start, p.staff_id.clone())))
     }
 
     /// The wanted time is not free: say so and offer the nearest free ones.
@@ -931,8 +1035,8 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         {
             return self.unclear();
         }
-        if let Some(hold) = self.state.draft.as_ref().and_then(|d| d.hold.clone()) {
-            if hold.start == start && staff.as_ref().is_none_or(|s| *s == hold.staff_id) {
+        if let Some((chosen, chosen_staff)) = self.chosen() {
+            if chosen == start && staff.as_ref().is_none_or(|s| *s == chosen_staff) {
                 return self.collect_details();
             }
             self.stop_hold()?;
@@ -949,6 +1053,9 @@ impl<'d, 'a> Dialogue<'d, 'a> {
     }
 
     fn stop_hold(&mut self) -> Result<(), AppError> {
+        if let Some(draft) = self.state.draft.as_mut() {
+            draft.pick = None;
+        }
         if let Some(hold) = self.state.draft.as_mut().and_then(|d| d.hold.take()) {
             self.desk.release(&hold.booking_id)?;
         }
@@ -1074,13 +1181,13 @@ impl<'d, 'a> Dialogue<'d, 'a> {
     }
 
     fn ask_confirm(&mut self) -> Result<(), AppError> {
-        let Some(hold) = self.state.draft.as_ref().and_then(|d| d.hold.clone()) else {
+        let Some((start, staff)) = self.chosen() else {
             return self.advance();
         };
         let service = self.current_service().map(|s| s.name).unwrap_or_default();
         let summary = self
             .texts
-            .summary(&service, &self.staff_name(&hold.staff_id), hold.start);
+            .summary(&service, &self.staff_name(&staff), start);
         let choices = vec![
             self.choice(self.texts.button_confirm(), Payload::Yes),
             self.choice(self.texts.button_change(), Payload::Change),
@@ -1092,7 +1199,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
 
     fn confirm_booking(&mut self) -> Result<(), AppError> {
         let draft = self.state.draft.clone().unwrap_or_default();
-        let (Some(hold), Some(name)) = (draft.hold.clone(), draft.name.clone()) else {
+        let (Some((start, staff)), Some(name)) = (self.chosen(), draft.name.clone()) else {
             return self.advance();
         };
         let contact = match CustomerContact::parse_walk_in(
@@ -1109,10 +1216,17 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 return self.collect_details();
             }
         };
-        match self
-            .desk
-            .confirm(&hold.booking_id, &contact, &draft.answers)?
-        {
+        let booked = match (&draft.hold, self.current_service()) {
+            (Some(hold), _) => self
+                .desk
+                .confirm(&hold.booking_id, &contact, &draft.answers)?,
+            (None, Some(service)) => {
+                self.desk
+                    .book_now(&service.id, &staff, start, &contact, &draft.answers)?
+            }
+            (None, None) => return self.advance(),
+        };
+        match booked {
             Ok(details) => {
                 let summary = self.summary_of(&details);
                 let link = self.desk.manage_link(&details.booking.id);
@@ -1129,12 +1243,14 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 Ok(())
             }
             Err(_) => {
-                // The hold lapsed and someone else took the time meanwhile.
-                self.draft().hold = None;
+                // The hold lapsed, or the noted time was taken, meanwhile.
+                let draft_now = self.draft();
+                draft_now.hold = None;
+                draft_now.pick = None;
                 let Some(service) = self.current_service() else {
                     return self.advance();
                 };
-                let local = hold.start.with_timezone(&self.desk.calendar.business.tz);
+                let local = start.with_timezone(&self.desk.calendar.business.tz);
                 let alternatives = self.nearest(
                     &service,
                     draft.staff_id.as_deref(),
@@ -1164,9 +1280,9 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         self.state.draft = None;
         self.state.action = Some(action);
         let upcoming = self.desk.upcoming()?;
-        if upcoming.is_empty() && self.desk.customer()?.is_none() {
-            let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
-            self.ask(self.texts.ask_reference(), choices, Expecting::Reference);
+        let proven = self.desk.customer()?.is_some();
+        if upcoming.is_empty() && !proven {
+            self.ask_for_proof();
             return Ok(());
         }
         if upcoming.is_empty() {
@@ -1187,11 +1303,14 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                         )
                     })
                     .collect();
-                let choices = vec![
+                let mut choices = vec![
                     self.choice(self.texts.button_cancel_one(), Payload::CancelOne),
                     self.choice(self.texts.button_move_one(), Payload::MoveOne),
                     self.choice(self.texts.button_book(), Payload::Book),
                 ];
+                if !proven {
+                    choices.push(self.choice(self.texts.button_other_bookings(), Payload::Verify));
+                }
                 let text = self.texts.your_bookings(&lines);
                 self.ask(text, choices, Expecting::Nothing);
                 Ok(())
@@ -1375,78 +1494,178 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         self.ask(text, choices, Expecting::Nothing);
     }
 
-    /// A booking reference was given to find bookings from another chat or channel.
-    fn check_reference(&mut self, reference: &BookingReference) -> Result<(), AppError> {
-        match self.desk.booking_by_reference(reference.as_str())? {
-            Some(booking) => {
-                self.state.verifying = Some(booking.id);
-                self.ask(
-                    self.texts.ask_reference_contact(),
-                    vec![],
-                    Expecting::ReferenceContact,
-                );
+    // --- proving who the customer is ---------------------------------------------------------
+
+    fn ask_for_proof(&mut self) {
+        self.state.proof.get_or_insert_with(Proof::default);
+        let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
+        self.ask(self.texts.ask_proof(), choices, Expecting::VerifyContact);
+    }
+
+    fn code_choices(&self) -> Vec<Choice> {
+        vec![
+            self.choice(self.texts.button_new_code(), Payload::NewCode),
+            self.choice(self.texts.button_human(), Payload::Human),
+        ]
+    }
+
+    /// The phone number or email address in a message, as an identity.
+    fn typed_contact(
+        &mut self,
+        u: &Understanding,
+        text: &str,
+    ) -> Result<Option<Identity>, AppError> {
+        let email = u.email.as_deref().or(text.contains('@').then_some(text));
+        let email = email.and_then(|e| EmailAddress::parse("email", e).ok());
+        let phone = u
+            .phone
+            .as_deref()
+            .or(text.chars().any(|c| c.is_ascii_digit()).then_some(text));
+        let phone = phone.and_then(|p| PhoneNumber::parse("phone", p).ok());
+        self.desk.contact_identity(phone.as_ref(), email.as_ref())
+    }
+
+    /// Says why a code cannot go to a contact; `false` when it can.
+    fn explain_no_route(
+        &mut self,
+        identity: &Identity,
+        expecting: Expecting,
+    ) -> Result<bool, AppError> {
+        let text = match self.desk.code_route(identity)? {
+            Ok(_) => return Ok(false),
+            Err(NoRoute::NoSms) => self.texts.code_no_sms(),
+            Err(NoRoute::NeedsCountryCode) => self.texts.code_needs_country(),
+        };
+        let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
+        self.ask(text, choices, expecting);
+        Ok(true)
+    }
+
+    fn send_code(&mut self, identity: Identity) -> Result<(), AppError> {
+        if self.explain_no_route(&identity, Expecting::VerifyContact)? {
+            return Ok(());
+        }
+        match self.desk.request_code(&identity, self.texts.locale)? {
+            CodeRequest::Sent { masked } => {
+                let proof = self.state.proof.get_or_insert_with(Proof::default);
+                proof.contact = Some(identity);
+                proof.wrong = 0;
+                let choices = self.code_choices();
+                self.ask(self.texts.code_sent(&masked), choices, Expecting::Code);
             }
-            None => {
+            CodeRequest::Limited {
+                retry_after_seconds,
+            } => {
                 let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
-                self.ask(
-                    self.texts.reference_not_found(),
-                    choices,
-                    Expecting::Reference,
-                );
+                let text = self.texts.code_limited(minutes(retry_after_seconds));
+                self.ask(text, choices, Expecting::Nothing);
+            }
+            CodeRequest::NoRoute(_) => {
+                self.explain_no_route(&identity, Expecting::VerifyContact)?;
             }
         }
         Ok(())
     }
 
-    /// The phone number or email proves the booking found by reference is the customer's.
-    fn check_reference_contact(&mut self, u: &Understanding, text: &str) -> Result<(), AppError> {
-        let Some(id) = self.state.verifying.clone() else {
-            return self.unclear();
-        };
-        let booking = crate::storage::bookings::find(self.desk.conn, &id)?;
-        let customer = match &booking {
-            Some(b) => self.desk.customer_of(b)?,
-            None => None,
-        };
-        let phone = u.phone.as_deref().unwrap_or(text);
-        let phone = PhoneNumber::parse("phone", phone)
-            .ok()
-            .map(PhoneNumber::into_inner);
-        let email = u.email.as_deref().unwrap_or(text);
-        let email = EmailAddress::parse("email", email)
-            .ok()
-            .map(EmailAddress::into_inner);
-        let matches = customer.as_ref().is_some_and(|c| {
-            let same_phone = matches!((&c.phone, &phone), (Some(a), Some(b)) if same_number(a, b));
-            let same_email =
-                matches!((&c.email, &email), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
-            same_phone || same_email
-        });
-        match customer.filter(|_| matches) {
-            Some(customer) => {
-                self.state.verifying = None;
-                self.state.failed_checks = 0;
-                self.desk.link_customer(&customer.id);
-                let action = self.state.action.unwrap_or(Action::List);
-                self.manage(action, &Understanding::default())
-            }
+    /// A booking reference was given; its contact is asked for (or read from the same message).
+    fn reference_given(
+        &mut self,
+        reference: BookingReference,
+        u: &Understanding,
+        text: &str,
+    ) -> Result<(), AppError> {
+        let proof = self.state.proof.get_or_insert_with(Proof::default);
+        proof.reference = Some(reference.as_str().to_owned());
+        // The reference itself is not a phone number: read the contact from the rest.
+        let rest = text.replace(reference.as_str(), " ");
+        match self.typed_contact(u, &rest)? {
+            Some(identity) => self.check_reference(identity),
             None => {
-                self.state.failed_checks += 1;
-                if self.state.failed_checks >= 3 {
-                    self.state.verifying = None;
-                    self.state.failed_checks = 0;
-                    let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
-                    self.ask(self.texts.reference_mismatch(), choices, Expecting::Nothing);
-                } else {
-                    self.ask(
-                        self.texts.reference_mismatch(),
-                        vec![],
-                        Expecting::ReferenceContact,
-                    );
-                }
+                let text = self.texts.ask_reference_contact_for_code();
+                self.ask(text, Vec::new(), Expecting::ReferenceContact);
                 Ok(())
             }
         }
+    }
+
+    fn check_reference(&mut self, identity: Identity) -> Result<(), AppError> {
+        let Some(reference) = self.state.proof.as_ref().and_then(|p| p.reference.clone()) else {
+            return self.send_code(identity);
+        };
+        if self.explain_no_route(&identity, Expecting::ReferenceContact)? {
+            return Ok(());
+        }
+        match self
+            .desk
+            .check_reference(&reference, &identity, self.texts.locale)?
+        {
+            ReferenceCheck::Checked => {
+                let proof = self.state.proof.get_or_insert_with(Proof::default);
+                proof.contact = Some(identity);
+                proof.wrong = 0;
+                let choices = self.code_choices();
+                let text = self.texts.reference_checked(&reference);
+                self.ask(text, choices, Expecting::Code);
+            }
+            ReferenceCheck::Limited {
+                retry_after_seconds,
+            } => {
+                let choices = vec![self.choice(self.texts.button_human(), Payload::Human)];
+                let text = self.texts.reference_limited(minutes(retry_after_seconds));
+                self.ask(text, choices, Expecting::Nothing);
+            }
+        }
+        Ok(())
+    }
+
+    fn enter_code(&mut self, code: &str) -> Result<(), AppError> {
+        let check = self.desk.check_code(code)?;
+        let proof = self.state.proof.get_or_insert_with(Proof::default);
+        let text = match check {
+            CodeCheck::Proven(identity) => {
+                self.state.proof = None;
+                self.desk
+                    .prove(&identity, &crate::customers::ProvenContact::default())?;
+                self.say(self.texts.proven());
+                let action = self.state.action.unwrap_or(Action::List);
+                return self.manage(action, &Understanding::default());
+            }
+            // No code is waiting: answered like a wrong one, so that a reference that did not
+            // match cannot be told from one that did.
+            CodeCheck::Wrong { .. } | CodeCheck::NoCode => {
+                proof.wrong += 1;
+                let left = codes::MAX_TRIES - i32::try_from(proof.wrong).unwrap_or(i32::MAX);
+                match check {
+                    CodeCheck::Wrong { tries_left } => self.texts.code_wrong(tries_left.min(left)),
+                    _ if left > 0 => self.texts.code_wrong(left),
+                    _ => self.texts.code_used_up(),
+                }
+            }
+            CodeCheck::Expired => self.texts.code_expired(),
+            CodeCheck::UsedUp => self.texts.code_used_up(),
+        };
+        let choices = self.code_choices();
+        self.ask(text, choices, Expecting::Code);
+        Ok(())
+    }
+
+    /// "Delete my data": passed to staff, who see it in the inbox.
+    fn privacy_request(&mut self) -> Result<(), AppError> {
+        self.stop_hold()?;
+        self.state.draft = None;
+        self.effects.push(Effect::PrivacyRequest);
+        let business = self.desk.calendar.business.name.clone();
+        self.say(self.texts.privacy_request(&business));
+        Ok(())
+    }
+
+    fn greet_from_link(&mut self, link: LinkFollowed) -> Result<(), AppError> {
+        match link {
+            LinkFollowed::Tied | LinkFollowed::Unknown => {}
+            LinkFollowed::Used => self.say(self.texts.link_used()),
+            LinkFollowed::Expired => self.say(self.texts.link_expired()),
+        }
+        self.greet()
     }
 
     // --- conversation -----------------------------------------------------------------------------
@@ -1462,6 +1681,10 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                     .welcome_back(&business, &customer.name, next.as_deref())
             }
             None => self.texts.greeting(&business),
+        };
+        let text = match &self.desk.calendar.business.privacy_url {
+            Some(url) => format!("{text}\n\n{}", self.texts.privacy_notice(url)),
+            None => text,
         };
         self.ask(text, choices, Expecting::Service);
         Ok(())
@@ -1556,12 +1779,20 @@ fn person_name(u: &Understanding, text: &str) -> Option<String> {
     })
 }
 
-/// Phone numbers compared by their last nine digits, so "+49 170 …" matches "0170 …".
-fn same_number(a: &str, b: &str) -> bool {
-    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-    let (a, b) = (digits(a), digits(b));
-    let tail = |s: &str| s[s.len().saturating_sub(9)..].to_owned();
-    a.len() >= 6 && b.len() >= 6 && tail(&a) == tail(&b)
+/// A booking reference in a message. A word of the reference alphabet alone is not one unless
+/// it is written like one (with a digit, a dash or in capitals): "fragen" is a word.
+fn reference_in(text: &str) -> Option<BookingReference> {
+    let written_as_reference = |w: &str| {
+        w.chars().any(|c| c.is_ascii_digit() || c == '-') || w.chars().all(|c| !c.is_lowercase())
+    };
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == ':')
+        .filter(|w| written_as_reference(w))
+        .find_map(|w| BookingReference::parse("reference", w.trim_matches(['.', '!', '?'])).ok())
+}
+
+/// Whole minutes to wait, at least one.
+fn minutes(seconds: i64) -> i64 {
+    (seconds + 59).div_euclid(60).max(1)
 }
 
 fn in_range(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveTime, Utc};
 
 use super::desk::{Desk, Links};
-use super::dialogue::{Dialogue, Effect, TurnInput};
+use super::dialogue::{Dialogue, Effect, LinkFollowed, TurnInput};
 use super::inbox;
 use super::message::{Inbound, InboundContent, Reply};
 use super::outbox::{self, Outbound};
@@ -16,12 +16,18 @@ use super::payload::Payload;
 use super::state::DialogueState;
 use super::texts::Texts;
 use crate::booking::{BusinessCalendar, CalendarCache};
+use crate::config::ProofLimits;
+use crate::customers::codes::CodeDelivery;
+use crate::customers::links::{self, LinkSubject};
+use crate::customers::{self, CodeCourier, Identity, NoCourier, Region};
+use crate::domain::EmailAddress;
 use crate::domain::Locale;
 use crate::error::AppError;
 use crate::jobs::JobQueue;
 use crate::storage::models::{Conversation, ConversationMessage};
 use crate::storage::{
-    Database, DbConnection, businesses, conversations, customers, new_id, to_db_time,
+    Database, DbConnection, bookings, businesses, conversations, customers as customer_records,
+    identities, new_id, to_db_time,
 };
 use crate::understanding::{self, Context, DateOrder, ServiceName, StaffName, Understanding};
 
@@ -47,6 +53,33 @@ pub struct TurnOutcome {
     pub last_message_id: Option<String>,
 }
 
+/// What the engine applies to every conversation beyond each business's own settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatRules {
+    pub proof_limits: ProofLimits,
+    /// Live holds one client address may keep at a business; `None`: no cap (per-client
+    /// limits are off).
+    pub holds_per_address: Option<u32>,
+}
+
+impl Default for ChatRules {
+    fn default() -> Self {
+        Self {
+            proof_limits: ProofLimits::default(),
+            holds_per_address: Some(3),
+        }
+    }
+}
+
+impl ChatRules {
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Self {
+            proof_limits: config.proof_limits,
+            holds_per_address: config.rate_limits.then_some(config.holds_per_address),
+        }
+    }
+}
+
 /// Handles customer messages for every channel.
 #[derive(Clone)]
 pub struct ConversationEngine {
@@ -54,6 +87,8 @@ pub struct ConversationEngine {
     calendars: Arc<CalendarCache>,
     links: Links,
     jobs: JobQueue,
+    rules: ChatRules,
+    courier: Arc<dyn CodeCourier>,
 }
 
 impl ConversationEngine {
@@ -63,7 +98,20 @@ impl ConversationEngine {
             calendars,
             links,
             jobs,
+            rules: ChatRules::default(),
+            courier: Arc::new(NoCourier),
         }
+    }
+
+    pub fn with_rules(mut self, rules: ChatRules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// Who carries one-time codes to customers.
+    pub fn with_courier(mut self, courier: Arc<dyn CodeCourier>) -> Self {
+        self.courier = courier;
+        self
     }
 
     pub async fn handle(
@@ -71,16 +119,27 @@ impl ConversationEngine {
         inbound: Inbound,
         now: DateTime<Utc>,
     ) -> Result<TurnOutcome, AppError> {
-        let (calendars, links, inbound) = (
+        let (calendars, links, rules, inbound) = (
             Arc::clone(&self.calendars),
             self.links.clone(),
+            self.rules,
             Arc::new(inbound),
         );
-        let outcome = crate::booking::write_with_retries(&self.db, move |conn| {
-            turn(conn, &calendars, &links, &inbound, now)
+        let (outcome, codes) = crate::booking::write_with_retries(&self.db, move |conn| {
+            turn(conn, &calendars, &links, &rules, &inbound, now)
         })
         .await?;
         self.jobs.wake();
+        // Only once the turn has committed: a code whose turn rolled back would not check.
+        for delivery in codes {
+            let courier = Arc::clone(&self.courier);
+            actix_web::rt::spawn(async move {
+                let business = delivery.business_id.clone();
+                if let Err(reason) = courier.deliver(delivery).await {
+                    tracing::warn!(%business, %reason, "a one-time code could not be sent");
+                }
+            });
+        }
         Ok(outcome)
     }
 
@@ -194,9 +253,10 @@ fn turn(
     conn: &mut DbConnection,
     calendars: &CalendarCache,
     links: &Links,
+    rules: &ChatRules,
     inbound: &Inbound,
     now: DateTime<Utc>,
-) -> Result<TurnOutcome, AppError> {
+) -> Result<(TurnOutcome, Vec<CodeDelivery>), AppError> {
     let business =
         businesses::by_id(conn, &inbound.business_id)?.ok_or(AppError::NotFound("business"))?;
     let calendar = calendars.get(conn, &business)?;
@@ -207,18 +267,20 @@ fn turn(
         let answers = conversations::replies_to(conn, &previous.id)?;
         let last_message_id = Some(answers.last().map_or(previous.id.clone(), |m| m.id.clone()));
         let replies = answers.iter().map(outbox::reply_of).collect();
-        return Ok(TurnOutcome {
+        let outcome = TurnOutcome {
             conversation_id: conversation.id,
             replies,
             duplicate: true,
             with_staff: false,
             last_message_id,
-        });
+        };
+        return Ok((outcome, Vec::new()));
     }
     let received = record_inbound(conn, &conversation, inbound, now)?;
     conversation.last_inbound_at = Some(to_db_time(now));
     conversation.updated_at = to_db_time(now);
     recognise_sender(conn, &mut conversation, inbound)?;
+    let followed = follow_link(conn, &links.secrets, &mut conversation, inbound, now)?;
 
     if conversation.owner == OWNER_HUMAN {
         let returns_at = inbox::bot_returns_at(
@@ -227,19 +289,26 @@ fn turn(
         );
         if returns_at.is_none_or(|at| now < at) {
             conversations::save(conn, &conversation)?;
-            return Ok(TurnOutcome {
+            let outcome = TurnOutcome {
                 conversation_id: conversation.id,
                 replies: Vec::new(),
                 duplicate: false,
                 with_staff: true,
                 last_message_id: Some(received.id),
-            });
+            };
+            return Ok((outcome, Vec::new()));
         }
         conversation.owner = OWNER_BOT.to_owned();
         conversation.handed_off_at = None;
     }
 
-    let input = read(inbound, &conversation, &calendar, started, now);
+    let mut input = read(inbound, &conversation, &calendar, started, now);
+    if let Some(followed) = followed {
+        // The link opened the chat; what it said is now known, it asks for nothing else.
+        input.payload = None;
+        input.opening = true;
+        input.link = Some(followed);
+    }
     if let Some(detected) = input.understanding.lang {
         conversation.locale = Some(detected.as_str().to_owned());
     }
@@ -252,19 +321,24 @@ fn turn(
     conversation.locale = Some(locale.as_str().to_owned());
     let texts = Texts::new(locale, calendar.business.tz);
     let mut state = DialogueState::load(&conversation.state);
-    let (replies, effects) = {
-        let mut desk = Desk {
+    let (replies, effects, codes) = {
+        let mut desk = Desk::new(
             conn,
-            calendar: Arc::clone(&calendar),
+            Arc::clone(&calendar),
             calendars,
-            conversation: &mut conversation,
+            &mut conversation,
             links,
-            channel: inbound.channel,
+            rules,
+            inbound,
             now,
-        };
-        Dialogue::new(&mut desk, &mut state, texts).respond(input)?
+        );
+        let (replies, effects) = Dialogue::new(&mut desk, &mut state, texts).respond(input)?;
+        (replies, effects, desk.into_deliveries())
     };
-    if effects.contains(&Effect::Handoff) {
+    if effects.contains(&Effect::PrivacyRequest) {
+        conversation.privacy_request_at = Some(to_db_time(now));
+    }
+    if effects.contains(&Effect::Handoff) || effects.contains(&Effect::PrivacyRequest) {
         conversation.owner = OWNER_HUMAN.to_owned();
         conversation.handed_off_at = Some(to_db_time(now));
     }
@@ -278,13 +352,14 @@ fn turn(
         now,
     )?;
     let last_message_id = Some(sent.last().cloned().unwrap_or(received.id));
-    Ok(TurnOutcome {
+    let outcome = TurnOutcome {
         conversation_id: conversation.id,
         replies,
         duplicate: false,
         with_staff: false,
         last_message_id,
-    })
+    };
+    Ok((outcome, codes))
 }
 
 /// Finds the conversation of this thread or starts one; locks it for this turn.
@@ -357,18 +432,132 @@ fn record_inbound(
     Ok(message)
 }
 
-/// Ties the conversation to a customer the channel vouches for.
+/// Ties the conversation to the customer the platform's sender has proven to be before, unless
+/// it already knows whom it serves.
 fn recognise_sender(
     conn: &mut DbConnection,
     conversation: &mut Conversation,
     inbound: &Inbound,
 ) -> Result<(), AppError> {
-    if let Some(id) = &inbound.sender.customer_id
-        && customers::find(conn, &conversation.business_id, id)?.is_some()
+    if conversation.customer_id.is_none()
+        && let Some(identity) = &inbound.sender.identity
     {
-        conversation.customer_id = Some(id.clone());
+        conversation.customer_id = customers::recognise(conn, &conversation.business_id, identity)?;
     }
     Ok(())
+}
+
+/// Follows a signed chat link the message carries: checks it, uses it up, and ties the chat to
+/// the customer it names (see `customers::links`). `None` when the message carries no link.
+fn follow_link(
+    conn: &mut DbConnection,
+    secrets: &crate::access::Secrets,
+    conversation: &mut Conversation,
+    inbound: &Inbound,
+    now: DateTime<Utc>,
+) -> Result<Option<LinkFollowed>, AppError> {
+    let InboundContent::Choice { payload, .. } = &inbound.content else {
+        return Ok(None);
+    };
+    let Some(Payload::ChatLink(token)) = Payload::decode(payload) else {
+        return Ok(None);
+    };
+    let business_id = conversation.business_id.clone();
+    let link = match links::read(secrets, &business_id, &token, now) {
+        Ok(link) => link,
+        Err(links::LinkError::Expired) => return Ok(Some(LinkFollowed::Expired)),
+        Err(links::LinkError::Invalid) => return Ok(Some(LinkFollowed::Unknown)),
+    };
+    let (named, contact) = match &link.subject {
+        LinkSubject::Customer(id) => match customer_records::find(conn, &business_id, id)? {
+            Some(customer) => (Named::Customer(customer.id), None),
+            None => return Ok(Some(LinkFollowed::Unknown)),
+        },
+        LinkSubject::BookingEmail(booking_id) => {
+            match booking_contact(conn, &business_id, booking_id)? {
+                Some((email, contact)) => (Named::Email(Identity::email(&email)), Some(contact)),
+                None => return Ok(Some(LinkFollowed::Unknown)),
+            }
+        }
+    };
+    let already = match &named {
+        Named::Customer(id) => Some(id.clone()),
+        Named::Email(identity) => customers::recognise(conn, &business_id, identity)?,
+    };
+    let fresh = identities::use_chat_link(
+        conn,
+        &business_id,
+        &links::token_hash(&token),
+        to_db_time(now),
+        to_db_time(link.expires),
+    )?;
+    // Followed again from the chat it already tied: nothing new. From another chat: nothing.
+    if !fresh {
+        let same_chat = already.is_some() && already == conversation.customer_id;
+        return Ok(Some(if same_chat {
+            LinkFollowed::Tied
+        } else {
+            LinkFollowed::Used
+        }));
+    }
+    let customer = match named {
+        Named::Customer(id) => id,
+        Named::Email(identity) => customers::prove(
+            conn,
+            &business_id,
+            &identity,
+            conversation.customer_id.as_deref(),
+            &contact.unwrap_or_default(),
+            Region::default(),
+            now,
+        )?,
+    };
+    if let Some(identity) = &inbound.sender.identity
+        && customers::recognise(conn, &business_id, identity)?.is_none()
+    {
+        customers::prove(
+            conn,
+            &business_id,
+            identity,
+            Some(&customer),
+            &customers::ProvenContact::default(),
+            Region::default(),
+            now,
+        )?;
+    }
+    conversation.customer_id = Some(customer);
+    Ok(Some(LinkFollowed::Tied))
+}
+
+/// Whom a chat link names.
+enum Named {
+    Customer(String),
+    Email(Identity),
+}
+
+/// The email address a booking was made with, and its contact as a new record would start.
+fn booking_contact(
+    conn: &mut DbConnection,
+    business_id: &str,
+    booking_id: &str,
+) -> Result<Option<(EmailAddress, customers::ProvenContact)>, AppError> {
+    let Some(booking) = bookings::find(conn, booking_id)?.filter(|b| b.business_id == business_id)
+    else {
+        return Ok(None);
+    };
+    let Some(email) = booking
+        .customer_email
+        .as_deref()
+        .and_then(|e| EmailAddress::parse("email", e).ok())
+    else {
+        return Ok(None);
+    };
+    let contact = customers::ProvenContact {
+        name: booking.customer_name,
+        phone: booking.customer_phone,
+        email: Some(email.as_str().to_owned()),
+    };
+    Ok(Some((email, contact)))
 }
 
 /// Reads the message: a tap, or text through the understanding module.
@@ -407,6 +596,7 @@ fn read(
         understanding,
         opening,
         unsupported,
+        link: None,
     }
 }
 

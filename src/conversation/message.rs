@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::customers::Identity;
 use crate::domain::{Channel, Locale, PhoneNumber};
 
 /// One message from a customer, as a channel hands it over.
@@ -18,6 +19,9 @@ pub struct Inbound {
     pub locale: Option<Locale>,
     /// Who the sender is, as far as the channel knows.
     pub sender: Sender,
+    /// The client address of a web chat customer (what per-address limits count under);
+    /// `None` on platforms, whose webhooks come from the platform's servers.
+    pub client: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +47,8 @@ pub struct Sender {
     pub name: Option<String>,
     /// The sender's own number, on channels addressed by phone number (WhatsApp, SMS).
     pub phone: Option<PhoneNumber>,
-    /// A customer the channel has verified (a signed link opened), whose history applies.
-    pub customer_id: Option<String>,
+    /// Who the platform vouches the sender is; the web chat vouches for nobody.
+    pub identity: Option<Identity>,
 }
 
 /// One message to the customer: text and, optionally, choices to tap.

@@ -15,9 +15,10 @@ pub mod outbox;
 pub mod payload;
 pub mod state;
 pub mod texts;
+pub mod verification;
 
 pub use desk::Links;
-pub use engine::{ConversationEngine, OWNER_BOT, OWNER_HUMAN, TurnOutcome};
+pub use engine::{ChatRules, ConversationEngine, OWNER_BOT, OWNER_HUMAN, TurnOutcome};
 pub use inbox::ConversationFeed;
 pub use message::{Choice, Inbound, InboundContent, Reply, Sender};
 

@@ -31,6 +31,12 @@ pub enum Payload {
     Move(String),
     /// "I'll be there" (a reminder's Confirm button).
     Attend(String),
+    /// A signed chat link followed (an m.me ref, a Telegram /start, a web chat link).
+    ChatLink(String),
+    /// Send the one-time code again.
+    NewCode,
+    /// Prove who I am to see bookings made elsewhere.
+    Verify,
 }
 
 impl Payload {
@@ -55,6 +61,9 @@ impl Payload {
             Self::Cancel(id) => format!("cancel:{id}"),
             Self::Move(id) => format!("move:{id}"),
             Self::Attend(id) => format!("attend:{id}"),
+            Self::ChatLink(token) => token.clone(),
+            Self::NewCode => "newcode".into(),
+            Self::Verify => "verify".into(),
         }
     }
 
@@ -62,6 +71,9 @@ impl Payload {
         let raw = raw.trim();
         if raw.len() > 64 {
             return None;
+        }
+        if crate::customers::links::is_token(raw) {
+            return Some(Self::ChatLink(raw.to_owned()));
         }
         let id = |s: &str| {
             (!s.is_empty()
@@ -82,6 +94,8 @@ impl Payload {
                 "otherday" => Self::OtherDay,
                 "cancelone" => Self::CancelOne,
                 "moveone" => Self::MoveOne,
+                "newcode" => Self::NewCode,
+                "verify" => Self::Verify,
                 _ => return None,
             },
             Some(("svc", rest)) => Self::Service(id(rest)?),

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::message::{Choice, Reply};
+use crate::customers::Identity;
 
 /// What the last question asked for: how to read the next answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -30,6 +31,10 @@ pub enum Expecting {
     ConfirmMove,
     Reference,
     ReferenceContact,
+    /// A phone number or email address to send a one-time code to (or a booking reference).
+    VerifyContact,
+    /// The one-time code just sent.
+    Code,
 }
 
 /// What to do with an existing booking once it is chosen.
@@ -47,6 +52,28 @@ pub struct Hold {
     pub booking_id: String,
     pub start: DateTime<Utc>,
     pub staff_id: String,
+}
+
+/// A time chosen but not held (the client address holds enough slots already): it is booked
+/// at the confirmation, if still free.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pick {
+    pub start: DateTime<Utc>,
+    pub staff_id: String,
+}
+
+/// Proving who the customer is, under way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    /// Where the code went (or would go): for "send it again".
+    #[serde(default)]
+    pub contact: Option<Identity>,
+    /// The booking reference the customer gave, waiting for its contact.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Codes typed that did not prove anything.
+    #[serde(default)]
+    pub wrong: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +102,8 @@ pub struct Draft {
     pub range: Option<(NaiveTime, NaiveTime)>,
     #[serde(default)]
     pub hold: Option<Hold>,
+    #[serde(default)]
+    pub pick: Option<Pick>,
     /// For a move: the new start chosen, confirmed before anything changes.
     #[serde(default)]
     pub chosen: Option<(DateTime<Utc>, Option<String>)>,
@@ -110,11 +139,8 @@ pub struct DialogueState {
     /// Unclear messages in a row; after two, talking to a person is offered first.
     #[serde(default)]
     pub unclear: u32,
-    /// A booking found by its reference, waiting for the customer to prove it is theirs.
     #[serde(default)]
-    pub verifying: Option<String>,
-    #[serde(default)]
-    pub failed_checks: u32,
+    pub proof: Option<Proof>,
 }
 
 impl DialogueState {

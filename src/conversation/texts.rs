@@ -141,6 +141,12 @@ impl Texts {
     pub fn button_my_bookings(&self) -> String {
         self.pick("My bookings", "Meine Termine")
     }
+    pub fn button_new_code(&self) -> String {
+        self.pick("Send a new code", "Neuer Code")
+    }
+    pub fn button_other_bookings(&self) -> String {
+        self.pick("Other bookings", "Weitere Termine")
+    }
     pub fn button_human(&self) -> String {
         self.pick("Talk to a person", "Mitarbeiter")
     }
@@ -198,6 +204,22 @@ impl Texts {
     }
 
     pub fn welcome_back(&self, business: &str, name: &str, next: Option<&str>) -> String {
+        if name.trim().is_empty() {
+            return match (self.de(), next) {
+                (true, Some(next)) => format!(
+                    "Willkommen zurück bei {business}! Ihr nächster Termin: {next}. Was darf ich für Sie tun?"
+                ),
+                (true, None) => {
+                    format!("Willkommen zurück bei {business}! Was darf ich für Sie buchen?")
+                }
+                (false, Some(next)) => format!(
+                    "Welcome back to {business}! Your next appointment: {next}. How can I help?"
+                ),
+                (false, None) => {
+                    format!("Welcome back to {business}! What would you like to book?")
+                }
+            };
+        }
         match (self.de(), next) {
             (true, Some(next)) => format!(
                 "Willkommen zurück bei {business}, {name}! Ihr nächster Termin: {next}. Was darf ich für Sie tun?"
@@ -602,5 +624,158 @@ impl Texts {
         } else {
             format!("{staff} doesn't do {service}, so I'm looking at everyone else.")
         }
+    }
+
+    /// Appended to the greeting when the business names its privacy notice.
+    pub fn privacy_notice(&self, url: &str) -> String {
+        if self.de() {
+            format!("Wie wir mit Ihren Daten umgehen: {url}")
+        } else {
+            format!("How we handle your data: {url}")
+        }
+    }
+
+    pub fn noted(&self, summary: &str) -> String {
+        if self.de() {
+            format!("Ich habe {summary} für Sie vorgemerkt.")
+        } else {
+            format!("I've noted {summary} for you.")
+        }
+    }
+
+    pub fn ask_proof(&self) -> String {
+        self.pick(
+            "To show bookings made outside this chat, I need to check it's you. What's your phone number or email address? I'll send you a 6-digit code there. (Your booking reference works too, like K7Q-4MX.)",
+            "Um Termine zu zeigen, die nicht in diesem Chat gebucht wurden, muss ich prüfen, dass Sie es sind. Wie lautet Ihre Telefonnummer oder E-Mail-Adresse? Ich schicke Ihnen dorthin einen 6-stelligen Code. (Ihre Buchungsnummer wie K7Q-4MX geht auch.)",
+        )
+    }
+
+    pub fn code_sent(&self, masked: &str) -> String {
+        if self.de() {
+            format!(
+                "Ich habe Ihnen einen 6-stelligen Code an {masked} geschickt. Bitte tippen Sie ihn hier ein – er gilt 10 Minuten."
+            )
+        } else {
+            format!(
+                "I've sent a 6-digit code to {masked}. Please type it here — it's valid for 10 minutes."
+            )
+        }
+    }
+
+    pub fn code_no_sms(&self) -> String {
+        self.pick(
+            "I can't send a text message to a phone number from here. Please give me your email address instead — or use the link in your booking confirmation, which manages that booking.",
+            "Von hier aus kann ich keine SMS an eine Telefonnummer schicken. Nennen Sie mir bitte stattdessen Ihre E-Mail-Adresse – oder nutzen Sie den Link in Ihrer Buchungsbestätigung, mit dem Sie den Termin verwalten.",
+        )
+    }
+
+    pub fn code_needs_country(&self) -> String {
+        self.pick(
+            "Please give me the number with its country code, like +49 151 23456789.",
+            "Bitte nennen Sie die Nummer mit Ländervorwahl, etwa +49 151 23456789.",
+        )
+    }
+
+    pub fn code_limited(&self, minutes: i64) -> String {
+        if self.de() {
+            format!(
+                "Dorthin habe ich gerade schon mehrere Codes geschickt. Bitte versuchen Sie es in {minutes} Minuten noch einmal, oder nutzen Sie den Link in Ihrer Buchungsbestätigung."
+            )
+        } else {
+            format!(
+                "I've sent several codes there already. Please try again in {minutes} minutes, or use the link in your booking confirmation."
+            )
+        }
+    }
+
+    pub fn code_wrong(&self, tries_left: i32) -> String {
+        match (self.de(), tries_left) {
+            (true, 1) => "Dieser Code stimmt nicht. Sie haben noch einen Versuch.".to_owned(),
+            (true, n) => format!("Dieser Code stimmt nicht. Sie haben noch {n} Versuche."),
+            (false, 1) => "That code isn't right. You have one more try.".to_owned(),
+            (false, n) => format!("That code isn't right. You have {n} more tries."),
+        }
+    }
+
+    pub fn code_used_up(&self) -> String {
+        self.pick(
+            "That code has been tried too often. Shall I send you a new one?",
+            "Dieser Code wurde zu oft versucht. Soll ich Ihnen einen neuen schicken?",
+        )
+    }
+
+    pub fn code_expired(&self) -> String {
+        self.pick(
+            "That code has expired. Shall I send you a new one?",
+            "Dieser Code ist abgelaufen. Soll ich Ihnen einen neuen schicken?",
+        )
+    }
+
+    pub fn code_digits(&self) -> String {
+        self.pick(
+            "A code has 6 digits — please type the one I sent you.",
+            "Ein Code hat 6 Ziffern – bitte tippen Sie den ein, den ich Ihnen geschickt habe.",
+        )
+    }
+
+    pub fn proven(&self) -> String {
+        self.pick("Thanks — that's you.", "Danke – Sie sind bestätigt.")
+    }
+
+    pub fn ask_reference_contact_for_code(&self) -> String {
+        self.pick(
+            "Thanks! Which phone number or email address did you book with? I'll send a code there to make sure it's you.",
+            "Danke! Mit welcher Telefonnummer oder E-Mail-Adresse haben Sie gebucht? Ich schicke dorthin einen Code, um sicherzugehen, dass Sie es sind.",
+        )
+    }
+
+    pub fn reference_checked(&self, reference: &str) -> String {
+        if self.de() {
+            format!(
+                "Falls {reference} mit dieser Kontaktangabe gebucht wurde, habe ich gerade einen 6-stelligen Code dorthin geschickt. Bitte tippen Sie ihn hier ein."
+            )
+        } else {
+            format!(
+                "If {reference} was booked with that contact, I've just sent a 6-digit code there. Please type it here."
+            )
+        }
+    }
+
+    pub fn reference_limited(&self, minutes: i64) -> String {
+        if self.de() {
+            format!(
+                "Für diese Buchungsnummer gab es zu viele Versuche. Bitte versuchen Sie es in {minutes} Minuten noch einmal oder sprechen Sie mit einem Mitarbeiter."
+            )
+        } else {
+            format!(
+                "There have been too many tries for this booking reference. Please try again in {minutes} minutes, or talk to a person."
+            )
+        }
+    }
+
+    pub fn privacy_request(&self, business: &str) -> String {
+        if self.de() {
+            format!(
+                "Ich habe Ihre Bitte, Ihre Daten zu löschen, an das Team von {business} weitergegeben. Man kümmert sich darum und meldet sich hier bei Ihnen."
+            )
+        } else {
+            format!(
+                "I've passed your request to delete your data to the team at {business}. They'll take care of it and confirm here."
+            )
+        }
+    }
+
+    pub fn link_expired(&self) -> String {
+        self.pick(
+            "That link has expired, but I'm happy to help you here.",
+            "Dieser Link ist abgelaufen, aber ich helfe Ihnen gern hier weiter.",
+        )
+    }
+
+    pub fn link_used(&self) -> String {
+        self.pick(
+            "That link was already used in another chat, but I'm happy to help you here.",
+            "Dieser Link wurde bereits in einem anderen Chat verwendet, aber ich helfe Ihnen gern hier weiter.",
+        )
     }
 }

@@ -323,6 +323,8 @@ mod tests {
                 policy: BookingPolicy::default(),
                 chat: crate::domain::ChatPolicy::default(),
                 config_version: 1,
+                privacy_url: None,
+                manage_link_days: 30,
             },
             service_name: "Färben".into(),
             staff_name: "Sam".into(),

@@ -316,3 +316,33 @@ pub fn latest_of_conversation(
         .first(conn)
         .optional()?)
 }
+
+/// The ids of a conversation's holds still in force at `now`.
+pub fn live_holds_of_conversation(
+    conn: &mut DbConnection,
+    conversation_id: &str,
+    now: NaiveDateTime,
+) -> StorageResult<Vec<String>> {
+    Ok(bookings::table
+        .filter(bookings::conversation_id.eq(conversation_id))
+        .filter(bookings::status.eq(BookingStatus::Held.as_str()))
+        .filter(bookings::hold_expires_at.gt(now))
+        .select(bookings::id)
+        .load(conn)?)
+}
+
+/// How many holds in force at `now` one client address has placed at a business.
+pub fn live_holds_by(
+    conn: &mut DbConnection,
+    business_id: &str,
+    client: &str,
+    now: NaiveDateTime,
+) -> StorageResult<i64> {
+    Ok(bookings::table
+        .filter(bookings::business_id.eq(business_id))
+        .filter(bookings::held_by.eq(client))
+        .filter(bookings::status.eq(BookingStatus::Held.as_str()))
+        .filter(bookings::hold_expires_at.gt(now))
+        .count()
+        .get_result(conn)?)
+}

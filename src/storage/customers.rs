@@ -26,3 +26,10 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> StorageResult<Vec<Cust
         .select(Customer::as_select())
         .load(conn)?)
 }
+
+pub fn insert(conn: &mut DbConnection, customer: &Customer) -> StorageResult<()> {
+    diesel::insert_into(customers::table)
+        .values(customer)
+        .execute(conn)?;
+    Ok(())
+}

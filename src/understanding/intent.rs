@@ -85,9 +85,20 @@ pub(super) enum Cue {
     So,
     Bin,
     For,
+    /// data, Daten, details: what a privacy request is about.
+    Data,
+    /// forget, erase, vergessen, GDPR: asking to be forgotten.
+    Forget,
 }
 
 sorted_table!(pub(super) CUES: Cue = [
+    ("data", Cue::Data), ("daten", Cue::Data), ("kundendaten", Cue::Data),
+    ("information", Cue::Data), ("informationen", Cue::Data), ("infos", Cue::Data),
+    ("details", Cue::Data), ("personal", Cue::Data), ("personenbezogenen", Cue::Data),
+    ("account", Cue::Data), ("konto", Cue::Data), ("profil", Cue::Data), ("profile", Cue::Data),
+    ("forget", Cue::Forget), ("vergessen", Cue::Forget), ("vergiss", Cue::Forget),
+    ("vergesst", Cue::Forget), ("erase", Cue::Forget), ("wipe", Cue::Forget),
+    ("gdpr", Cue::Forget), ("dsgvo", Cue::Forget), ("datenschutz", Cue::Forget),
     ("cancel", Cue::Cancel), ("cancelled", Cue::Cancel), ("canceled", Cue::Cancel),
     ("cancellation", Cue::Cancel), ("cancelling", Cue::Cancel), ("canceling", Cue::Cancel),
     ("cancle", Cue::Cancel), ("cancl", Cue::Cancel), ("cancell", Cue::Cancel),
@@ -423,6 +434,13 @@ impl<'m, 't> Msg<'m, 't> {
             || (self.any(Cue::Show) && plural)
     }
 
+    /// "delete my data", "forget me", "löschen Sie meine Daten", "DSGVO Löschung".
+    fn is_privacy(&self) -> bool {
+        let wipe = self.any(Cue::Remove) || self.any(Cue::Forget) || self.any(Cue::Cancel);
+        let forget_me = self.any(Cue::Forget) && (self.any(Cue::Me) || self.words <= 2);
+        (wipe && self.any(Cue::Data)) || forget_me
+    }
+
     fn is_human(&self) -> bool {
         let talk_to_someone = self.any(Cue::Talk) && self.any(Cue::Someone);
         let call_me = self.any(Cue::Call) && (self.any(Cue::Me) || self.any(Cue::Someone));
@@ -649,6 +667,8 @@ pub(super) fn detect(text: &Text, sig: &Signals) -> Found {
     let confirmation = if refused { Some(false) } else { msg.polarity() };
     let intent = if refused {
         Some(Intent::No)
+    } else if msg.is_privacy() {
+        Some(Intent::Privacy)
     } else if msg.is_cancel() {
         Some(Intent::Cancel)
     } else if msg.is_reschedule(sig) {
@@ -721,6 +741,15 @@ mod tests {
             ("my appointments", Some(Intent::ListBookings)),
             ("meine termine", Some(Intent::ListBookings)),
             ("talk to a person", Some(Intent::Human)),
+            ("please delete my data", Some(Intent::Privacy)),
+            (
+                "can you remove all my personal information",
+                Some(Intent::Privacy),
+            ),
+            ("forget me", Some(Intent::Privacy)),
+            ("bitte löschen sie meine daten", Some(Intent::Privacy)),
+            ("DSGVO: Daten löschen", Some(Intent::Privacy)),
+            ("delete my booking", Some(Intent::Cancel)),
             (
                 "kann ich mit einem mitarbeiter sprechen",
                 Some(Intent::Human),

@@ -69,6 +69,8 @@ pub enum Intent {
     ListBookings,
     Human,
     Help,
+    /// Asks for their personal data to be deleted.
+    Privacy,
     Greeting,
     Yes,
     No,
@@ -84,6 +86,7 @@ impl Intent {
             Intent::ListBookings => "list_bookings",
             Intent::Human => "human",
             Intent::Help => "help",
+            Intent::Privacy => "privacy",
             Intent::Greeting => "greeting",
             Intent::Yes => "yes",
             Intent::No => "no",

@@ -8,7 +8,7 @@ use crate::on_both_backends;
 
 /// A barber in Berlin: Sam and Alex work Mon–Sat 09:00–12:30 and 13:30–18:00. "Now" is Monday
 /// 1 March 2027, 09:00 local.
-async fn barber(app: &TestApp) -> Barber {
+pub(crate) async fn barber(app: &TestApp) -> Barber {
     let key = app
         .create_business("barber", "Europe/Berlin", json!({"min_notice_minutes": 60}))
         .await;
@@ -28,22 +28,22 @@ async fn barber(app: &TestApp) -> Barber {
     }
 }
 
-struct Barber {
-    key: String,
-    sam: String,
-    alex: String,
-    haircut: String,
+pub(crate) struct Barber {
+    pub(crate) key: String,
+    pub(crate) sam: String,
+    pub(crate) alex: String,
+    pub(crate) haircut: String,
 }
 
 /// One customer's chat window.
-struct Chat<'a> {
+pub(crate) struct Chat<'a> {
     app: &'a TestApp,
-    conversation: String,
+    pub(crate) conversation: String,
     sent: usize,
 }
 
 impl<'a> Chat<'a> {
-    fn new(app: &'a TestApp, name: &str) -> Self {
+    pub(crate) fn new(app: &'a TestApp, name: &str) -> Self {
         Self {
             app,
             conversation: format!("conversation-{name}-{}", uuid::Uuid::new_v4().simple()),
@@ -51,7 +51,7 @@ impl<'a> Chat<'a> {
         }
     }
 
-    async fn raw(&mut self, content: Value) -> (u16, Value) {
+    pub(crate) async fn raw(&mut self, content: Value) -> (u16, Value) {
         self.sent += 1;
         let mut body =
             json!({"conversation_id": self.conversation, "message_id": format!("m{}", self.sent)});
@@ -63,20 +63,20 @@ impl<'a> Chat<'a> {
             .await
     }
 
-    async fn say(&mut self, text: &str) -> Vec<Value> {
+    pub(crate) async fn say(&mut self, text: &str) -> Vec<Value> {
         let (status, body) = self.raw(json!({"text": text})).await;
         assert_eq!(status, 200, "{text} → {body}");
         body["replies"].as_array().cloned().unwrap_or_default()
     }
 
-    async fn tap(&mut self, payload: &str) -> Vec<Value> {
+    pub(crate) async fn tap(&mut self, payload: &str) -> Vec<Value> {
         let (status, body) = self.raw(json!({"payload": payload})).await;
         assert_eq!(status, 200, "{payload} → {body}");
         body["replies"].as_array().cloned().unwrap_or_default()
     }
 }
 
-fn text(replies: &[Value]) -> String {
+pub(crate) fn text(replies: &[Value]) -> String {
     replies
         .iter()
         .map(|r| r["text"].as_str().unwrap_or_default())
@@ -84,7 +84,7 @@ fn text(replies: &[Value]) -> String {
         .join(" | ")
 }
 
-fn choices(replies: &[Value]) -> Vec<(String, String)> {
+pub(crate) fn choices(replies: &[Value]) -> Vec<(String, String)> {
     replies
         .last()
         .and_then(|r| r["choices"].as_array())
@@ -101,7 +101,7 @@ fn choices(replies: &[Value]) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn payload_titled(replies: &[Value], title: &str) -> String {
+pub(crate) fn payload_titled(replies: &[Value], title: &str) -> String {
     choices(replies)
         .into_iter()
         .find(|(t, _)| t == title)
@@ -114,7 +114,7 @@ fn payload_titled(replies: &[Value], title: &str) -> String {
         .1
 }
 
-async fn bookings(app: &TestApp, key: &str) -> Vec<Value> {
+pub(crate) async fn bookings(app: &TestApp, key: &str) -> Vec<Value> {
     let (status, list) = app
         .get(
             "/api/v1/businesses/barber/bookings?from=2027-03-01&to=2027-04-30",
@@ -255,16 +255,27 @@ on_both_backends! {
 
     async fn another_chat_proves_the_booking_with_reference_and_contact(app: TestApp) {
         let shop = barber(&app).await;
-        let (_, booking) = app.book("barber", json!({"service_id": shop.haircut, "start": "2027-03-05T10:00:00+01:00", "customer": {"name": "Dora", "phone": "+49 170 5555555"}})).await;
+        let (_, booking) = app.book("barber", json!({"service_id": shop.haircut, "start": "2027-03-05T10:00:00+01:00", "customer": {"name": "Dora", "email": "dora@example.com"}})).await;
         let reference = booking["reference"].as_str().unwrap().to_owned();
         let mut chat = Chat::new(&app, "ref");
         let replies = chat.say("I want to cancel my booking").await;
-        assert!(text(&replies).contains("booking reference"), "{}", text(&replies));
-        let replies = chat.say(&reference.to_lowercase()).await;
-        assert!(text(&replies).contains("which phone number or email"), "{}", text(&replies));
-        let replies = chat.say("0170 9999999").await;
-        assert!(text(&replies).contains("doesn't match"), "{}", text(&replies));
-        let replies = chat.say("0170 5555555").await;
+        assert!(text(&replies).contains("check it's you"), "{}", text(&replies));
+        let replies = chat.say(&reference.to_lowercase().replace('-', "")).await;
+        assert!(text(&replies).contains("Which phone number or email address"), "{}", text(&replies));
+        // A wrong contact: the same answer as a right one, and no code goes anywhere.
+        let replies = chat.say("dora@elsewhere.example").await;
+        let wrong_contact = text(&replies);
+        assert!(wrong_contact.contains("If") && wrong_contact.contains("code"), "{wrong_contact}");
+        let replies = chat.say("123456").await;
+        assert!(text(&replies).contains("isn't right"), "{}", text(&replies));
+        assert!(mail_to(&app, "dora@elsewhere.example").is_empty(), "no code for a contact the booking does not name");
+
+        let replies = chat.say("cancel my booking please").await;
+        assert!(text(&replies).contains("check it's you"), "{}", text(&replies));
+        let replies = chat.say(&format!("{reference} dora@example.com")).await;
+        assert_eq!(text(&replies), wrong_contact, "a match reads exactly like a miss");
+        let code = code_sent_to(&app, "dora@example.com").await;
+        let replies = chat.say(&format!("{} {}", &code[..3], &code[3..])).await;
         assert!(text(&replies).contains("Cancel Haircut"), "{}", text(&replies));
         chat.say("yes").await;
         assert_eq!(bookings(&app, &shop.key).await[0]["status"], "cancelled");

@@ -447,3 +447,48 @@ pub async fn read_until(stream: &mut reqwest::Response, wanted: &str, received: 
         received.push_str(&String::from_utf8_lossy(&chunk));
     }
 }
+
+/// The plain text of every email written to the test server's mail folder for `to`.
+pub fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
+    let Some(dir) = app.state.mailer.mail_dir() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(std::time::SystemTime, String)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .filter_map(|e| {
+            let bytes = std::fs::read(e.path()).ok()?;
+            let message = mail_parser::MessageParser::default().parse(&bytes)?;
+            let addressed = message
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .is_some_and(|a| a.eq_ignore_ascii_case(to));
+            let when = e.metadata().and_then(|m| m.modified()).ok()?;
+            addressed.then(|| (when, message.body_text(0).unwrap_or_default().into_owned()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, text)| text).collect()
+}
+
+/// Waits (at most 10 s) for a one-time code mailed to `to` and returns its six digits.
+pub async fn code_sent_to(app: &TestApp, to: &str) -> String {
+    for _ in 0..200 {
+        if let Some(text) = mail_to(app, to).last() {
+            let code: String = text
+                .split_whitespace()
+                .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+                .unwrap_or_default()
+                .to_owned();
+            if !code.is_empty() {
+                return code;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no code reached {to}");
+}
