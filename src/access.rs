@@ -80,22 +80,34 @@ impl Secrets {
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// The token that lets whoever holds it view, move or cancel this one booking.
-    pub fn manage_token(&self, booking_id: &str) -> String {
-        URL_SAFE_NO_PAD.encode(self.mac("booking", booking_id))
+    /// The token that lets whoever holds it view, move or cancel this one booking, in the
+    /// booking's current link version (staff revoking a link bump it; version 0 is the form
+    /// links had before versions existed, so they keep working).
+    pub fn manage_token(&self, booking_id: &str, version: i32) -> String {
+        let subject = match version {
+            0 => booking_id.to_owned(),
+            v => format!("{booking_id}:v{v}"),
+        };
+        URL_SAFE_NO_PAD.encode(self.mac("booking", &subject))
     }
 
     /// The page where a customer sees, moves or cancels this booking; every message repeats it.
-    pub fn manage_url(&self, public_url: &str, slug: &str, booking_id: &str) -> String {
+    pub fn manage_url(
+        &self,
+        public_url: &str,
+        slug: &str,
+        booking_id: &str,
+        version: i32,
+    ) -> String {
         format!(
             "{public_url}/b/{slug}/manage/{booking_id}?token={}",
-            self.manage_token(booking_id)
+            self.manage_token(booking_id, version)
         )
     }
 
-    pub fn verify_manage_token(&self, booking_id: &str, token: &str) -> bool {
+    pub fn verify_manage_token(&self, booking_id: &str, version: i32, token: &str) -> bool {
         constant_time_eq(
-            self.manage_token(booking_id).as_bytes(),
+            self.manage_token(booking_id, version).as_bytes(),
             token.trim().as_bytes(),
         )
     }
@@ -112,11 +124,15 @@ mod tests {
     #[test]
     fn manage_tokens_are_per_booking_and_per_key() {
         let secrets = Secrets::from_key(b"k1");
-        let token = secrets.manage_token("b1");
-        assert!(secrets.verify_manage_token("b1", &token));
-        assert!(!secrets.verify_manage_token("b2", &token));
-        assert!(!Secrets::from_key(b"k2").verify_manage_token("b1", &token));
-        assert!(!secrets.verify_manage_token("b1", ""));
+        let token = secrets.manage_token("b1", 0);
+        assert!(secrets.verify_manage_token("b1", 0, &token));
+        assert!(!secrets.verify_manage_token("b2", 0, &token));
+        assert!(!Secrets::from_key(b"k2").verify_manage_token("b1", 0, &token));
+        assert!(!secrets.verify_manage_token("b1", 0, ""));
+        // A revoked link (older version) stops working; the new one works.
+        let renewed = secrets.manage_token("b1", 1);
+        assert!(!secrets.verify_manage_token("b1", 1, &token));
+        assert!(secrets.verify_manage_token("b1", 1, &renewed));
     }
 
     #[test]

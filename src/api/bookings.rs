@@ -1,6 +1,7 @@
 //! Bookings: made by anyone, then seen, moved and cancelled with the booking's manage token or
 //! the business API key.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -19,10 +20,13 @@ use crate::domain::{
     BookingStatus, Channel, RequestedStart, ValidationError, clean_text, parse_date,
 };
 use crate::notifications;
+use crate::storage::{bookings, businesses};
 
 /// Who is asking about a booking: its business (API key or staff session) or its customer
 /// (manage token). An explicit manage token wins over a session cookie, so that a staff member
-/// who is also someone else's customer can follow their own booking link.
+/// who is also someone else's customer can follow their own booking link. A manage token opens
+/// its one booking only, in the link's current version, until `manage_link_days` after the
+/// appointment.
 async fn actor_for(
     req: &HttpRequest,
     state: &AppState,
@@ -30,13 +34,7 @@ async fn actor_for(
 ) -> Result<Actor, ApiError> {
     let api_key_sent = bearer_token(req).is_some_and(|t| access::is_api_key(&t));
     if !api_key_sent && let Some(token) = manage_token(req) {
-        return if state.secrets.verify_manage_token(booking_id, &token) {
-            Ok(Actor::Customer)
-        } else {
-            Err(ApiError::forbidden(
-                "this token does not give access to this booking",
-            ))
-        };
+        return customer_with_token(state, booking_id, &token).await;
     }
     match authenticate(req).await? {
         Some(access) => Ok(Actor::Business {
@@ -46,6 +44,44 @@ async fn actor_for(
             "send the booking's manage token (`?token=…` or `X-Manage-Token`) or the business API key",
         )),
     }
+}
+
+async fn customer_with_token(
+    state: &AppState,
+    booking_id: &str,
+    token: &str,
+) -> Result<Actor, ApiError> {
+    let id = booking_id.to_owned();
+    let found = state
+        .db
+        .read(move |conn| {
+            let Some(booking) = bookings::find(conn, &id)? else {
+                return Ok::<_, ApiError>(None);
+            };
+            let days =
+                businesses::by_id(conn, &booking.business_id)?.map_or(30, |b| b.manage_link_days);
+            Ok(Some((booking, days)))
+        })
+        .await?;
+    // An unknown booking and a wrong token read the same.
+    let refused = || ApiError::forbidden("this token does not give access to this booking");
+    let Some((booking, days)) = found else {
+        return Err(refused());
+    };
+    if !state
+        .secrets
+        .verify_manage_token(&booking.id, booking.manage_version, token)
+    {
+        return Err(refused());
+    }
+    if state.now() > booking.end_at.and_utc() + chrono::Duration::days(days.into()) {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "link_expired",
+            "this link has expired; please contact the business",
+        ));
+    }
+    Ok(Actor::Customer)
 }
 
 /// Another business's booking is reported as not found rather than forbidden.
@@ -58,14 +94,27 @@ fn visible_to(details: BookingDetails, actor: &Actor) -> Result<BookingDetails, 
     }
 }
 
+/// What the asker may see: a customer's link to a cancelled booking shows that it was
+/// cancelled, no longer whom it was for.
+fn view_for(details: &BookingDetails, actor: &Actor) -> BookingView {
+    let mut view = BookingView::from(details);
+    if *actor == Actor::Customer && details.status() == BookingStatus::Cancelled {
+        view.customer = None;
+        view.notes = String::new();
+    }
+    view
+}
+
 fn with_manage_link(details: &BookingDetails, state: &AppState) -> BookingView {
     let mut view = BookingView::from(details);
+    let (id, version) = (&details.booking.id, details.booking.manage_version);
     view.manage_url = Some(state.secrets.manage_url(
         &state.config.public_url,
         &details.business.slug,
-        &details.booking.id,
+        id,
+        version,
     ));
-    view.manage_token = Some(state.secrets.manage_token(&details.booking.id));
+    view.manage_token = Some(state.secrets.manage_token(id, version));
     view
 }
 
@@ -217,7 +266,7 @@ pub async fn get(
     let id = path.into_inner();
     let actor = actor_for(&req, &state, &id).await?;
     let details = visible_to(state.scheduler.details(id).await?, &actor)?;
-    Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+    Ok(HttpResponse::Ok().json(view_for(&details, &actor)))
 }
 
 /// Cancels. Customers may cancel until the business's cutoff; the business at any time.
@@ -236,8 +285,11 @@ pub async fn cancel(
     }
     let id = path.into_inner();
     let actor = actor_for(&req, &state, &id).await?;
-    let details = state.scheduler.cancel(id, actor, state.now()).await?;
-    Ok(HttpResponse::Ok().json(BookingView::from(&details)))
+    let details = state
+        .scheduler
+        .cancel(id, actor.clone(), state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(view_for(&details, &actor)))
 }
 
 /// Moves a booking: either the new time is taken and the old one released, or nothing changes.
@@ -309,6 +361,7 @@ pub async fn calendar(
         &state.config.public_url,
         &details.business.slug,
         &details.booking.id,
+        details.booking.manage_version,
     );
     let organizer = notifications::organizer(&details, &state.mailer);
     let invitation = notifications::ics::Invitation {
@@ -322,4 +375,22 @@ pub async fn calendar(
         invitation.method(),
         invitation.to_ics(),
     ))
+}
+
+/// Gives a booking a new manage link (staff: the old one leaked, or the customer asks): links
+/// of the old version stop working, and the new one is emailed to the booking's contact.
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/manage-link", tag = "bookings", security(("api_key" = []), ("session" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the booking with its new manage_url and manage_token", body = BookingView),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn renew_link(
+    path: web::Path<String>,
+    access: Access,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let details = state
+        .scheduler
+        .renew_manage_link(path.into_inner(), access.business.id, state.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(with_manage_link(&details, &state)))
 }

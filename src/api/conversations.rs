@@ -12,7 +12,8 @@ use super::views::{CustomerView, utc_time};
 use crate::conversation::{OWNER_BOT, OWNER_HUMAN, inbox};
 use crate::domain::required_text;
 use crate::storage::models::{Business, Conversation};
-use crate::storage::{conversations, customers};
+use crate::booking::BookingContact;
+use crate::storage::{bookings, conversations, customers};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConversationView {
@@ -55,11 +56,21 @@ fn view(
     conversation: &Conversation,
     with_transcript: bool,
 ) -> Result<ConversationView, ApiError> {
+    // Staff see whom they talk to: the proven customer, else the contact the chat's latest
+    // booking was made with.
     let customer = match &conversation.customer_id {
         Some(id) => customers::find(conn, &conversation.business_id, id)?
             .as_ref()
             .map(CustomerView::from),
-        None => None,
+        None => bookings::latest_of_conversation(conn, &conversation.id)?
+            .as_ref()
+            .and_then(BookingContact::of)
+            .map(|c| CustomerView {
+                id: None,
+                name: c.name,
+                phone: c.phone,
+                email: c.email,
+            }),
     };
     let transcript = conversations::transcript(
         conn,

@@ -10,6 +10,7 @@ mod businesses;
 mod calendars;
 mod channels;
 pub mod chat;
+mod chat_links;
 pub mod client;
 mod closures;
 mod conversations;
@@ -149,7 +150,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/bookings/{id}/cancel").post(bookings::cancel))
                 .service(web::resource("/bookings/{id}/reschedule").post(bookings::reschedule))
                 .service(web::resource("/bookings/{id}/status").post(bookings::set_status))
+                .service(web::resource("/bookings/{id}/manage-link").post(bookings::renew_link))
                 .service(web::resource("/businesses/{slug}/chat").post(chat::post))
+                .service(
+                    web::resource("/businesses/{slug}/customers/{id}/chat-link")
+                        .post(chat_links::create),
+                )
                 .service(
                     web::resource("/businesses/{slug}/chat/{conversation_id}/messages")
                         .get(chat::messages),

@@ -5,8 +5,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    availability, bookings, businesses, calendars, channels, chat, closures, conversations, error,
-    events, health, notifications, questions, schedule, services, session, staff, users, views,
+    availability, bookings, businesses, calendars, channels, chat, chat_links, closures,
+    conversations, error, events, health, notifications, questions, schedule, services, session,
+    staff, users, views,
 };
 
 #[derive(OpenApi)]
@@ -21,13 +22,13 @@ use super::{
         availability::get,
         bookings::create, bookings::list, bookings::get, bookings::cancel, bookings::reschedule, bookings::set_status,
         schedule::get,
-        chat::post, chat::messages,
+        chat::post, chat::messages, chat_links::create,
         conversations::list, conversations::get, conversations::reply, conversations::take_over, conversations::hand_back,
         questions::create, questions::list, questions::update, questions::delete,
         session::log_in, session::current, session::log_out,
         users::create, users::list, users::update,
         bookings::walk_in, events::stream,
-        bookings::calendar, calendars::feed, calendars::rotate, notifications::list,
+        bookings::calendar, bookings::renew_link, calendars::feed, calendars::rotate, notifications::list,
         channels::list, channels::put, channels::delete,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),

@@ -207,6 +207,27 @@ impl Scheduler {
             .await
     }
 
+    /// Revokes a booking's manage link and sends its customer the new one.
+    pub async fn renew_manage_link(
+        &self,
+        booking_id: String,
+        business_id: String,
+        now: DateTime<Utc>,
+    ) -> Result<BookingDetails, AppError> {
+        self.db
+            .write(move |conn| {
+                let mut booking = bookings::find(conn, &booking_id)?
+                    .filter(|b| b.business_id == business_id)
+                    .ok_or(AppError::NotFound("booking"))?;
+                booking.manage_version += 1;
+                booking.updated_at = to_db_time(now);
+                bookings::save(conn, &booking)?;
+                notifications::link_renewed(conn, &booking, now)?;
+                details_of(conn, booking)
+            })
+            .await
+    }
+
     pub async fn set_status(
         &self,
         booking_id: String,

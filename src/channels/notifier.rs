@@ -157,7 +157,7 @@ pub fn template_values(details: &BookingDetails, links: &Links) -> BTreeMap<Stri
         ("reference", details.booking.reference.clone()),
         (
             "manage_url",
-            links.manage(&details.business.slug, &details.booking.id),
+            links.manage(&details.business.slug, &details.booking),
         ),
     ]
     .into_iter()

@@ -35,12 +35,9 @@ pub struct Links {
 }
 
 impl Links {
-    pub fn manage(&self, slug: &str, booking_id: &str) -> String {
-        format!(
-            "{}/b/{slug}/manage/{booking_id}?token={}",
-            self.public_url,
-            self.secrets.manage_token(booking_id)
-        )
+    pub fn manage(&self, slug: &str, booking: &Booking) -> String {
+        self.secrets
+            .manage_url(&self.public_url, slug, &booking.id, booking.manage_version)
     }
 }
 
@@ -475,8 +472,8 @@ impl Desk<'_> {
         )
     }
 
-    pub fn manage_link(&self, booking_id: &str) -> String {
-        self.links.manage(&self.calendar.business.slug, booking_id)
+    pub fn manage_link(&self, booking: &Booking) -> String {
+        self.links.manage(&self.calendar.business.slug, booking)
     }
 }
 

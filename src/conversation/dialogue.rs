@@ -1229,7 +1229,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
         match booked {
             Ok(details) => {
                 let summary = self.summary_of(&details);
-                let link = self.desk.manage_link(&details.booking.id);
+                let link = self.desk.manage_link(&details.booking);
                 self.state.draft = None;
                 self.say(
                     self.texts
@@ -1299,7 +1299,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                             "{} ({}) {}",
                             self.summary_of(b),
                             b.booking.reference,
-                            self.desk.manage_link(&b.booking.id)
+                            self.desk.manage_link(&b.booking)
                         )
                     })
                     .collect();
@@ -1452,7 +1452,7 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 self.state.draft = None;
                 self.state.target = None;
                 let summary = self.summary_of(&moved);
-                let link = self.desk.manage_link(&moved.booking.id);
+                let link = self.desk.manage_link(&moved.booking);
                 self.say(self.texts.moved(&summary, &moved.booking.reference, &link));
                 let menu = vec![
                     self.choice(self.texts.button_my_bookings(), Payload::MyBookings),
@@ -1779,15 +1779,40 @@ fn person_name(u: &Understanding, text: &str) -> Option<String> {
     })
 }
 
-/// A booking reference in a message. A word of the reference alphabet alone is not one unless
-/// it is written like one (with a digit, a dash or in capitals): "fragen" is a word.
+/// A booking reference in a message, in any case, with or without its dash. A word of the
+/// reference alphabet is taken for one when it is written like one (a digit, a dash, capitals),
+/// when it is the whole message, or when the message speaks of a booking: "fragen" alone in a
+/// sentence is a word.
 fn reference_in(text: &str) -> Option<BookingReference> {
-    let written_as_reference = |w: &str| {
-        w.chars().any(|c| c.is_ascii_digit() || c == '-') || w.chars().all(|c| !c.is_lowercase())
-    };
-    text.split(|c: char| c.is_whitespace() || c == ',' || c == ':')
-        .filter(|w| written_as_reference(w))
-        .find_map(|w| BookingReference::parse("reference", w.trim_matches(['.', '!', '?'])).ok())
+    const SPEAKS_OF_BOOKING: [&str; 9] = [
+        "booking",
+        "reference",
+        "ref",
+        "appointment",
+        "number",
+        "buchung",
+        "nummer",
+        "termin",
+        "code",
+    ];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ':' || c == ';')
+        .map(|w| w.trim_matches(['.', '!', '?', '(', ')', '"', '\'']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let context = words.len() == 1 || SPEAKS_OF_BOOKING.iter().any(|w| lower.contains(w));
+    // Six digits are a phone number's end far more often than a reference.
+    words
+        .iter()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        .find_map(|w| {
+            let written_as_reference = w.chars().any(|c| c.is_ascii_digit() || c == '-')
+                || w.chars().all(|c| !c.is_lowercase());
+            (written_as_reference || context)
+                .then(|| BookingReference::parse("reference", w).ok())
+                .flatten()
+        })
 }
 
 /// Whole minutes to wait, at least one.

@@ -14,6 +14,7 @@ use super::{
 use crate::access::Secrets;
 use crate::booking::{BookingDetails, BusinessProfile};
 use crate::clock::Clock;
+use crate::customers::links::{self, LinkSubject};
 use crate::domain::BookingStatus;
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, Outcome};
 use crate::storage::notifications as stored;
@@ -159,9 +160,27 @@ impl Inner {
             &self.public_url,
             &details.business.slug,
             &details.booking.id,
+            details.booking.manage_version,
         );
+        // The link opens the chat knowing the customer: it proves this email address.
+        let chat_url = links::issue(
+            &self.secrets,
+            &details.business.id,
+            &LinkSubject::BookingEmail(details.booking.id.clone()),
+            links::email_link_expiry(now),
+        )
+        .map(|token| {
+            format!(
+                "{}/b/{}/chat?link={token}",
+                self.public_url, details.business.slug
+            )
+        });
         let locale = details.business.locale;
-        let rendered = templates::render(details, occasion, audience, locale, &manage_url);
+        let message_links = templates::MessageLinks {
+            manage: &manage_url,
+            chat: chat_url.as_deref(),
+        };
+        let rendered = templates::render(details, occasion, audience, locale, message_links);
         let organizer = organizer(details, &self.mailer);
         let invitation = Invitation {
             details,
@@ -226,7 +245,7 @@ fn moot(details: &BookingDetails, payload: &EmailPayload, now: DateTime<Utc>) ->
         Occasion::Reminder if details.start() <= now => {
             Some("the appointment has already begun".to_owned())
         }
-        Occasion::Confirmed | Occasion::Rescheduled if !live => {
+        Occasion::Confirmed | Occasion::Rescheduled | Occasion::NewLink if !live => {
             Some(format!("the booking is {status}"))
         }
         _ => None,

@@ -137,6 +137,26 @@ pub fn hold_confirmed(
     booking_changed(conn, booking, BookingChange::Confirmed, now)
 }
 
+/// For a booking whose manage link staff revoked: the new link goes to its email address.
+pub fn link_renewed(
+    conn: &mut DbConnection,
+    booking: &Booking,
+    now: DateTime<Utc>,
+) -> StorageResult<()> {
+    if booking.customer_email.is_some() {
+        let label = format!("{}-{}", Occasion::NewLink.as_str(), booking.manage_version);
+        plan_email(
+            conn,
+            booking,
+            Occasion::NewLink,
+            &label,
+            Audience::Customer,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 fn reminder_key(booking_id: &str, offset_minutes: i32) -> String {
     format!("reminder:{booking_id}:{offset_minutes}")
 }

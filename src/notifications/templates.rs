@@ -19,6 +19,8 @@ pub enum Occasion {
     Rescheduled,
     Cancelled,
     Reminder,
+    /// Staff revoked the booking's manage link: here is the new one.
+    NewLink,
 }
 
 impl Occasion {
@@ -28,8 +30,17 @@ impl Occasion {
             Self::Rescheduled => "rescheduled",
             Self::Cancelled => "cancelled",
             Self::Reminder => "reminder",
+            Self::NewLink => "new_link",
         }
     }
+}
+
+/// The links a message carries: the booking's manage page, and for its customer a signed link
+/// that opens the business's chat already knowing them.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageLinks<'a> {
+    pub manage: &'a str,
+    pub chat: Option<&'a str>,
 }
 
 /// Who a message is for.
@@ -67,6 +78,7 @@ struct Words {
     customer: &'static str,
     notes: &'static str,
     manage: &'static str,
+    chat: &'static str,
     clock_suffix: &'static str,
 }
 
@@ -80,6 +92,7 @@ const EN: Words = Words {
     customer: "Customer",
     notes: "Notes",
     manage: "See, move or cancel your booking",
+    chat: "Chat with us (we will know it's you)",
     clock_suffix: "",
 };
 
@@ -93,6 +106,7 @@ const DE: Words = Words {
     customer: "Kunde",
     notes: "Notizen",
     manage: "Termin ansehen, verschieben oder absagen",
+    chat: "Mit uns chatten (wir wissen dann, dass Sie es sind)",
     clock_suffix: " Uhr",
 };
 
@@ -143,6 +157,12 @@ fn subject(occasion: Occasion, audience: Audience, locale: Locale, d: &Facts) ->
         }
         (Locale::En, Audience::Customer, Occasion::Reminder) => {
             format!("Reminder: {service} at {business} on {date}")
+        }
+        (Locale::En, _, Occasion::NewLink) => {
+            format!("A new link for your booking: {service} on {date}")
+        }
+        (Locale::De, _, Occasion::NewLink) => {
+            format!("Ein neuer Link zu Ihrem Termin: {service} am {date}")
         }
         (Locale::En, Audience::Business, Occasion::Confirmed) => {
             format!("New booking: {customer}, {service} on {date}")
@@ -198,6 +218,12 @@ fn opening(occasion: Occasion, audience: Audience, locale: Locale, d: &Facts) ->
         (Locale::En, Audience::Customer, Occasion::Reminder) => {
             format!("this is a reminder of your appointment at {business}.")
         }
+        (Locale::En, _, Occasion::NewLink) => format!(
+            "{business} has given your booking a new link; the one you had before no longer works."
+        ),
+        (Locale::De, _, Occasion::NewLink) => format!(
+            "{business} hat Ihrem Termin einen neuen Link gegeben; der bisherige funktioniert nicht mehr."
+        ),
         (Locale::En, Audience::Business, Occasion::Confirmed) => {
             format!("{customer} has booked.")
         }
@@ -251,7 +277,7 @@ pub fn render(
     occasion: Occasion,
     audience: Audience,
     locale: Locale,
-    manage_url: &str,
+    links: MessageLinks<'_>,
 ) -> Rendered {
     let w = words(locale);
     let tz = details.business.tz;
@@ -291,7 +317,10 @@ pub fn render(
             rows.push((w.notes, details.booking.notes.clone()));
         }
     }
-    let link = (occasion != Occasion::Cancelled).then_some(manage_url);
+    let link = (occasion != Occasion::Cancelled).then_some(links.manage);
+    let chat = links
+        .chat
+        .filter(|_| audience == Audience::Customer && occasion != Occasion::Cancelled);
 
     let mut text = format!("{greeting}\n\n{opening}\n\n");
     for (label, value) in &rows {
@@ -299,6 +328,9 @@ pub fn render(
     }
     if let Some(url) = link {
         text.push_str(&format!("\n{}:\n{url}\n", w.manage));
+    }
+    if let Some(url) = chat {
+        text.push_str(&format!("\n{}:\n{url}\n", w.chat));
     }
     text.push_str(&format!("\n{}\n", details.business.name));
 
@@ -318,12 +350,14 @@ pub fn render(
         ));
     }
     html.push_str("</table>\n");
-    if let Some(url) = link {
-        html.push_str(&format!(
-            "<p><a href=\"{}\">{}</a></p>\n",
-            escape_html(url),
-            escape_html(w.manage)
-        ));
+    for (url, label) in [(link, w.manage), (chat, w.chat)] {
+        if let Some(url) = url {
+            html.push_str(&format!(
+                "<p><a href=\"{}\">{}</a></p>\n",
+                escape_html(url),
+                escape_html(label)
+            ));
+        }
     }
     html.push_str(&format!(
         "<p>{}</p>\n</body></html>\n",

@@ -80,6 +80,7 @@ pub fn save(conn: &mut DbConnection, conversation: &Conversation) -> StorageResu
             conversations::last_inbound_at.eq(conversation.last_inbound_at),
             conversations::last_outbound_at.eq(conversation.last_outbound_at),
             conversations::updated_at.eq(conversation.updated_at),
+            conversations::privacy_request_at.eq(conversation.privacy_request_at),
         ))
         .execute(conn)?;
     Ok(())

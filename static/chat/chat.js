@@ -187,7 +187,15 @@
         lastMessageId = m.id;
       });
       persist();
-      if (!messages.length) await send({ text: german ? "Hallo" : "Hello" }, german ? "Hallo" : "Hello");
+      // A signed link from the business (an email's "Chat with us") opens the chat knowing the
+      // customer; it is sent once and taken out of the address, so a reload does not repeat it.
+      const link = new URLSearchParams(window.location.search).get("link");
+      if (link) {
+        history.replaceState(null, "", window.location.pathname);
+        await send({ payload: link }, german ? "Über einen Link geöffnet" : "Opened from a link");
+      } else if (!messages.length) {
+        await send({ text: german ? "Hallo" : "Hello" }, german ? "Hallo" : "Hello");
+      }
     } catch (_) { /* the form still works */ }
     setInterval(poll, 4000);
   })();

@@ -478,17 +478,28 @@ pub fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
 /// Waits (at most 10 s) for a one-time code mailed to `to` and returns its six digits.
 pub async fn code_sent_to(app: &TestApp, to: &str) -> String {
     for _ in 0..200 {
-        if let Some(text) = mail_to(app, to).last() {
-            let code: String = text
-                .split_whitespace()
+        // The newest code mail (booking confirmations may arrive around it).
+        let code = mail_to(app, to).iter().rev().find_map(|text| {
+            let is_code = text.contains("is your code") || text.contains("ist Ihr Code");
+            text.split_whitespace()
                 .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
-                .unwrap_or_default()
-                .to_owned();
-            if !code.is_empty() {
-                return code;
-            }
+                .filter(|_| is_code)
+                .map(str::to_owned)
+        });
+        if let Some(code) = code {
+            return code;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    panic!("no code reached {to}");
+    let dir = app.state.mailer.mail_dir().map(|d| d.to_owned());
+    let files: Vec<String> = dir
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    panic!("no code reached {to}; mail folder: {files:?}");
 }

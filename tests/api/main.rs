@@ -14,4 +14,5 @@ mod inbox;
 mod jobs;
 mod mail;
 mod notifications;
+mod proof;
 mod staff_access;
