@@ -34,6 +34,10 @@ pub struct Config {
     /// turns them off for tests and benchmarks that send everything from one address. Limits
     /// that protect a person (one-time codes, logins) stay on regardless.
     pub rate_limits: bool,
+    /// The rate of each per-client request limit (`CHAIRSIDE_LIMIT_<CLASS>`).
+    pub limits: crate::limits::LimitSettings,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
+    pub metrics_token: Option<String>,
 }
 
 const DEFAULT_MAIL_FROM: &str = "Chairside <chairside@localhost>";
@@ -102,6 +106,8 @@ impl Config {
                 message,
             })?,
             rate_limits: switch("CHAIRSIDE_RATE_LIMITS", true)?,
+            limits: crate::limits::LimitSettings::from_lookup(var)?,
+            metrics_token: var("CHAIRSIDE_METRICS_TOKEN"),
         })
     }
 
@@ -127,6 +133,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             // Every test request comes from 127.0.0.1; the tests of the limits turn them on.
             rate_limits: false,
+            limits: crate::limits::LimitSettings::default(),
+            metrics_token: None,
         }
     }
 }
