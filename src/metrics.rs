@@ -171,7 +171,10 @@ mod tests {
             .filter(|l| l.starts_with("chairside_http_requests_total{"))
             .count();
         assert_eq!(series, 7, "{text}");
-        assert!(text.contains("method=\"OTHER\",route=\"unmatched\""), "{text}");
+        assert!(
+            text.contains("method=\"OTHER\",route=\"unmatched\""),
+            "{text}"
+        );
         assert!(!text.contains("BREW"));
     }
 }

@@ -124,7 +124,12 @@ mod tests {
         let password = Password::parse("password", "long enough password").unwrap();
         let hash = first.hash(&password).await.expect("hashed");
         let check = pool.place().expect("the place came back");
-        assert!(check.verify(password.as_str().to_owned(), Some(hash)).await.unwrap());
+        assert!(
+            check
+                .verify(password.as_str().to_owned(), Some(hash))
+                .await
+                .unwrap()
+        );
         let unknown = pool.place().expect("a place");
         assert!(!unknown.verify("whatever".to_owned(), None).await.unwrap());
     }

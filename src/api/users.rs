@@ -28,7 +28,8 @@ pub async fn create(
         body.role.as_deref().unwrap_or("staff"),
         &body.password,
     )?;
-    let row = accounts::create_user(&state.db, &state.passwords, business.id, user, state.now()).await?;
+    let row =
+        accounts::create_user(&state.db, &state.passwords, business.id, user, state.now()).await?;
     Ok(HttpResponse::Created().json(UserView::from(&row)))
 }
 

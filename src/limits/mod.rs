@@ -144,14 +144,14 @@ impl LimitSettings {
             settings.set(class, rate);
         }
         if let Some(raw) = lookup("CHAIRSIDE_LIMIT_MAX_CLIENTS") {
-            settings.max_clients = raw
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConfigError {
-                    name: "CHAIRSIDE_LIMIT_MAX_CLIENTS",
-                    message: format!("{raw:?}: a positive number of buckets"),
-                })?;
+            settings.max_clients =
+                raw.parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError {
+                        name: "CHAIRSIDE_LIMIT_MAX_CLIENTS",
+                        message: format!("{raw:?}: a positive number of buckets"),
+                    })?;
         }
         Ok(settings)
     }
@@ -186,8 +186,16 @@ struct Inner {
     db: Database,
     clock: Arc<dyn Clock>,
     last_prune_us: AtomicI64,
+    /// One round at a time: a round that finds nothing to do must not overtake one whose
+    /// exchange with the database is still under way.
+    rounds: tokio::sync::Mutex<()>,
     refused: IntCounterVec,
     buckets: IntGauge,
+}
+
+/// The key of a bucket, here and in the shared table: `chat:192.0.2.1`.
+fn subject(class: LimitClass, client: &ClientAddress) -> String {
+    format!("{}:{}", class.name(), client.key())
 }
 
 fn micros(instant: DateTime<Utc>) -> i64 {
@@ -226,6 +234,7 @@ impl Limits {
                 db,
                 clock,
                 last_prune_us: AtomicI64::new(i64::MIN),
+                rounds: tokio::sync::Mutex::new(()),
                 refused,
                 buckets,
             }),
@@ -251,13 +260,15 @@ impl Limits {
         let Some(rate) = self.inner.settings.rate(class) else {
             return Ok(());
         };
-        let subject = format!("{}:{}", class.name(), client.key());
+        let subject = subject(class, client);
         let now = micros(self.inner.clock.now());
         let (admitted, held) = {
             let mut table = self.table();
             (table.admit(&subject, rate, now), table.len())
         };
-        self.inner.buckets.set(i64::try_from(held).unwrap_or(i64::MAX));
+        self.inner
+            .buckets
+            .set(i64::try_from(held).unwrap_or(i64::MAX));
         admitted.map_err(|wait_us| {
             self.inner.refused.with_label_values(&[class.name()]).inc();
             Throttled {
@@ -265,6 +276,19 @@ impl Limits {
                 retry_after_seconds: rate::whole_seconds(wait_us),
             }
         })
+    }
+
+    /// How many more requests of `class` this instance would admit from `client` now (`None`:
+    /// not limited), without using any.
+    pub fn room(&self, class: LimitClass, client: &ClientAddress) -> Option<u32> {
+        let rate = self
+            .inner
+            .settings
+            .rate(class)
+            .filter(|_| self.inner.enabled)?;
+        let subject = subject(class, client);
+        let now = micros(self.inner.clock.now());
+        Some(self.table().room(&subject, rate, now))
     }
 
     /// How many buckets this instance holds.
@@ -279,6 +303,7 @@ impl Limits {
         if !self.inner.enabled {
             return Ok(());
         }
+        let _turn = self.inner.rounds.lock().await;
         let now = micros(self.inner.clock.now());
         let round = self.table().start_round(now);
         let prune = self.prune_due(now);

@@ -45,7 +45,8 @@ impl Rate {
 
     /// `30/min`, `10/h`, `100/10min`, `5/s`, `200/d`.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let usage = || format!("{raw:?}: write it as <count>/<period>, e.g. 30/min, 10/h, 100/10min");
+        let usage =
+            || format!("{raw:?}: write it as <count>/<period>, e.g. 30/min, 10/h, 100/10min");
         let (count, period) = raw.trim().split_once('/').ok_or_else(usage)?;
         let count: u32 = count.trim().parse().map_err(|_| usage())?;
         let period = period.trim();
@@ -93,6 +94,15 @@ impl Rate {
     }
 }
 
+impl Rate {
+    /// How many requests the bucket whose time is `tat` admits at `now`.
+    pub fn room(&self, tat: i64, now: i64) -> u32 {
+        let used = (tat - now).max(0);
+        let room = (self.burst_us() - used) / self.interval_us();
+        u32::try_from(room.max(0)).unwrap_or(self.count)
+    }
+}
+
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.period_seconds;
@@ -131,7 +141,17 @@ mod tests {
         assert_eq!(Rate::parse("100/10min"), Ok(Rate::new(100, 600).unwrap()));
         assert_eq!(Rate::parse("5/s"), Ok(Rate::new(5, 1).unwrap()));
         assert_eq!(Rate::parse("200/day"), Ok(Rate::new(200, 86_400).unwrap()));
-        for bad in ["30", "30/", "/min", "x/min", "30/fortnight", "0/min", "30/0s", "-1/min", "30/8d"] {
+        for bad in [
+            "30",
+            "30/",
+            "/min",
+            "x/min",
+            "30/fortnight",
+            "0/min",
+            "30/0s",
+            "-1/min",
+            "30/8d",
+        ] {
             assert!(Rate::parse(bad).is_err(), "{bad}");
         }
         for shown in ["30/min", "10/h", "100/10min", "5/s", "7/90s", "1/d"] {

@@ -72,6 +72,13 @@ impl Table {
         Ok(())
     }
 
+    /// How many requests `subject` may still make at `now`, without using any.
+    pub fn room(&self, subject: &str, rate: Rate, now: i64) -> u32 {
+        self.buckets
+            .get(subject)
+            .map_or(rate.count(), |bucket| rate.room(bucket.tat, now))
+    }
+
     fn make_room(&mut self, now: i64) {
         if self.buckets.len() < self.max {
             return;
@@ -189,7 +196,9 @@ mod tests {
             table.admit("chat:192.0.2.1", rate, now).unwrap();
         }
         for i in 0..1_000 {
-            table.admit(&format!("chat:10.0.{}.{}", i / 256, i % 256), rate, now).unwrap();
+            table
+                .admit(&format!("chat:10.0.{}.{}", i / 256, i % 256), rate, now)
+                .unwrap();
         }
         assert!(table.admit("chat:192.0.2.1", rate, now).is_err());
     }
