@@ -202,18 +202,44 @@ mod tests {
         let mut memory = Vec::new();
         let ours = hash_in(&mut memory, "long enough password").unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(Argon2::default().verify_password(b"long enough password", &parsed).is_ok());
-        assert!(Argon2::default().verify_password(b"another password", &parsed).is_err());
+        assert!(
+            Argon2::default()
+                .verify_password(b"long enough password", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"another password", &parsed)
+                .is_err()
+        );
         let salt = SaltString::encode_b64(b"sixteen byte salt").unwrap();
-        let theirs = Argon2::default().hash_password(b"long enough password", &salt).unwrap().to_string();
+        let theirs = Argon2::default()
+            .hash_password(b"long enough password", &salt)
+            .unwrap()
+            .to_string();
         assert!(verify_in(&mut memory, "long enough password", &theirs));
         assert!(!verify_in(&mut memory, "long enough passwort", &theirs));
         // Other parameters (an older or a future default) are read from the stored string.
-        let light = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8, 1, 1, None).unwrap());
-        let light = light.hash_password(b"pw-long-enough", &salt).unwrap().to_string();
+        let light = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8, 1, 1, None).unwrap(),
+        );
+        let light = light
+            .hash_password(b"pw-long-enough", &salt)
+            .unwrap()
+            .to_string();
         assert!(verify_in(&mut memory, "pw-long-enough", &light));
-        for broken in ["", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$", "not a hash", &ours[..ours.len() - 3]] {
-            assert!(!verify_in(&mut memory, "long enough password", broken), "{broken}");
+        for broken in [
+            "",
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$",
+            "not a hash",
+            &ours[..ours.len() - 3],
+        ] {
+            assert!(
+                !verify_in(&mut memory, "long enough password", broken),
+                "{broken}"
+            );
         }
         assert_eq!(memory.len(), Params::DEFAULT.block_count());
     }
@@ -239,6 +265,9 @@ mod tests {
         assert_eq!(pool.stash().len(), 1);
         drop(second);
         let (a, b) = (pool.place().unwrap(), pool.place().unwrap());
-        assert_eq!((a.memory.len(), b.memory.len()), (Params::DEFAULT.block_count(), 0));
+        assert_eq!(
+            (a.memory.len(), b.memory.len()),
+            (Params::DEFAULT.block_count(), 0)
+        );
     }
 }

@@ -142,7 +142,7 @@ impl Stream {
             tokio::time::sleep(POLL_INTERVAL).await;
             self.polls = self.polls.wrapping_add(1);
             if let Some(session) = &self.session
-                && self.polls % POLLS_PER_SESSION_CHECK == 0
+                && self.polls.is_multiple_of(POLLS_PER_SESSION_CHECK)
                 && !session.is_live().await
             {
                 return None;

@@ -106,11 +106,11 @@ impl Rate {
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.period_seconds;
-        let (multiple, unit) = if p % 86_400 == 0 {
+        let (multiple, unit) = if p.is_multiple_of(86_400) {
             (p / 86_400, "d")
-        } else if p % 3600 == 0 {
+        } else if p.is_multiple_of(3600) {
             (p / 3600, "h")
-        } else if p % 60 == 0 {
+        } else if p.is_multiple_of(60) {
             (p / 60, "min")
         } else {
             (p, "s")
