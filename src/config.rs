@@ -2,6 +2,8 @@
 
 use std::net::SocketAddr;
 
+use crate::limits::Rate;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `postgres://…` for PostgreSQL; anything else is a SQLite file path.
@@ -38,24 +40,28 @@ pub struct Config {
     pub proof_limits: ProofLimits,
     /// Live holds one client address may have at a business (while `rate_limits` is on).
     pub holds_per_address: u32,
+    /// The rate of each per-client request limit (`CHAIRSIDE_LIMIT_<CLASS>`).
+    pub limits: crate::limits::LimitSettings,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
+    pub metrics_token: Option<String>,
 }
 
 /// Limits that keep proving an identity from being used against someone: always on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProofLimits {
-    pub codes_per_contact: RateSetting,
-    pub codes_per_client: RateSetting,
-    pub reference_checks_per_reference: RateSetting,
-    pub reference_checks_per_client: RateSetting,
+    pub codes_per_contact: Rate,
+    pub codes_per_client: Rate,
+    pub reference_checks_per_reference: Rate,
+    pub reference_checks_per_client: Rate,
 }
 
 impl Default for ProofLimits {
     fn default() -> Self {
         Self {
-            codes_per_contact: RateSetting::per_hour(3),
-            codes_per_client: RateSetting::per_hour(10),
-            reference_checks_per_reference: RateSetting::per_hour(5),
-            reference_checks_per_client: RateSetting::per_hour(20),
+            codes_per_contact: Rate::fixed(3, 3600),
+            codes_per_client: Rate::fixed(10, 3600),
+            reference_checks_per_reference: Rate::fixed(5, 3600),
+            reference_checks_per_client: Rate::fixed(20, 3600),
         }
     }
 }
@@ -78,56 +84,10 @@ impl ProofLimits {
     }
 }
 
-/// "How many per how long": `3/hour`, `30/min`, `10/10min`, `100/day`, `5/30s`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateSetting {
-    pub count: u32,
-    pub per: chrono::Duration,
-}
-
-impl RateSetting {
-    pub const fn per_hour(count: u32) -> Self {
-        Self {
-            count,
-            per: chrono::Duration::hours(1),
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid = || format!("{raw:?}: write it as a count per period, e.g. 3/hour or 30/min");
-        let (count, period) = raw.trim().split_once('/').ok_or_else(invalid)?;
-        let count: u32 = count.trim().parse().map_err(|_| invalid())?;
-        let period = period.trim().to_ascii_lowercase();
-        let split = period
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(period.len());
-        let (times, unit) = period.split_at(split);
-        let times: i64 = if times.is_empty() {
-            1
-        } else {
-            times.parse().map_err(|_| invalid())?
-        };
-        let unit = match unit {
-            "s" | "sec" | "second" | "seconds" => chrono::Duration::seconds(1),
-            "m" | "min" | "minute" | "minutes" => chrono::Duration::minutes(1),
-            "h" | "hour" | "hours" => chrono::Duration::hours(1),
-            "d" | "day" | "days" => chrono::Duration::days(1),
-            _ => return Err(invalid()),
-        };
-        if count == 0 || times <= 0 || times > 10_000 {
-            return Err(invalid());
-        }
-        Ok(Self {
-            count,
-            per: unit * i32::try_from(times).map_err(|_| invalid())?,
-        })
-    }
-}
-
-pub(crate) fn rate(name: &'static str, default: RateSetting) -> Result<RateSetting, ConfigError> {
+fn rate(name: &'static str, default: Rate) -> Result<Rate, ConfigError> {
     match var(name) {
         None => Ok(default),
-        Some(raw) => RateSetting::parse(&raw).map_err(|message| ConfigError { name, message }),
+        Some(raw) => Rate::parse(&raw).map_err(|message| ConfigError { name, message }),
     }
 }
 
@@ -199,6 +159,8 @@ impl Config {
             rate_limits: switch("CHAIRSIDE_RATE_LIMITS", true)?,
             proof_limits: ProofLimits::from_env()?,
             holds_per_address: parsed("CHAIRSIDE_HOLDS_PER_ADDRESS", 3)?,
+            limits: crate::limits::LimitSettings::from_lookup(var)?,
+            metrics_token: var("CHAIRSIDE_METRICS_TOKEN"),
         })
     }
 
@@ -226,6 +188,8 @@ impl Config {
             rate_limits: false,
             proof_limits: ProofLimits::default(),
             holds_per_address: 3,
+            limits: crate::limits::LimitSettings::default(),
+            metrics_token: None,
         }
     }
 }

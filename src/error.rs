@@ -33,8 +33,31 @@ pub enum AppError {
     Unauthenticated(&'static str),
     #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: i64 },
+    /// Bounded work (password hashing) has no free place right now.
+    #[error("the server is busy; try again in {retry_after_seconds} seconds")]
+    Busy { retry_after_seconds: i64 },
+    /// A single-use link's token that opens nothing (any more).
+    #[error("{}", token_message(*.0))]
+    Token(TokenRefusal),
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+/// Why a single-use token (a password-reset link) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefusal {
+    /// Never issued, or its login is gone or deactivated.
+    Unknown,
+    Used,
+    Expired,
+}
+
+fn token_message(refusal: TokenRefusal) -> &'static str {
+    match refusal {
+        TokenRefusal::Unknown => "this link is not valid; ask for a new one",
+        TokenRefusal::Used => "this link has been used already; ask for a new one",
+        TokenRefusal::Expired => "this link has expired; ask for a new one",
+    }
 }
 
 impl AppError {

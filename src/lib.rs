@@ -23,6 +23,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod limits;
 pub mod metrics;
 pub mod notifications;
 pub mod scheduling;

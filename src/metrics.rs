@@ -1,4 +1,8 @@
-//! Prometheus metrics, served at `/metrics`.
+//! Prometheus metrics, served at `/metrics` (behind `CHAIRSIDE_METRICS_TOKEN` when it is set).
+//!
+//! Every label comes from a fixed set, so no request can add series: routes are the patterns of
+//! the route table (a path that matches none is `unmatched`), methods are folded to the five the
+//! API uses and `OTHER`, statuses are what the server itself answers.
 
 use std::sync::Arc;
 
@@ -8,6 +12,21 @@ use prometheus::{
 
 use crate::error::AppError;
 use crate::scheduling::Refusal;
+
+/// The route label of requests that matched no route.
+pub const UNMATCHED_ROUTE: &str = "unmatched";
+
+/// A request method as a label: one of GET, POST, PUT, PATCH, DELETE, OTHER.
+pub fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        _ => "OTHER",
+    }
+}
 
 /// All metrics of one process. Cheap to clone.
 #[derive(Clone)]
@@ -87,7 +106,11 @@ impl Metrics {
         }
     }
 
-    pub fn record_request(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    /// Counts one request. `route` is the matched route pattern (`None`: no route matched) and
+    /// `method` the request's method as sent; both are folded into a fixed set of labels.
+    pub fn record_request(&self, route: Option<&str>, method: &str, status: u16, seconds: f64) {
+        let route = route.unwrap_or(UNMATCHED_ROUTE);
+        let method = method_label(method);
         self.inner
             .http_requests
             .with_label_values(&[route, method, &status.to_string()])
@@ -126,5 +149,32 @@ impl Metrics {
     /// Registers another collector (workers add their own).
     pub fn register(&self, collector: Box<dyn prometheus::core::Collector>) {
         let _ = self.inner.registry.register(collector);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_and_paths_add_no_series() {
+        let metrics = Metrics::new();
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
+            metrics.record_request(Some("/api/v1/x"), method, 200, 0.001);
+        }
+        for i in 0..1_000 {
+            metrics.record_request(None, &format!("BREW{i}"), 404, 0.001);
+        }
+        let text = metrics.render();
+        let series = text
+            .lines()
+            .filter(|l| l.starts_with("chairside_http_requests_total{"))
+            .count();
+        assert_eq!(series, 7, "{text}");
+        assert!(
+            text.contains("method=\"OTHER\",route=\"unmatched\""),
+            "{text}"
+        );
+        assert!(!text.contains("BREW"));
     }
 }

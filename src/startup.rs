@@ -8,6 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
 use crate::access::Secrets;
+use crate::accounts::HashingPool;
 use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::booking::Scheduler;
@@ -16,6 +17,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError};
 use crate::conversation::{ChatRules, ConversationEngine, Links};
 use crate::jobs::{JobQueue, Worker, WorkerConfig};
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::notifications::{Mailer, NotificationHandler};
 use crate::storage::{Database, StorageError};
@@ -69,7 +71,17 @@ pub fn build_state(
     )
     .with_rules(ChatRules::from_config(&config))
     .with_courier(Arc::new(courier));
+    let limits = Limits::new(
+        config.limits.clone(),
+        config.rate_limits,
+        db.clone(),
+        Arc::clone(&clock),
+        &metrics,
+    );
     Ok(web::Data::new(AppState {
+        limits,
+        passwords: HashingPool::for_this_machine(),
+        streams: Default::default(),
         scheduler,
         conversations,
         db,
@@ -191,9 +203,11 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until stopped, with this process's background workers running beside the server.
+    /// Serves until stopped, with this process's background workers (and the reconciliation of
+    /// rate limits with other instances) running beside the server.
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         self.workers = start_workers(&self.state);
+        self.workers.extend(self.state.limits.spawn_reconciler());
         let result = self.server.await;
         for worker in &self.workers {
             worker.abort();

@@ -2,7 +2,8 @@
 //! database, driven by scripts in `tests/browser/` (playwright-core controlling Debian's
 //! headless Chromium): `day_view.mjs` (the staff page's day, settings, phone and paper),
 //! `chat.mjs` (the chat widget on another site, the inbox, the chat settings) and
-//! `settings.mjs` (reminders and messaging channels in the owner's settings). Screenshots
+//! `settings.mjs` (reminders and messaging channels in the owner's settings) and `reset.mjs`
+//! (a forgotten password reset through a link mailed over real SMTP). Screenshots
 //! land in `target/browser-artifacts/`. The scenarios take turns: two Chromiums at once on a
 //! small machine would distort the day view's timing.
 //!
@@ -12,6 +13,9 @@
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
 mod helpers;
+#[allow(dead_code)]
+#[path = "api/mail.rs"]
+mod mail;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -292,4 +296,33 @@ async fn reminders_and_channels_settings_work_in_a_real_browser() {
         .expect("SQLite always runs");
     let setup = settings_shop(&app).await;
     run_scenario("settings.mjs", setup).await;
+}
+
+#[actix_web::test]
+async fn a_forgotten_password_is_reset_in_a_real_browser() {
+    if !tools_or_skip() {
+        return;
+    }
+    let sink = mail::SmtpSink::start();
+    let smtp_url = sink.url();
+    let app = spawn_app_with(Backend::Sqlite, move |config| {
+        config.smtp_url = Some(smtp_url);
+    })
+    .await
+    .expect("SQLite always runs");
+    let slug = "studio";
+    let key = app.create_business(slug, "Europe/Berlin", json!({})).await;
+    app.add_login(slug, &key, "owner@studio.example", "owner")
+        .await;
+    let setup = json!({
+        "baseUrl": app.address,
+        "publicUrl": app.state.config.public_url,
+        "mailDir": sink.dir.path(),
+        "owner": {"email": "owner@studio.example", "password": TEST_PASSWORD},
+        "artifacts": artifacts_dir(),
+        "chromium": CHROMIUM,
+    });
+    run_scenario("reset.mjs", setup).await;
+    // The SMTP connection pool must be dropped while a runtime still runs.
+    app.stop().await;
 }

@@ -1,29 +1,34 @@
-//! Staff logins for the staff web page: users, passwords, sessions, and the login rate limit.
+//! Staff logins for the staff web page: users, passwords, sessions, the login rate limit, and
+//! password resets by email ([`reset`]).
 //!
-//! Passwords are hashed with Argon2id (the crate's defaults) off the async workers and outside
-//! any database transaction: a login must not hold the SQLite write lock while it hashes.
+//! Passwords are hashed with Argon2id (the crate's defaults) on a bounded pool ([`hashing`]),
+//! off the async workers and outside any database transaction: a login must not hold the SQLite
+//! write lock while it hashes.
 //!
 //! A session is a random cookie value; the database keeps only its SHA-256 (as for API keys),
 //! together with a CSRF token that the page sends back in a header on every state-changing
 //! request. Sessions end after [`SESSION_HOURS`], at logout, when the password changes, and when
 //! the login is deactivated.
 //!
-//! Failed logins are rows, counted per login name and per client address over
-//! [`FAILURE_WINDOW_MINUTES`]; since they live in the database, the limit holds however many
-//! instances serve the logins. While a login name is locked even the right password is refused,
-//! so guessing cannot go on in parallel.
+//! Every login attempt is counted as a failure per login name and per client address
+//! ([`FAILURE_WINDOW_MINUTES`]) BEFORE its password is checked, in the same transaction that
+//! checks the limit (`storage::attempts::reserve`), so parallel attempts cannot all slip past the
+//! check; the right password then takes its failure back. The counts live in the database, so the
+//! limit holds however many instances serve the logins. While a login name is locked even the
+//! right password is refused, so guessing cannot go on in parallel. These limits are always on.
 
-use std::sync::OnceLock;
+pub mod hashing;
+pub mod reset;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
+
+pub use hashing::{HashingPlace, HashingPool};
 
 use crate::access;
 use crate::domain::{EmailAddress, UserRole, ValidationError, required_text};
 use crate::error::AppError;
 use crate::storage::accounts::{self as rows, Session, User, UserChanges};
+use crate::storage::attempts::{self, Limit};
 use crate::storage::models::Business;
 use crate::storage::{Database, DbConnection, StorageError, businesses, new_id, to_db_time};
 
@@ -123,56 +128,6 @@ impl ActiveSession {
     }
 }
 
-fn hashing_failed(e: argon2::password_hash::Error) -> AppError {
-    StorageError::Corrupt(format!("password hashing failed: {e}")).into()
-}
-
-/// Argon2id with a fresh random salt; takes tens of milliseconds by design.
-fn hash_blocking(password: &str) -> Result<String, AppError> {
-    let mut salt = [0u8; 16];
-    rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(hashing_failed)?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(hashing_failed)?
-        .to_string())
-}
-
-/// Hashes on the blocking pool, never on an async worker.
-async fn hash_password(password: &Password) -> Result<String, AppError> {
-    let password = password.as_str().to_owned();
-    run_blocking(move || hash_blocking(&password)).await
-}
-
-/// Checks a password against a stored hash; an unknown login is checked against a dummy hash so
-/// that it takes as long as a known one and does not reveal which logins exist.
-async fn password_matches(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    run_blocking(move || {
-        let hash = stored.as_deref().unwrap_or_else(|| dummy_hash());
-        let Ok(parsed) = PasswordHash::new(hash) else {
-            return Ok(false);
-        };
-        let matches = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
-        Ok(matches && stored.is_some())
-    })
-    .await
-}
-
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_blocking("not the password of anyone").unwrap_or_default())
-}
-
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| AppError::Storage(StorageError::TaskAborted))?
-}
-
 /// A new login's row, its password already hashed.
 fn user_row(
     business_id: &str,
@@ -205,11 +160,12 @@ fn email_taken() -> AppError {
 /// Adds a login to a business.
 pub async fn create_user(
     db: &Database,
+    passwords: &HashingPool,
     business_id: String,
     user: NewUser,
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
-    let hash = hash_password(&user.password).await?;
+    let hash = passwords.place()?.hash(&user.password).await?;
     let identity = (user.email.as_str(), user.name.as_str(), user.role);
     let row = user_row(&business_id, identity, hash, now);
     db.write(move |conn| {
@@ -232,6 +188,7 @@ pub async fn create_user(
 /// business always keeps at least one active owner.
 pub async fn update_user(
     db: &Database,
+    passwords: &HashingPool,
     business_id: String,
     user_id: String,
     update: UserUpdate,
@@ -239,7 +196,7 @@ pub async fn update_user(
     now: DateTime<Utc>,
 ) -> Result<User, AppError> {
     let password_hash = match update.password {
-        Some(password) => Some(hash_password(&password).await?),
+        Some(password) => Some(passwords.place()?.hash(&password).await?),
         None => None,
     };
     let changes = UserChanges {
@@ -275,18 +232,29 @@ pub async fn list_users(db: &Database, business_id: String) -> Result<Vec<User>,
         .await
 }
 
-/// The subjects whose failures count against a login: the name and the client address.
-fn failure_subjects(email: &str, client: &str) -> [(String, i64); 2] {
+/// The subject under which a login name's failures are counted.
+pub fn login_subject(email: &str) -> String {
+    format!("login:name:{email}")
+}
+
+/// The limits a login attempt counts against: its name and the client's address.
+fn login_limits(email: &str, client: &str) -> [Limit; 2] {
+    let window = Duration::minutes(FAILURE_WINDOW_MINUTES);
     [
-        (format!("login:{email}"), MAX_FAILURES_PER_LOGIN),
-        (format!("address:{client}"), MAX_FAILURES_PER_ADDRESS),
+        Limit::new(login_subject(email), MAX_FAILURES_PER_LOGIN, window),
+        Limit::new(
+            format!("login:address:{client}"),
+            MAX_FAILURES_PER_ADDRESS,
+            window,
+        ),
     ]
 }
 
 /// Checks a login name and password and opens a session; refuses while too many recent
-/// attempts failed for this name or from this address.
+/// attempts failed for this name or from this address, and while the hashing pool is full.
 pub async fn log_in(
     db: &Database,
+    passwords: &HashingPool,
     email: &str,
     password: String,
     client: String,
@@ -295,32 +263,24 @@ pub async fn log_in(
     let wrong = || AppError::Unauthenticated("the email address or the password is wrong");
     // A malformed name counts as a wrong one: no hint about what exists.
     let email = login_name("email", email).unwrap_or_else(|_| email.trim().to_lowercase());
-    let subjects = failure_subjects(&email, &client);
-    let window_start = to_db_time(now - Duration::minutes(FAILURE_WINDOW_MINUTES));
-
-    let (subjects_checked, lookup_email) = (subjects.clone(), email.clone());
+    let place = passwords.place()?;
+    let [by_name, by_address] = login_limits(&email, &client);
+    let (name_subject, address_subject) = (by_name.subject.clone(), by_address.subject.clone());
+    let at = to_db_time(now);
     let user = db
-        .read(move |conn| {
-            for (subject, limit) in &subjects_checked {
-                if rows::login_failures_since(conn, subject, window_start)? >= *limit {
-                    return Err(AppError::RateLimited {
-                        retry_after_seconds: FAILURE_WINDOW_MINUTES * 60,
-                    });
-                }
+        .write(move |conn| {
+            attempts::prune_prefix(conn, "login:", at - by_name.window)?;
+            if let Err(full) = attempts::reserve(conn, &[by_name, by_address], at)? {
+                return Err(AppError::RateLimited {
+                    retry_after_seconds: full.retry_after_seconds,
+                });
             }
-            Ok(rows::user_by_email(conn, &lookup_email)?.filter(|u| u.active == 1))
+            Ok(rows::user_by_email(conn, &email)?.filter(|u| u.active == 1))
         })
         .await?;
 
-    if !password_matches(password, user.as_ref().map(|u| u.password_hash.clone())).await? {
-        db.write(move |conn| {
-            rows::prune_login_failures(conn, window_start)?;
-            for (subject, _) in &subjects {
-                rows::record_login_failure(conn, subject, to_db_time(now))?;
-            }
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    if !place.verify(password, stored).await? {
         return Err(wrong());
     }
     let user = user.ok_or_else(wrong)?;
@@ -329,13 +289,13 @@ pub async fn log_in(
         token_hash: access::hash_api_key(&token),
         user_id: user.id.clone(),
         csrf_token: access::random_token(32),
-        created_at: to_db_time(now),
+        created_at: at,
         expires_at: to_db_time(now + Duration::hours(SESSION_HOURS)),
     };
-    let login_subject = subjects[0].0.clone();
     db.write(move |conn| {
-        rows::delete_expired_sessions(conn, to_db_time(now))?;
-        rows::clear_login_failures(conn, &login_subject)?;
+        rows::delete_expired_sessions(conn, at)?;
+        attempts::clear(conn, &name_subject)?;
+        attempts::forget_one(conn, &address_subject, at)?;
         rows::insert_session(conn, &session)?;
         let business =
             businesses::by_id(conn, &user.business_id)?.ok_or(AppError::NotFound("business"))?;
@@ -370,6 +330,17 @@ pub fn session_for_token(
     )
 }
 
+/// Whether the session with this token hash is still live (for long-lived requests that must
+/// end with it).
+pub async fn session_is_live(
+    db: &Database,
+    token_hash: String,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    db.read(move |conn| Ok(rows::session_is_live(conn, &token_hash, to_db_time(now))?))
+        .await
+}
+
 pub async fn log_out(db: &Database, token_hash: String) -> Result<(), AppError> {
     db.write(move |conn| Ok(rows::delete_session(conn, &token_hash)?))
         .await
@@ -383,7 +354,7 @@ pub fn reset_demo_owner(
     now: DateTime<Utc>,
 ) -> Result<Password, AppError> {
     let password = Password::generate();
-    let hash = hash_blocking(password.as_str())?;
+    let hash = hashing::hash_blocking(password.as_str())?;
     match rows::user_by_email(conn, email)? {
         Some(user) => {
             let changes = UserChanges {

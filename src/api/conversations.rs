@@ -9,10 +9,10 @@ use super::chat::MessageView;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{BusinessKey, JsonBody};
 use super::views::{CustomerView, utc_time};
+use crate::booking::BookingContact;
 use crate::conversation::{OWNER_BOT, OWNER_HUMAN, inbox};
 use crate::domain::required_text;
 use crate::storage::models::{Business, Conversation};
-use crate::booking::BookingContact;
 use crate::storage::{bookings, conversations, customers};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -12,7 +12,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::domain::ValidationError;
-use crate::error::AppError;
+use crate::error::{AppError, TokenRefusal};
+use crate::limits::Throttled;
 use crate::scheduling::Refusal;
 use crate::storage::StorageError;
 
@@ -172,6 +173,13 @@ impl From<StorageError> for ApiError {
     }
 }
 
+impl From<Throttled> for ApiError {
+    fn from(e: Throttled) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
+            .with_retry_after(e.retry_after_seconds)
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let message = e.to_string();
@@ -212,6 +220,16 @@ impl From<AppError> for ApiError {
                 retry_after_seconds,
             } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
                 .with_retry_after(retry_after_seconds),
+            AppError::Busy {
+                retry_after_seconds,
+            } => Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+                .with_retry_after(retry_after_seconds),
+            AppError::Token(refusal) => match refusal {
+                TokenRefusal::Unknown => Self::bad_request("invalid_token", message),
+                TokenRefusal::Used => Self::new(StatusCode::GONE, "token_used", message),
+                TokenRefusal::Expired => Self::new(StatusCode::GONE, "token_expired", message),
+            }
+            .with_field("token"),
             AppError::Storage(s) => s.into(),
         }
     }

@@ -1,10 +1,12 @@
 //! Liveness and metrics.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::connection::SimpleConnection;
 
 use super::AppState;
 use super::error::ApiError;
+use super::extract::bearer_token;
+use crate::access::constant_time_eq;
 
 /// 200 when the database answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unreachable")))]
@@ -20,10 +22,24 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": backend })))
 }
 
-/// Prometheus text format: requests and latencies by route, bookings created, conflicts refused.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
+/// Prometheus text format: requests and latencies by route, bookings created, conflicts refused,
+/// requests refused by rate limits. With `CHAIRSIDE_METRICS_TOKEN` set, only for
+/// `Authorization: Bearer <token>`.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain"),
+    (status = 401, description = "CHAIRSIDE_METRICS_TOKEN is set and was not sent", body = super::error::ErrorBody)))]
+pub async fn metrics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(expected) = &state.config.metrics_token {
+        let sent = bearer_token(&req).unwrap_or_default();
+        if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+            return Err(ApiError::unauthorized(
+                "send the metrics token as `Authorization: Bearer <token>`",
+            ));
+        }
+    }
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .body(state.metrics.render()))
 }

@@ -25,6 +25,7 @@ mod schedule;
 mod services;
 mod session;
 mod staff;
+pub mod throttle;
 mod users;
 pub mod views;
 pub mod webhooks;
@@ -34,19 +35,22 @@ use std::sync::Arc;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
 use actix_web::{HttpResponse, web};
 
 use crate::access::Secrets;
+use crate::accounts::HashingPool;
 use crate::booking::Scheduler;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::conversation::ConversationEngine;
 use crate::jobs::JobQueue;
+use crate::limits::{LimitClass, Limits};
 use crate::metrics::Metrics;
 use crate::notifications::Mailer;
 use crate::storage::Database;
 use error::{ApiError, ErrorBody};
+use throttle::limited;
 
 /// What every handler may use. Shared by all workers.
 pub struct AppState {
@@ -61,6 +65,12 @@ pub struct AppState {
     pub conversations: ConversationEngine,
     /// Where email goes (SMTP, or files when no server is configured).
     pub mailer: Mailer,
+    /// Per-client request limits of the public endpoints.
+    pub limits: Limits,
+    /// The bounded pool every Argon2 hash runs on.
+    pub passwords: HashingPool,
+    /// The staff pages' open event streams, counted per login.
+    pub streams: events::OpenStreams,
 }
 
 impl AppState {
@@ -100,7 +110,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .get(businesses::get)
                         .patch(businesses::update),
                 )
-                .service(web::resource("/businesses/{slug}/profile").get(businesses::profile))
+                .service(
+                    web::resource("/businesses/{slug}/profile")
+                        .wrap(from_fn(limited(LimitClass::Availability)))
+                        .get(businesses::profile),
+                )
                 .service(
                     web::resource("/businesses/{slug}/staff")
                         .post(staff::create)
@@ -139,25 +153,47 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .patch(closures::update)
                         .delete(closures::delete),
                 )
-                .service(web::resource("/businesses/{slug}/availability").get(availability::get))
+                .service(
+                    web::resource("/businesses/{slug}/availability")
+                        .wrap(from_fn(limited(LimitClass::Availability)))
+                        .get(availability::get),
+                )
                 .service(
                     web::resource("/businesses/{slug}/bookings")
+                        .wrap(from_fn(limited(LimitClass::Booking)))
                         .post(bookings::create)
                         .get(bookings::list),
                 )
                 .service(web::resource("/businesses/{slug}/schedule").get(schedule::get))
-                .service(web::resource("/bookings/{id}").get(bookings::get))
-                .service(web::resource("/bookings/{id}/cancel").post(bookings::cancel))
-                .service(web::resource("/bookings/{id}/reschedule").post(bookings::reschedule))
+                .service(
+                    web::resource("/bookings/{id}")
+                        .wrap(from_fn(limited(LimitClass::Manage)))
+                        .get(bookings::get),
+                )
+                .service(
+                    web::resource("/bookings/{id}/cancel")
+                        .wrap(from_fn(limited(LimitClass::Manage)))
+                        .post(bookings::cancel),
+                )
+                .service(
+                    web::resource("/bookings/{id}/reschedule")
+                        .wrap(from_fn(limited(LimitClass::Manage)))
+                        .post(bookings::reschedule),
+                )
                 .service(web::resource("/bookings/{id}/status").post(bookings::set_status))
                 .service(web::resource("/bookings/{id}/manage-link").post(bookings::renew_link))
-                .service(web::resource("/businesses/{slug}/chat").post(chat::post))
+                .service(
+                    web::resource("/businesses/{slug}/chat")
+                        .wrap(from_fn(limited(LimitClass::Chat)))
+                        .post(chat::post),
+                )
                 .service(
                     web::resource("/businesses/{slug}/customers/{id}/chat-link")
                         .post(chat_links::create),
                 )
                 .service(
                     web::resource("/businesses/{slug}/chat/{conversation_id}/messages")
+                        .wrap(from_fn(limited(LimitClass::Chat)))
                         .get(chat::messages),
                 )
                 .service(web::resource("/businesses/{slug}/conversations").get(conversations::list))
@@ -193,6 +229,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .delete(session::log_out),
                 )
                 .service(
+                    web::resource("/session/password-reset")
+                        .wrap(from_fn(limited(LimitClass::PasswordReset)))
+                        .post(session::request_password_reset),
+                )
+                .service(
+                    web::resource("/session/password-reset/confirm")
+                        .wrap(from_fn(limited(LimitClass::PasswordReset)))
+                        .post(session::confirm_password_reset),
+                )
+                .service(
                     web::resource("/businesses/{slug}/users")
                         .post(users::create)
                         .get(users::list),
@@ -200,7 +246,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/businesses/{slug}/users/{id}").patch(users::update))
                 .service(web::resource("/businesses/{slug}/walk-ins").post(bookings::walk_in))
                 .service(web::resource("/businesses/{slug}/events").get(events::stream))
-                .service(web::resource("/bookings/{id}/calendar.ics").get(bookings::calendar))
+                .service(
+                    web::resource("/bookings/{id}/calendar.ics")
+                        .wrap(from_fn(limited(LimitClass::Manage)))
+                        .get(bookings::calendar),
+                )
                 .service(
                     web::resource("/businesses/{slug}/staff/{id}/calendar-feed")
                         .post(calendars::rotate),
@@ -255,7 +305,8 @@ fn json_error<B: MessageBody + 'static>(
 }
 
 /// Counts and times every request by its route pattern (not its path, which would give one
-/// series per booking id).
+/// series per booking id) and its method folded to a few names, so that made-up methods and
+/// paths cannot add series; logs refused and failed requests with the client's address.
 pub async fn record_metrics(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -264,19 +315,37 @@ pub async fn record_metrics(
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.metrics.clone());
-    let method = req.method().to_string();
     let response = next.call(req).await?;
     if let Some(metrics) = metrics {
-        let route = response
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
+        let request = response.request();
+        let route = request.match_pattern();
+        let method = crate::metrics::method_label(request.method().as_str());
+        let status = response.status();
         metrics.record_request(
-            &route,
-            &method,
-            response.status().as_u16(),
+            route.as_deref(),
+            method,
+            status.as_u16(),
             started.elapsed().as_secs_f64(),
         );
+        log_refusal(request, method, status);
     }
     Ok(response.map_body(|_, body| EitherBody::left(body.boxed())))
+}
+
+/// One log line per failed request: errors loudly, refusals that may be an attack (401, 403,
+/// 429, 503) as information, other client errors for debugging only.
+fn log_refusal(req: &actix_web::HttpRequest, method: &str, status: StatusCode) {
+    if !(status.is_client_error() || status.is_server_error()) {
+        return;
+    }
+    let client = client::request_origin(req).client;
+    let path = req.path();
+    let code = status.as_u16();
+    if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+        tracing::error!(%client, method, path, status = code, "request failed");
+    } else if matches!(code, 401 | 403 | 429 | 503) {
+        tracing::info!(%client, method, path, status = code, "request refused");
+    } else {
+        tracing::debug!(%client, method, path, status = code, "request refused");
+    }
 }

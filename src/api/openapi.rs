@@ -26,6 +26,7 @@ use super::{
         conversations::list, conversations::get, conversations::reply, conversations::take_over, conversations::hand_back,
         questions::create, questions::list, questions::update, questions::delete,
         session::log_in, session::current, session::log_out,
+        session::request_password_reset, session::confirm_password_reset,
         users::create, users::list, users::update,
         bookings::walk_in, events::stream,
         bookings::calendar, bookings::renew_link, calendars::feed, calendars::rotate, notifications::list,

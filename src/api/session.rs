@@ -1,16 +1,17 @@
-//! Logging in and out of the staff page. A login sets an HttpOnly, SameSite=Lax session cookie
-//! (Secure when served over TLS) and returns the CSRF token the page must send back in
-//! `X-CSRF-Token` on every state-changing request.
+//! Logging in and out of the staff page, and resetting a forgotten password. A login sets an
+//! HttpOnly, SameSite=Lax session cookie (Secure when served over TLS) and returns the CSRF
+//! token the page must send back in `X-CSRF-Token` on every state-changing request.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::client::request_origin;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, SESSION_COOKIE, authenticate, session_token};
 use super::views::{LoginBody, SessionBusinessView, SessionView, UserView, local_time, utc_time};
-use crate::accounts::{self, SESSION_HOURS};
+use crate::accounts::{self, Password, SESSION_HOURS};
 use crate::booking::BusinessProfile;
 use crate::storage::accounts::{Session, User};
 use crate::storage::models::Business;
@@ -50,33 +51,47 @@ fn session_view(
     })
 }
 
-/// Logs in with email and password. Wrong credentials are 401; too many failures for the login
-/// or from the client's address are 429 with `Retry-After`.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
-    responses((status = 200, body = SessionView), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 429, description = "too_many_attempts", body = ErrorBody)))]
-pub async fn log_in(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    JsonBody(body): JsonBody<LoginBody>,
-) -> Result<HttpResponse, ApiError> {
-    // A cross-site form cannot send JSON without a CORS preflight: no logging a victim into an
-    // attacker's account.
+/// A cross-site form cannot send JSON without a CORS preflight: no logging a victim into an
+/// attacker's account, no reset mails from other sites' forms.
+fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
     let is_json = req
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().starts_with("application/json"));
-    if !is_json {
-        return Err(ApiError::new(
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "send the login as JSON (content-type: application/json)",
-        ));
+            "send the request as JSON (content-type: application/json)",
+        ))
     }
+}
+
+/// Logs in with email and password. Wrong credentials are 401; too many failures for the login
+/// or from the client's address are 429 with `Retry-After`; 503 `busy` with `Retry-After` when
+/// the server is checking as many passwords as it can at once.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
+    responses((status = 200, body = SessionView), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 429, description = "too_many_attempts", body = ErrorBody), (status = 503, description = "busy", body = ErrorBody)))]
+pub async fn log_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
+    require_json(&req)?;
     let client = request_origin(&req).client.key();
-    let grant =
-        accounts::log_in(&state.db, &body.email, body.password, client, state.now()).await?;
+    let grant = accounts::log_in(
+        &state.db,
+        &state.passwords,
+        &body.email,
+        body.password,
+        client,
+        state.now(),
+    )
+    .await?;
     let view = session_view(&state, &grant.session, &grant.user, &grant.business)?;
     Ok(HttpResponse::Ok()
         .insert_header((
@@ -132,4 +147,90 @@ pub async fn log_out(
             session_cookie("", 0, served_over_tls(&req, &state)),
         ))
         .finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetBody {
+    /// The login name.
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PasswordResetAccepted {
+    pub message: String,
+}
+
+/// Asks for a link to set a new password. Always 202, whether or not the login exists; an
+/// active login gets the link by email (valid for an hour, once). Limited per login name and per
+/// client address (429 `too_many_attempts`).
+#[utoipa::path(post, path = "/api/v1/session/password-reset", tag = "session", request_body = PasswordResetBody,
+    responses((status = 202, body = PasswordResetAccepted), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "too_many_attempts or rate_limited", body = ErrorBody)))]
+pub async fn request_password_reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<PasswordResetBody>,
+) -> Result<HttpResponse, ApiError> {
+    require_json(&req)?;
+    let client = request_origin(&req).client.key();
+    let link = accounts::reset::request(&state.db, &body.email, client, state.now()).await?;
+    // Sent after answering, so that an existing login does not answer more slowly.
+    if let Some(link) = link {
+        let email = link.email(&state.config.public_url);
+        let mailer = state.mailer.clone();
+        actix_web::rt::spawn(async move {
+            match mailer.send(email).await {
+                Ok(()) => tracing::info!(login = %link.email, "password reset link sent"),
+                Err(e) => {
+                    tracing::warn!(login = %link.email, cause = %e, "password reset link not sent")
+                }
+            }
+        });
+    }
+    Ok(HttpResponse::Accepted().json(PasswordResetAccepted {
+        message: "If this address has a login, a link to set a new password is on its way."
+            .to_owned(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirmBody {
+    /// The `token` of the emailed link.
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PasswordResetDone {
+    /// The login whose password was set, to log in with.
+    pub email: String,
+}
+
+/// Sets a new password with an emailed link's token: every session of the login ends and a
+/// lockout after failed logins is lifted. 400 `invalid_token`, 410 `token_used` or
+/// `token_expired`, 422 for a password that is too short or long.
+#[utoipa::path(post, path = "/api/v1/session/password-reset/confirm", tag = "session", request_body = PasswordResetConfirmBody,
+    responses((status = 200, body = PasswordResetDone), (status = 400, description = "invalid_token", body = ErrorBody),
+        (status = 410, description = "token_used or token_expired", body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, description = "busy", body = ErrorBody)))]
+pub async fn confirm_password_reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<PasswordResetConfirmBody>,
+) -> Result<HttpResponse, ApiError> {
+    require_json(&req)?;
+    let password = Password::parse("password", &body.password)?;
+    let email = accounts::reset::confirm(
+        &state.db,
+        &state.passwords,
+        &body.token,
+        password,
+        state.now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("cache-control", "no-store"))
+        .json(PasswordResetDone { email }))
 }

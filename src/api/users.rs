@@ -28,7 +28,8 @@ pub async fn create(
         body.role.as_deref().unwrap_or("staff"),
         &body.password,
     )?;
-    let row = accounts::create_user(&state.db, business.id, user, state.now()).await?;
+    let row =
+        accounts::create_user(&state.db, &state.passwords, business.id, user, state.now()).await?;
     Ok(HttpResponse::Created().json(UserView::from(&row)))
 }
 
@@ -77,7 +78,15 @@ pub async fn update(
             .transpose()?,
         active: body.active,
     };
-    let row =
-        accounts::update_user(&state.db, business.id, id, update, session, state.now()).await?;
+    let row = accounts::update_user(
+        &state.db,
+        &state.passwords,
+        business.id,
+        id,
+        update,
+        session,
+        state.now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(UserView::from(&row)))
 }

@@ -10,7 +10,7 @@ use crate::customers::codes::{self, CodeCheck, CodeDelivery, CodeRefused, CodeRo
 use crate::customers::{Identity, IdentityKind};
 use crate::domain::{Channel, EmailAddress, Locale, PhoneNumber, Platform};
 use crate::error::AppError;
-use crate::storage::attempts::{self, Limit};
+use crate::storage::attempts;
 use crate::storage::{bookings, conversations, to_db_time};
 
 /// How long a WhatsApp number may be written to freely after it last wrote.
@@ -179,16 +179,12 @@ impl Desk<'_> {
         let reserved = attempts::reserve(
             self.conn,
             &[
-                Limit::new(
-                    format!("reference:{business}:{reference}"),
-                    limits.reference_checks_per_reference.count.into(),
-                    limits.reference_checks_per_reference.per,
-                ),
-                Limit::new(
-                    format!("reference:client:{}", self.asker()),
-                    limits.reference_checks_per_client.count.into(),
-                    limits.reference_checks_per_client.per,
-                ),
+                limits
+                    .reference_checks_per_reference
+                    .limit(format!("reference:{business}:{reference}")),
+                limits
+                    .reference_checks_per_client
+                    .limit(format!("reference:client:{}", self.asker())),
             ],
             to_db_time(self.now),
         )?;

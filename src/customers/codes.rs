@@ -15,7 +15,7 @@ use super::identity::{Identity, IdentityKind};
 use crate::access::{Secrets, constant_time_eq};
 use crate::config::ProofLimits;
 use crate::domain::Locale;
-use crate::storage::attempts::{self, Exhausted, Limit};
+use crate::storage::attempts::{self, Exhausted};
 use crate::storage::models::VerificationCode;
 use crate::storage::{DbConnection, StorageResult, codes, new_id, to_db_time};
 
@@ -96,16 +96,12 @@ pub fn issue(
     let reserved = attempts::reserve(
         conn,
         &[
-            Limit::new(
-                format!("code:contact:{}", identity.value),
-                limits.codes_per_contact.count.into(),
-                limits.codes_per_contact.per,
-            ),
-            Limit::new(
-                format!("code:client:{client}"),
-                limits.codes_per_client.count.into(),
-                limits.codes_per_client.per,
-            ),
+            limits
+                .codes_per_contact
+                .limit(format!("code:contact:{}", identity.value)),
+            limits
+                .codes_per_client
+                .limit(format!("code:client:{client}")),
         ],
         to_db_time(now),
     )?;

@@ -1,15 +1,14 @@
-//! Staff logins, their sessions, and failed login attempts.
+//! Staff logins, their sessions, and their password-reset links.
 //!
-//! Sessions are looked up by the SHA-256 of the cookie value, together with their user, in one
-//! query per request. Failed logins are rows rather than counters in memory so that a rate
-//! limit holds across every instance behind a load balancer.
+//! Sessions and reset links are looked up by the SHA-256 of their token; a session comes with
+//! its user in one query per request. (Failed logins are counted in `attempts`.)
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::Business;
-use super::schema::{businesses, login_failures, sessions, users};
-use super::{DbConnection, StorageResult, new_id};
+use super::schema::{businesses, password_resets, sessions, users};
+use super::{DbConnection, StorageResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -63,6 +62,14 @@ pub fn insert_user(conn: &mut DbConnection, user: &User) -> StorageResult<()> {
 pub fn user_by_email(conn: &mut DbConnection, email: &str) -> StorageResult<Option<User>> {
     Ok(users::table
         .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn user_by_id(conn: &mut DbConnection, id: &str) -> StorageResult<Option<User>> {
+    Ok(users::table
+        .find(id)
         .select(User::as_select())
         .first(conn)
         .optional()?)
@@ -173,44 +180,82 @@ pub fn delete_expired_sessions(conn: &mut DbConnection, now: NaiveDateTime) -> S
     Ok(())
 }
 
-pub fn record_login_failure(
+/// Whether the session with this token hash is still live: not expired, not ended, its login
+/// active. One indexed lookup; open event streams ask it every few seconds.
+pub fn session_is_live(
     conn: &mut DbConnection,
-    subject: &str,
-    at: NaiveDateTime,
-) -> StorageResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::id.eq(new_id()),
-            login_failures::subject.eq(subject),
-            login_failures::failed_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Failed logins for `subject` at or after `since`.
-pub fn login_failures_since(
-    conn: &mut DbConnection,
-    subject: &str,
-    since: NaiveDateTime,
-) -> StorageResult<i64> {
-    Ok(login_failures::table
-        .filter(login_failures::subject.eq(subject))
-        .filter(login_failures::failed_at.ge(since))
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    let found: i64 = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::expires_at.gt(now))
+        .filter(users::active.eq(1))
         .count()
-        .get_result(conn)?)
+        .get_result(conn)?;
+    Ok(found > 0)
 }
 
-/// Forgets the failures of `subject` (after a successful login).
-pub fn clear_login_failures(conn: &mut DbConnection, subject: &str) -> StorageResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::subject.eq(subject)))
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = password_resets)]
+pub struct PasswordReset {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// Issues a reset link for a user; the user's earlier links stop working.
+pub fn replace_password_reset(conn: &mut DbConnection, reset: &PasswordReset) -> StorageResult<()> {
+    delete_password_resets_of(conn, &reset.user_id)?;
+    diesel::insert_into(password_resets::table)
+        .values(reset)
         .execute(conn)?;
     Ok(())
 }
 
-/// Forgets failures older than any rate-limit window looks at.
-pub fn prune_login_failures(conn: &mut DbConnection, before: NaiveDateTime) -> StorageResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before)))
+pub fn password_reset(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> StorageResult<Option<PasswordReset>> {
+    Ok(password_resets::table
+        .find(token_hash)
+        .select(PasswordReset::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a reset link used, unless it already was; whether this call marked it.
+pub fn use_password_reset(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    let marked = diesel::update(
+        password_resets::table
+            .find(token_hash)
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)?;
+    Ok(marked == 1)
+}
+
+/// Forgets the user's reset links.
+pub fn delete_password_resets_of(conn: &mut DbConnection, user_id: &str) -> StorageResult<()> {
+    diesel::delete(password_resets::table.filter(password_resets::user_id.eq(user_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets reset links that expired before `before`.
+pub fn delete_expired_password_resets(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> StorageResult<()> {
+    diesel::delete(password_resets::table.filter(password_resets::expires_at.lt(before)))
         .execute(conn)?;
     Ok(())
 }

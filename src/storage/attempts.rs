@@ -84,6 +84,36 @@ pub fn clear(conn: &mut DbConnection, subject: &str) -> StorageResult<usize> {
     Ok(diesel::delete(attempts::table.filter(attempts::subject.eq(subject))).execute(conn)?)
 }
 
+/// Forgets one event of `subject` recorded at `at` (a reservation that turned out not to be a
+/// failure: the right password).
+pub fn forget_one(conn: &mut DbConnection, subject: &str, at: NaiveDateTime) -> StorageResult<()> {
+    let one: Option<String> = attempts::table
+        .filter(attempts::subject.eq(subject))
+        .filter(attempts::at.eq(at))
+        .select(attempts::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = one {
+        diesel::delete(attempts::table.find(id)).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Forgets the events older than `before` of the subjects starting with `prefix` (one kind of
+/// limit, whose window is known; other kinds may look further back).
+pub fn prune_prefix(
+    conn: &mut DbConnection,
+    prefix: &str,
+    before: NaiveDateTime,
+) -> StorageResult<usize> {
+    Ok(diesel::delete(
+        attempts::table
+            .filter(attempts::at.lt(before))
+            .filter(attempts::subject.like(format!("{prefix}%"))),
+    )
+    .execute(conn)?)
+}
+
 /// Forgets every event older than `before`.
 pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> StorageResult<usize> {
     Ok(diesel::delete(attempts::table.filter(attempts::at.lt(before))).execute(conn)?)

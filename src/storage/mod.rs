@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod models;
 pub mod notifications;
 pub mod questions;
+pub mod rate_buckets;
 pub mod resources;
 pub mod schema;
 pub mod services;

@@ -286,15 +286,18 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> Text,
-        subject -> Text,
-        failed_at -> Timestamp,
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
 diesel::joinable!(users -> businesses (business_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::table! {
     calendar_feeds (staff_id) {
@@ -368,6 +371,14 @@ diesel::table! {
 diesel::joinable!(customer_identities -> customers (customer_id));
 diesel::joinable!(verification_codes -> conversations (conversation_id));
 
+diesel::table! {
+    rate_buckets (subject) {
+        subject -> Text,
+        tat_us -> BigInt,
+        advance_us -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     businesses,
@@ -386,11 +397,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_answers,
     users,
     sessions,
-    login_failures,
+    password_resets,
     calendar_feeds,
     channel_connections,
     customer_identities,
     verification_codes,
     used_chat_links,
     attempts,
+    rate_buckets,
 );

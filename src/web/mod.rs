@@ -39,6 +39,7 @@ const ASSETS: &[Asset] = &[
     asset!("staff/day.js", "text/javascript; charset=utf-8"),
     asset!("staff/inbox.js", "text/javascript; charset=utf-8"),
     asset!("staff/login.js", "text/javascript; charset=utf-8"),
+    asset!("staff/reset.js", "text/javascript; charset=utf-8"),
     asset!("staff/settings.js", "text/javascript; charset=utf-8"),
     asset!("chat/chat.css", "text/css; charset=utf-8"),
     asset!("chat/chat.js", "text/javascript; charset=utf-8"),

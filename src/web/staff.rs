@@ -1,4 +1,5 @@
-//! The staff page: day view, inbox, settings, login.
+//! The staff page: day view, inbox, settings, login, and setting a new password through an
+//! emailed link.
 
 use actix_web::web;
 
@@ -8,10 +9,12 @@ const DAY_PAGE: &str = include_str!("../../static/staff/day.html");
 const INBOX_PAGE: &str = include_str!("../../static/staff/inbox.html");
 const LOGIN_PAGE: &str = include_str!("../../static/staff/login.html");
 const SETTINGS_PAGE: &str = include_str!("../../static/staff/settings.html");
+const RESET_PAGE: &str = include_str!("../../static/staff/reset.html");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/staff").get(|| async { html(DAY_PAGE, Framing::Deny) }))
         .service(web::resource("/staff/login").get(|| async { html(LOGIN_PAGE, Framing::Deny) }))
+        .service(web::resource("/staff/reset").get(|| async { html(RESET_PAGE, Framing::Deny) }))
         .service(web::resource("/staff/inbox").get(|| async { html(INBOX_PAGE, Framing::Deny) }))
         .service(
             web::resource("/staff/settings").get(|| async { html(SETTINGS_PAGE, Framing::Deny) }),
