@@ -430,3 +430,56 @@ on_both_backends! {
         assert_eq!(held, 1);
     }
 }
+
+on_both_backends! {
+    async fn manage_links_open_one_booking_until_revoked_cancelled_or_expired(app: TestApp) {
+        let shop = barber(&app).await;
+        let (_, first) = app.book("barber", json!({"service_id": shop.haircut, "start": "2027-03-05T10:00:00+01:00",
+            "customer": {"name": "Dora", "email": "dora@example.com"}})).await;
+        let (_, second) = app.book("barber", json!({"service_id": shop.haircut, "start": "2027-03-05T11:00:00+01:00",
+            "customer": {"name": "Dora", "email": "dora@example.com"}})).await;
+        let (id, token) = (first["id"].as_str().unwrap().to_owned(), first["manage_token"].as_str().unwrap().to_owned());
+        let (status, seen) = app.get(&format!("/api/v1/bookings/{id}?token={token}"), None).await;
+        assert_eq!((status, seen["customer"]["name"].as_str()), (200, Some("Dora")));
+        // A link is never a key to the same customer's other bookings, nor to unknown ones.
+        let other = second["id"].as_str().unwrap();
+        assert_eq!(app.get(&format!("/api/v1/bookings/{other}?token={token}"), None).await.0, 403);
+        let (status, unknown) = app.get(&format!("/api/v1/bookings/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b?token={token}"), None).await;
+        assert_eq!((status, unknown["error"]["code"].as_str()), (403, Some("forbidden")), "an unknown booking reads like a wrong token");
+
+        // Staff revoke the link: the old one stops, the new one works and is emailed.
+        let (status, renewed) = app.post(&format!("/api/v1/bookings/{id}/manage-link"), Some(&shop.key), json!({})).await;
+        assert_eq!(status, 200, "{renewed}");
+        let new_token = renewed["manage_token"].as_str().unwrap().to_owned();
+        assert_ne!(new_token, token);
+        assert_eq!(app.get(&format!("/api/v1/bookings/{id}?token={token}"), None).await.0, 403);
+        assert_eq!(app.get(&format!("/api/v1/bookings/{id}?token={new_token}"), None).await.0, 200);
+        let mut mailed = false;
+        for _ in 0..200 {
+            mailed = mail_to(&app, "dora@example.com").iter().any(|m| m.contains(&new_token) && m.contains("new link"));
+            if mailed { break; }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(mailed, "the new link reaches the booking's email address");
+        let other_key = app.create_business("other", "Europe/Berlin", json!({})).await;
+        assert_eq!(app.post(&format!("/api/v1/bookings/{id}/manage-link"), Some(&other_key), json!({})).await.0, 404);
+
+        // Cancelled: the link shows that it was, and no longer whose it was.
+        let (status, _) = app.post(&format!("/api/v1/bookings/{id}/cancel?token={new_token}"), None, json!({})).await;
+        assert_eq!(status, 200);
+        let (status, cancelled) = app.get(&format!("/api/v1/bookings/{id}?token={new_token}"), None).await;
+        assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
+        assert!(cancelled["customer"].is_null() && !cancelled.to_string().contains("dora@"), "{cancelled}");
+        let (status, refused) = app.post(&format!("/api/v1/bookings/{id}/reschedule?token={new_token}"), None, json!({"start": "2027-03-05T12:00:00+01:00"})).await;
+        assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("booking_not_changeable")));
+
+        // 30 days (the business's setting) after the appointment the link has expired.
+        let other_token = second["manage_token"].as_str().unwrap();
+        app.clock.set(chrono::DateTime::parse_from_rfc3339("2027-04-04T10:29:00Z").unwrap().to_utc());
+        assert_eq!(app.get(&format!("/api/v1/bookings/{other}?token={other_token}"), None).await.0, 200);
+        app.clock.set(chrono::DateTime::parse_from_rfc3339("2027-04-04T10:31:00Z").unwrap().to_utc());
+        let (status, gone) = app.get(&format!("/api/v1/bookings/{other}?token={other_token}"), None).await;
+        assert_eq!((status, gone["error"]["code"].as_str()), (410, Some("link_expired")));
+        assert_eq!(app.get(&format!("/api/v1/bookings/{other}"), Some(&shop.key)).await.0, 200, "staff still see it");
+    }
+}
