@@ -216,9 +216,7 @@ impl Scheduler {
     ) -> Result<BookingDetails, AppError> {
         self.db
             .write(move |conn| {
-                let mut booking = bookings::find(conn, &booking_id)?
-                    .filter(|b| b.business_id == business_id)
-                    .ok_or(AppError::NotFound("booking"))?;
+                let mut booking = booking_of_business(conn, &booking_id, &business_id)?;
                 booking.manage_version += 1;
                 booking.updated_at = to_db_time(now);
                 bookings::save(conn, &booking)?;
@@ -237,9 +235,7 @@ impl Scheduler {
     ) -> Result<BookingDetails, AppError> {
         self.db
             .write(move |conn| {
-                let mut booking = bookings::find(conn, &booking_id)?
-                    .filter(|b| b.business_id == business_id)
-                    .ok_or(AppError::NotFound("booking"))?;
+                let mut booking = booking_of_business(conn, &booking_id, &business_id)?;
                 let current = BookingStatus::parse("status", &booking.status)?;
                 let db_now = to_db_time(now);
                 let (next, arrived_at) = match change {
@@ -266,6 +262,17 @@ impl Scheduler {
             })
             .await
     }
+}
+
+/// A booking of this business; another business's is not found.
+fn booking_of_business(
+    conn: &mut DbConnection,
+    booking_id: &str,
+    business_id: &str,
+) -> Result<Booking, AppError> {
+    bookings::find(conn, booking_id)?
+        .filter(|b| b.business_id == business_id)
+        .ok_or(AppError::NotFound("booking"))
 }
 
 /// Books (or holds) a slot inside the caller's transaction.

@@ -8,8 +8,8 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
-use super::sender::{Endpoints, classify};
-use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing, TemplateUse};
+use super::sender::{Endpoints, call_platform, classify};
+use super::{ApiRequest, Connection, Delivery, Outgoing, TemplateUse};
 use crate::conversation::Reply;
 use crate::conversation::outbox::Purpose;
 use crate::customers::codes::{CodeDelivery, CodeRoute};
@@ -108,22 +108,9 @@ impl Inner {
     }
 
     async fn call(&self, platform: Platform, request: ApiRequest) -> Result<(), String> {
-        let mut call = self.http.post(&request.url);
-        call = match request.auth {
-            Auth::None => call,
-            Auth::Bearer(token) => call.bearer_auth(token),
-            Auth::Basic { user, password } => call.basic_auth(user, Some(password)),
-        };
-        call = match &request.body {
-            Body::Json(value) => call.json(value),
-            Body::Form(fields) => call.form(fields),
-        };
-        let response = call
-            .send()
+        let (status, body) = call_platform(&self.http, request)
             .await
             .map_err(|e| format!("cannot reach the platform: {}", e.without_url()))?;
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(serde_json::Value::Null);
         match classify(platform, status, &body) {
             Delivery::Sent(_) => Ok(()),
             Delivery::Retry { reason, .. } | Delivery::Permanent(reason) => Err(reason),

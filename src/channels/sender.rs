@@ -231,23 +231,7 @@ impl Inner {
     }
 
     async fn call(&self, request: ApiRequest) -> Result<(u16, Value), reqwest::Error> {
-        let mut call = self.http.post(&request.url);
-        call = match request.auth {
-            Auth::None => call,
-            Auth::Bearer(token) => call.bearer_auth(token),
-            Auth::Basic { user, password } => call.basic_auth(user, Some(password)),
-        };
-        call = match &request.body {
-            Body::Json(value) => call.json(value),
-            Body::Form(fields) => call.form(fields),
-        };
-        let response = call.send().await?;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await?;
-        Ok((
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        ))
+        call_platform(&self.http, request).await
     }
 
     /// Notes why the message did not go out and turns the reason into the job's outcome.
@@ -268,6 +252,30 @@ impl Inner {
         }
         outcome(reason.to_owned())
     }
+}
+
+/// Makes one call to a platform's API: its status and JSON answer (`null` when not JSON).
+pub(super) async fn call_platform(
+    http: &reqwest::Client,
+    request: ApiRequest,
+) -> Result<(u16, Value), reqwest::Error> {
+    let mut call = http.post(&request.url);
+    call = match request.auth {
+        Auth::None => call,
+        Auth::Bearer(token) => call.bearer_auth(token),
+        Auth::Basic { user, password } => call.basic_auth(user, Some(password)),
+    };
+    call = match &request.body {
+        Body::Json(value) => call.json(value),
+        Body::Form(fields) => call.form(fields),
+    };
+    let response = call.send().await?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await?;
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
 }
 
 /// A platform's URL may hold a token (Telegram's bot token is part of the path): errors are

@@ -293,6 +293,15 @@ impl Desk<'_> {
         self.prove(&identity, &proven)
     }
 
+    /// The sender's own number where the platform vouches for it (WhatsApp, SMS): their
+    /// phone number needs no asking.
+    pub fn sender_phone(&self) -> Option<String> {
+        self.identity
+            .as_ref()
+            .filter(|i| i.kind == customers::IdentityKind::Phone)
+            .map(|i| i.value.clone())
+    }
+
     /// Ties the conversation to the customer `identity` proves (creating one from `contact`).
     pub fn prove(
         &mut self,

@@ -1091,6 +1091,9 @@ impl<'d, 'a> Dialogue<'d, 'a> {
                 draft.email = customer.email;
             }
         }
+        if let Some(phone) = self.desk.sender_phone() {
+            self.draft().phone.get_or_insert(phone);
+        }
         let draft = self.state.draft.clone().unwrap_or_default();
         if draft.name.is_none() {
             self.ask(self.texts.ask_name(), vec![], Expecting::Name);
