@@ -60,9 +60,11 @@ impl Scheduler {
 const RACE_RETRIES: usize = 4;
 
 /// Whether a storage failure means "another transaction got there first": the write can run
-/// again and will see the winner (an overlap, or a unique key such as a booking reference).
+/// again and will see the winner (an overlap, a unique key such as a booking reference, or a
+/// deadlock between two inserts checked by the same exclusion constraint).
 fn lost_race(error: &AppError) -> bool {
-    matches!(error, AppError::Storage(e) if e.is_overlap() || e.is_unique_violation())
+    matches!(error, AppError::Storage(e)
+        if e.is_overlap() || e.is_unique_violation() || e.is_transient_conflict())
 }
 
 /// Runs a writing use case, again when it lost a race; a race lost every time means the slot

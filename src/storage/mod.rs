@@ -115,6 +115,19 @@ impl StorageError {
         )
     }
 
+    /// Whether PostgreSQL aborted the transaction only because it ran into a concurrent one
+    /// (a deadlock, which concurrent inserts under one exclusion constraint can produce, or a
+    /// serialization failure): running it again is the documented remedy.
+    pub fn is_transient_conflict(&self) -> bool {
+        match self {
+            StorageError::Query(DieselError::DatabaseError(kind, info)) => {
+                matches!(kind, DatabaseErrorKind::SerializationFailure)
+                    || info.message().starts_with("deadlock detected")
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_not_found(&self) -> bool {
         matches!(self, StorageError::Query(DieselError::NotFound))
     }
