@@ -17,7 +17,7 @@ from datetime import datetime
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
-default = os.path.join(root, "..", "shared", "data", "sgd", "salon-dentist.train.jsonl")
+default = os.path.join(root, "tests", "data", "sgd", "salon-dentist.train.jsonl")
 path = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CHAIRSIDE_SGD_PATH", default)
 rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
 binary = os.path.join(root, "target", "release", "chairside")

@@ -10,16 +10,7 @@ fn corpus() -> Vec<String> {
     let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = std::env::var_os("CHAIRSIDE_SGD_PATH")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            let rel = "shared/data/sgd/salon-dentist.train.jsonl";
-            [
-                manifest.join("..").join(rel),
-                manifest.join("../..").join(rel),
-            ]
-            .into_iter()
-            .find(|p| p.exists())
-            .expect("SGD corpus beside the repository (or CHAIRSIDE_SGD_PATH)")
-        });
+        .unwrap_or_else(|| manifest.join("tests/data/sgd/salon-dentist.train.jsonl"));
     std::fs::read_to_string(path)
         .expect("readable corpus")
         .lines()

@@ -98,10 +98,7 @@ mod tests {
     }
 
     fn vectors(path: &str) -> serde_json::Value {
-        let file = format!(
-            "{}/../shared/data/webhooks/{path}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let file = format!("{}/tests/data/webhooks/{path}", env!("CARGO_MANIFEST_DIR"));
         serde_json::from_str(&std::fs::read_to_string(file).expect("vector file")).expect("JSON")
     }
 
@@ -109,7 +106,7 @@ mod tests {
     fn meta_vector_from_an_sdk_suite() {
         let v = vectors("whatsapp/signature_vector.json");
         let body = std::fs::read(format!(
-            "{}/../shared/data/webhooks/whatsapp/{}",
+            "{}/tests/data/webhooks/whatsapp/{}",
             env!("CARGO_MANIFEST_DIR"),
             v["body_file"].as_str().unwrap()
         ))

@@ -17,25 +17,25 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const SAMPLES: &str = "../shared/data/webhooks";
-const APP_SECRET: &str = "meta-app-secret";
-const PAGE: &str = "1234567890";
-const PHONE_NUMBER_ID: &str = "1122334455667";
-const TELEGRAM_SECRET: &str = "tg_Secret-1";
-const TWILIO_TOKEN: &str = "twilio-auth-token";
-const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const SAMPLES: &str = "tests/data/webhooks";
+pub(crate) const APP_SECRET: &str = "meta-app-secret";
+pub(crate) const PAGE: &str = "1234567890";
+pub(crate) const PHONE_NUMBER_ID: &str = "1122334455667";
+pub(crate) const TELEGRAM_SECRET: &str = "tg_Secret-1";
+pub(crate) const TWILIO_TOKEN: &str = "twilio-auth-token";
+pub(crate) const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
 
 /// One call the server made to the fake platform.
 #[derive(Debug, Clone)]
-struct Call {
-    path: String,
+pub(crate) struct Call {
+    pub(crate) path: String,
     authorization: String,
-    body: Value,
+    pub(crate) body: Value,
 }
 
 /// A platform API on a local port: records calls, answers from a script, else with success.
 #[derive(Clone)]
-struct FakePlatform {
+pub(crate) struct FakePlatform {
     url: String,
     calls: Arc<Mutex<Vec<Call>>>,
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
@@ -95,12 +95,12 @@ impl FakePlatform {
         self.script.lock().unwrap().push_back((status, body));
     }
 
-    fn calls(&self) -> Vec<Call> {
+    pub(crate) fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap().clone()
     }
 
     /// Waits until at least `n` calls arrived.
-    async fn wait_for(&self, n: usize) -> Vec<Call> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<Call> {
         for _ in 0..200 {
             let calls = self.calls();
             if calls.len() >= n {
@@ -112,7 +112,7 @@ impl FakePlatform {
     }
 }
 
-async fn spawn_with_fake(backend: Backend) -> Option<(TestApp, FakePlatform)> {
+pub(crate) async fn spawn_with_fake(backend: Backend) -> Option<(TestApp, FakePlatform)> {
     let fake = FakePlatform::start();
     let url = fake.url.clone();
     let app = spawn_app_with(backend, move |config| {
@@ -125,7 +125,7 @@ async fn spawn_with_fake(backend: Backend) -> Option<(TestApp, FakePlatform)> {
 }
 
 /// A shop with one barber and two services, connected to every platform.
-async fn connected_shop(app: &TestApp) -> String {
+pub(crate) async fn connected_shop(app: &TestApp) -> String {
     let key = app
         .create_business("shop", "Europe/Berlin", json!({"min_notice_minutes": 60}))
         .await;
@@ -181,13 +181,13 @@ fn sample(path: &str) -> Value {
     serde_json::from_str(&raw).expect("sample is JSON")
 }
 
-fn meta_signature(secret: &str, body: &[u8]) -> String {
+pub(crate) fn meta_signature(secret: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-async fn post_raw(
+pub(crate) async fn post_raw(
     app: &TestApp,
     path: &str,
     body: Vec<u8>,
@@ -770,7 +770,7 @@ async fn telegram_secret_token_callbacks_and_rate_limits(backend: Backend) {
     assert_eq!(fake.calls().len(), 4);
 }
 
-fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
+pub(crate) fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
     let mut sorted = params.to_vec();
     sorted.sort();
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(TWILIO_TOKEN.as_bytes()).unwrap();

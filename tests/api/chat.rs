@@ -38,14 +38,21 @@ pub(crate) struct Barber {
 /// One customer's chat window.
 pub(crate) struct Chat<'a> {
     app: &'a TestApp,
+    slug: String,
     pub(crate) conversation: String,
     sent: usize,
 }
 
 impl<'a> Chat<'a> {
+    /// A chat with the barber most tests set up.
     pub(crate) fn new(app: &'a TestApp, name: &str) -> Self {
+        Self::at(app, "barber", name)
+    }
+
+    pub(crate) fn at(app: &'a TestApp, slug: &str, name: &str) -> Self {
         Self {
             app,
+            slug: slug.to_owned(),
             conversation: format!("conversation-{name}-{}", uuid::Uuid::new_v4().simple()),
             sent: 0,
         }
@@ -58,9 +65,8 @@ impl<'a> Chat<'a> {
         if let (Some(target), Some(extra)) = (body.as_object_mut(), content.as_object()) {
             target.extend(extra.clone());
         }
-        self.app
-            .post("/api/v1/businesses/barber/chat", None, body)
-            .await
+        let path = format!("/api/v1/businesses/{}/chat", self.slug);
+        self.app.post(&path, None, body).await
     }
 
     pub(crate) async fn say(&mut self, text: &str) -> Vec<Value> {
@@ -353,7 +359,7 @@ on_both_backends! {
         let (backend, clock) = (app.backend, app.clock.clone());
         let database = app.stop().await;
         let app = spawn_on(database, backend, clock).await;
-        let mut chat = Chat { app: &app, conversation, sent };
+        let mut chat = Chat { app: &app, slug: "barber".to_owned(), conversation, sent };
         let replies = chat.say("the first one").await;
         assert!(text(&replies).contains("holding Beard Trim with Sam on Friday 5 March at 09:00"), "{}", text(&replies));
         chat.say("Emil").await;

@@ -26,24 +26,11 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `CHAIRSIDE_SGD_PATH`, else `shared/` beside the repository (main crate) or
-/// two levels up (this scratch crate).
+/// `CHAIRSIDE_SGD_PATH` (another copy or split of the corpus), else the copy in `tests/data/`.
 fn sgd_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("CHAIRSIDE_SGD_PATH") {
-        return PathBuf::from(p);
-    }
-    let rel = "shared/data/sgd/salon-dentist.train.jsonl";
-    let candidates = [
-        manifest_dir().join("..").join(rel),
-        manifest_dir().join("../..").join(rel),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.exists())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("SGD corpus not found; set CHAIRSIDE_SGD_PATH (tried {candidates:?})")
-        })
+    std::env::var_os("CHAIRSIDE_SGD_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("tests/data/sgd/salon-dentist.train.jsonl"))
 }
 
 #[test]
