@@ -2,7 +2,7 @@
 //! database, driven by scripts in `tests/browser/` (playwright-core controlling Debian's
 //! headless Chromium): `day_view.mjs` (the staff page's day, settings, phone and paper),
 //! `chat.mjs` (the chat widget on another site, the inbox, the chat settings) and
-//! `settings.mjs` (reminders and messaging channels in the owner's settings) and `reset.mjs`
+//! `settings.mjs` (reminders, privacy settings and messaging channels in the owner's settings) and `reset.mjs`
 //! (a forgotten password reset through a link mailed over real SMTP). Screenshots
 //! land in `target/browser-artifacts/`. The scenarios take turns: two Chromiums at once on a
 //! small machine would distort the day view's timing.

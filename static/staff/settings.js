@@ -69,6 +69,8 @@ async function loadBusiness() {
   }
   const chat = $('chat-form');
   for (const name of CHAT_FIELDS) chat.elements[name].value = business[name];
+  const privacy = $('privacy-form');
+  for (const name of PRIVACY_FIELDS) privacy.elements[name].value = business[name] ?? '';
   showReminders(business.reminder_offsets_minutes || []);
 }
 
@@ -227,6 +229,23 @@ function bindChatForm() {
       contact_requirement: form.elements.contact_requirement.value,
     };
     saving(form, $('chat-error'), () => api('PATCH', base(), body), 'Chat settings saved');
+  });
+}
+
+// ---- privacy ---------------------------------------------------------------------------
+
+const PRIVACY_FIELDS = ['privacy_url', 'transcript_retention_days', 'manage_link_days'];
+
+function bindPrivacyForm() {
+  const form = $('privacy-form');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {
+      privacy_url: blankToNull(form.elements.privacy_url.value),
+      transcript_retention_days: Number(form.elements.transcript_retention_days.value),
+      manage_link_days: Number(form.elements.manage_link_days.value),
+    };
+    saving(form, $('privacy-error'), () => api('PATCH', base(), body), 'Privacy settings saved');
   });
 }
 
@@ -889,6 +908,7 @@ function bindForms() {
   bindBusinessForm();
   bindRemindersForm();
   bindChatForm();
+  bindPrivacyForm();
   bindAddQuestion();
   bindAddStaff();
   bindClosureForm();

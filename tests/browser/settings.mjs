@@ -160,6 +160,32 @@ try {
   assert.deepEqual(await storedOffsets(), [2880, 1440, 300, 120, 15]);
   await reminders.screenshot({ path: join(cfg.artifacts, 'settings-reminders.png') });
 
+  // ---- privacy --------------------------------------------------------------------------
+  step('privacy: the notice address and how long transcripts and manage links last');
+  const privacy = page.locator('#privacy');
+  assert.equal(await page.getByLabel('Keep chat transcripts (days)').inputValue(), '365');
+  assert.equal(await page.getByLabel('Manage links work after the appointment (days)').inputValue(), '30');
+  await page.getByLabel('Your privacy notice (web address)').fill('ftp://example.com/privacy');
+  await privacy.getByRole('button', { name: 'Save privacy settings' }).click();
+  await page.locator('#privacy-error', { hasText: 'must be an http:// or https:// address' }).waitFor();
+  await page.getByLabel('Your privacy notice (web address)').fill('https://example.com/privacy');
+  await page.getByLabel('Keep chat transcripts (days)').fill('90');
+  await privacy.getByRole('button', { name: 'Save privacy settings' }).click();
+  await announced('Privacy settings saved');
+  const saved = (await apiCall('GET', business)).body;
+  assert.equal(saved.privacy_url, 'https://example.com/privacy');
+  assert.equal(saved.transcript_retention_days, 90);
+  assert.equal(saved.manage_link_days, 30);
+  await page.getByLabel('Your privacy notice (web address)').fill('');
+  await privacy.getByRole('button', { name: 'Save privacy settings' }).click();
+  // The same announcement as before: wait for the stored value itself.
+  let cleared = false;
+  for (let i = 0; i < 50 && !cleared; i += 1) {
+    cleared = (await apiCall('GET', business)).body.privacy_url === null;
+    if (!cleared) await page.waitForTimeout(100);
+  }
+  assert.ok(cleared, 'empty means no notice');
+
   // ---- messaging channels --------------------------------------------------------------
   const probe = await apiCall('GET', `${business}/channels`);
   assert.equal(probe.status, 200, 'the channel API answers');
