@@ -386,8 +386,10 @@ const PLATFORMS = [
 const TEMPLATES = [
   ['reminder', 'Reminder template'],
   ['booking_update', 'Booking update template'],
+  ['verification_code', 'Verification code template (an authentication template with parameter "code")'],
 ];
-const TEMPLATE_PARAMETERS = ['customer_name', 'business', 'service', 'staff', 'date', 'time', 'reference', 'manage_url'];
+const TEMPLATE_PARAMETERS = ['customer_name', 'business', 'service', 'staff', 'date', 'time', 'reference', 'manage_url', 'code'];
+const TEMPLATE_PLACEHOLDERS = { reminder: 'appointment_reminder', booking_update: 'booking_update', verification_code: 'verification_code' };
 
 const channelState = { connected: new Map(), pendingDisconnect: null };
 
@@ -539,7 +541,7 @@ function templateFields(id, templates) {
       return el('div', { class: 'template', dataset: { template: kind } },
         el('h4', {}, label),
         el('div', { class: 'field-row' },
-          field('name', 'Name', { value: template.name ?? null, placeholder: kind === 'reminder' ? 'appointment_reminder' : 'booking_update' }),
+          field('name', 'Name', { value: template.name ?? null, placeholder: TEMPLATE_PLACEHOLDERS[kind] }),
           field('language', 'Language', { value: template.language ?? null, placeholder: 'en_US', class: 'short' }),
           field('parameters', 'Parameters, comma-separated', { value: (template.parameters || []).join(', ') || null, placeholder: 'service, date, time' })));
     }));
