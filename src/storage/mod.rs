@@ -318,6 +318,19 @@ where
     }
 }
 
+/// The file a SQLite database URL names; `None` for PostgreSQL and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    match parse_url(url) {
+        (Backend::Postgres, _) => None,
+        (Backend::Sqlite, path) => {
+            let path = path.strip_prefix("file:").unwrap_or(&path);
+            let path = path.split_once('?').map_or(path, |(path, _)| path);
+            let in_memory = path.is_empty() || path == ":memory:" || url.contains("mode=memory");
+            (!in_memory).then(|| path.into())
+        }
+    }
+}
+
 fn parse_url(url: &str) -> (Backend, String) {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {

@@ -997,6 +997,7 @@ async fn a_send_cut_off_by_a_crash_is_never_repeated_and_never_lost(backend: Bac
     )
     .with_handler(Arc::new(ChannelSender::new(
         app.state.db.clone(),
+        app.state.vault.clone(),
         Arc::new(app.clock.clone()),
         Endpoints {
             graph: fake.url.clone(),
