@@ -264,6 +264,30 @@ impl Database {
         write_transaction(&mut conn, work)
     }
 
+    /// Rewrites the stored files so that values replaced in `tables` leave no old copy in
+    /// free pages or the write-ahead log: both databases keep a replaced row's old bytes on
+    /// disk until its space is reused. SQLite rebuilds the whole file; PostgreSQL rewrites the
+    /// tables (`VACUUM FULL`, which locks them for the moment it takes). Neither may run inside
+    /// a transaction.
+    pub fn rewrite_files(&self, tables: &[&str]) -> StorageResult<()> {
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.connection()?;
+        match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                c.batch_execute("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+            }
+            DbConnection::Postgres(c) => {
+                for table in tables {
+                    c.batch_execute(&format!("VACUUM FULL {table}"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// [`Database::read`] for code that already runs on a blocking thread.
     pub fn read_blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where

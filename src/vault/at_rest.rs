@@ -18,6 +18,8 @@ const KEY_CHECK_SETTING: &str = "secret_key_check";
 const KEY_CHECK_MARKER: &str = "chairside secret key check";
 /// Settings whose values are sealed.
 const SEALED_SETTINGS: [&str; 1] = [MANAGE_KEY_SETTING];
+/// The tables protected values live in.
+const TABLES: [&str; 2] = ["settings", "channel_connections"];
 
 /// A protected value's place in the database.
 enum Place {
@@ -90,7 +92,7 @@ pub struct Unlocked {
 /// it against the database's key check, and seals any value still stored in plain text.
 pub fn unlock(db: &Database, config: &Config) -> Result<Unlocked, VaultError> {
     let key_file = storage::sqlite_file(&config.database_url).map(|db| key::key_file_of(&db));
-    db.write_blocking(|conn| {
+    let unlocked = db.write_blocking(|conn| {
         settings::lock_for_setup(conn)?;
         let (vault, source) = match settings::get(conn, KEY_CHECK_SETTING)? {
             Some(check) => open_check(&check, config.secret_key.as_ref(), key_file.as_ref())?,
@@ -102,12 +104,17 @@ pub fn unlock(db: &Database, config: &Config) -> Result<Unlocked, VaultError> {
             }
         };
         let sealed_now = seal_plain(conn, &vault)?;
-        Ok(Unlocked {
+        Ok::<_, VaultError>(Unlocked {
             vault,
             source,
             sealed_now,
         })
-    })
+    })?;
+    // The plain values just replaced are still on disk until their space is rewritten.
+    if unlocked.sealed_now > 0 {
+        db.rewrite_files(&TABLES)?;
+    }
+    Ok(unlocked)
 }
 
 fn key_check(vault: &Vault) -> String {
@@ -257,9 +264,12 @@ pub fn rotate(db: &Database, config: &Config, new_key: MasterKey) -> Result<Rota
             }
         }
     }
+    let resealed = resealed?;
+    // Values sealed under the old key would otherwise stay readable by whoever has it.
+    db.rewrite_files(&TABLES)?;
     Ok(Rotated {
         vault: next,
-        resealed: resealed?,
+        resealed,
         source: current.source,
     })
 }

@@ -27,16 +27,16 @@ const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
 
 /// One call the server made to the fake platform.
 #[derive(Debug, Clone)]
-struct Call {
-    path: String,
+pub(crate) struct Call {
+    pub(crate) path: String,
     authorization: String,
     body: Value,
 }
 
 /// A platform API on a local port: records calls, answers from a script, else with success.
 #[derive(Clone)]
-struct FakePlatform {
-    url: String,
+pub(crate) struct FakePlatform {
+    pub(crate) url: String,
     calls: Arc<Mutex<Vec<Call>>>,
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
 }
@@ -69,7 +69,7 @@ async fn answer(req: HttpRequest, body: web::Bytes, fake: web::Data<FakePlatform
 }
 
 impl FakePlatform {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let fake = FakePlatform {
@@ -100,7 +100,7 @@ impl FakePlatform {
     }
 
     /// Waits until at least `n` calls arrived.
-    async fn wait_for(&self, n: usize) -> Vec<Call> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<Call> {
         for _ in 0..200 {
             let calls = self.calls();
             if calls.len() >= n {
@@ -176,7 +176,7 @@ async fn connected_shop(app: &TestApp) -> String {
     key
 }
 
-fn sample(path: &str) -> Value {
+pub(crate) fn sample(path: &str) -> Value {
     let raw = std::fs::read_to_string(format!("{SAMPLES}/{path}")).expect("sample payload");
     serde_json::from_str(&raw).expect("sample is JSON")
 }
@@ -691,7 +691,7 @@ fn first_choice_id(body: &Value) -> String {
         .to_owned()
 }
 
-async fn telegram(app: &TestApp, update: &Value, secret: &str) -> (u16, String) {
+pub(crate) async fn telegram(app: &TestApp, update: &Value, secret: &str) -> (u16, String) {
     post_raw(
         app,
         "/webhooks/telegram/shop",

@@ -17,5 +17,6 @@ mod logins;
 mod mail;
 mod notifications;
 mod proof;
+mod secrets;
 mod staff_access;
 mod streams;
