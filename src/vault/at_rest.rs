@@ -1,5 +1,5 @@
-//! Every protected value in the database, in one list: what start-up seals when it finds it in
-//! plain text (data from before values were sealed) and what a key rotation re-seals. A new kind
+//! Every protected value in the database, in one list: what the first start with a key seals
+//! (data from before values were sealed) and what a key rotation re-seals. A new kind
 //! of stored secret is added to [`protected_values`] and [`Place`], nowhere else.
 //!
 //! Both run inside one writing transaction that first takes the set-up lock, so two instances
@@ -94,16 +94,21 @@ pub fn unlock(db: &Database, config: &Config) -> Result<Unlocked, VaultError> {
     let key_file = storage::sqlite_file(&config.database_url).map(|db| key::key_file_of(&db));
     let unlocked = db.write_blocking(|conn| {
         settings::lock_for_setup(conn)?;
-        let (vault, source) = match settings::get(conn, KEY_CHECK_SETTING)? {
-            Some(check) => open_check(&check, config.secret_key.as_ref(), key_file.as_ref())?,
+        let (vault, source, sealed_now) = match settings::get(conn, KEY_CHECK_SETTING)? {
+            Some(check) => {
+                let (vault, source) =
+                    open_check(&check, config.secret_key.as_ref(), key_file.as_ref())?;
+                refuse_plain(conn)?;
+                (vault, source, 0)
+            }
             None => {
                 let (key, source) = first_key(config.secret_key.as_ref(), key_file, db)?;
                 let vault = Vault::new(key, 1);
                 settings::set(conn, KEY_CHECK_SETTING, &key_check(&vault))?;
-                (vault, source)
+                let sealed_now = seal_plain(conn, &vault)?;
+                (vault, source, sealed_now)
             }
         };
-        let sealed_now = seal_plain(conn, &vault)?;
         Ok::<_, VaultError>(Unlocked {
             vault,
             source,
@@ -190,7 +195,23 @@ fn first_key(
     }
 }
 
-/// Seals every protected value still stored in plain text; returns how many there were.
+/// Once a database has a key check, everything Chairside stores in it is sealed. A plain value
+/// then was written by someone else, and sealing it would make their value (a manage-link key
+/// they chose, say) trusted: the start is refused instead.
+fn refuse_plain(conn: &mut DbConnection) -> Result<(), VaultError> {
+    match protected_values(conn)?
+        .into_iter()
+        .find(|value| !Vault::is_sealed(&value.stored))
+    {
+        Some(value) => Err(VaultError::PlainValue(
+            value.place.binding().as_str().to_owned(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Seals every protected value still stored in plain text (a database from before values were
+/// sealed); returns how many there were.
 fn seal_plain(conn: &mut DbConnection, vault: &Vault) -> Result<usize, VaultError> {
     let mut sealed = 0;
     for value in protected_values(conn)? {

@@ -67,6 +67,12 @@ pub enum VaultError {
     SameKey,
     #[error("a sealed value ({0}) cannot be opened with this key")]
     Unreadable(String),
+    #[error(
+        "a stored secret ({0}) is in plain text although this database's secrets are sealed: \
+         it was not written by Chairside and is not trusted; restore the row from a backup or \
+         delete it"
+    )]
+    PlainValue(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }

@@ -397,8 +397,30 @@ async fn plain_secrets_from_before_are_sealed_at_start(backend: Backend) {
     assert!(stored_key.starts_with("enc:v1:"), "{stored_key}");
     assert_eq!(manage_key(&app).await, signing_key, "the same key, sealed");
     assert_channels_and_link_work(&app, &fake, &booking).await;
+    // The replaced plain values left no copy in free pages or the log.
+    assert_nothing_secret_in(&app.database, &signing_key);
+
+    // Once sealed, a plain value is not sealed again but refused: whoever wrote it into the
+    // database does not get to choose the manage-link key.
+    let chosen = "Y2hvc2VuLWJ5LWFuLWludHJ1ZGVyLTMyLWJ5dGVzLg";
+    app.state
+        .db
+        .write(move |conn| {
+            diesel::update(settings::table.filter(settings::key.eq(MANAGE_KEY_SETTING)))
+                .set(settings::value.eq(chosen))
+                .execute(conn)
+                .map_err(StorageError::from)
+        })
+        .await
+        .expect("plant a plain key");
     let database = app.stop().await;
-    assert_nothing_secret_in(&database, &signing_key);
+    let key = current_key(&database);
+    let env: &[(&str, &str)] = match backend {
+        Backend::Sqlite => &[],
+        Backend::Postgres => &[("CHAIRSIDE_SECRET_KEY", &key)],
+    };
+    let run = chairside(&database, &["serve"], env);
+    assert_refused(&run, &["settings.value/manage_token_key", "plain text"]);
 }
 
 async fn rotate_key_keeps_every_channel_and_manage_link(backend: Backend) {
