@@ -385,3 +385,28 @@ pub fn from_db_time(stored: chrono::NaiveDateTime) -> chrono::DateTime<chrono::U
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_are_found_in_every_url_form() {
+        for url in [
+            "data/c.db",
+            "sqlite://data/c.db",
+            "sqlite:data/c.db",
+            "file:data/c.db?mode=rwc",
+        ] {
+            assert_eq!(sqlite_file(url), Some("data/c.db".into()), "{url}");
+        }
+        for url in [
+            ":memory:",
+            "file::memory:?cache=shared",
+            "file:x.db?mode=memory",
+            "postgres://h/db",
+        ] {
+            assert_eq!(sqlite_file(url), None, "{url}");
+        }
+    }
+}
