@@ -98,7 +98,7 @@ pub fn unlock(db: &Database, config: &Config) -> Result<Unlocked, VaultError> {
             Some(check) => {
                 let (vault, source) =
                     open_check(&check, config.secret_key.as_ref(), key_file.as_ref())?;
-                refuse_plain(conn)?;
+                check_sealed(conn, &vault)?;
                 (vault, source, 0)
             }
             None => {
@@ -197,17 +197,20 @@ fn first_key(
 
 /// Once a database has a key check, everything Chairside stores in it is sealed. A plain value
 /// then was written by someone else, and sealing it would make their value (a manage-link key
-/// they chose, say) trusted: the start is refused instead.
-fn refuse_plain(conn: &mut DbConnection) -> Result<(), VaultError> {
-    match protected_values(conn)?
-        .into_iter()
-        .find(|value| !Vault::is_sealed(&value.stored))
-    {
-        Some(value) => Err(VaultError::PlainValue(
-            value.place.binding().as_str().to_owned(),
-        )),
-        None => Ok(()),
+/// they chose, say) trusted: the start is refused instead. A value this key cannot open (an
+/// instance that kept running through a rotation wrote it under the old key) is reported; the
+/// rest of the service works, and that connection must be entered again.
+fn check_sealed(conn: &mut DbConnection, vault: &Vault) -> Result<(), VaultError> {
+    for value in protected_values(conn)? {
+        let binding = value.place.binding();
+        if !Vault::is_sealed(&value.stored) {
+            return Err(VaultError::PlainValue(binding.as_str().to_owned()));
+        }
+        if let Err(e) = vault.open(&binding, &value.stored) {
+            tracing::error!("{e}; enter it again");
+        }
     }
+    Ok(())
 }
 
 /// Seals every protected value still stored in plain text (a database from before values were
