@@ -151,7 +151,7 @@ impl Connection {
         let corrupt = || StorageError::Corrupt(format!("channel connection {}", row.id));
         let secrets = vault
             .open(
-                &secrets_binding(&row.business_id, &row.platform),
+                &Binding::channel_secrets(&row.business_id, &row.platform),
                 &row.secrets,
             )
             .map_err(|e| StorageError::Corrupt(format!("channel connection {}: {e}", row.id)))?;
@@ -200,7 +200,7 @@ impl Connection {
     /// The secrets as stored.
     pub fn sealed_secrets(&self, vault: &Vault) -> String {
         vault.seal(
-            &secrets_binding(&self.business_id, self.platform.as_str()),
+            &Binding::channel_secrets(&self.business_id, self.platform.as_str()),
             &self.secrets_json(),
         )
     }
@@ -258,10 +258,6 @@ impl Connection {
             secrets,
         })
     }
-}
-
-fn secrets_binding(business_id: &str, platform: &str) -> Binding {
-    Binding::channel_secrets(business_id, platform)
 }
 
 fn is_blank(value: &Value) -> bool {
