@@ -92,7 +92,12 @@ fn main() {
     clock.set(start_of_day - Duration::hours(10));
     let clock: Arc<dyn Clock> = Arc::new(clock);
     let metrics = Metrics::new();
-    let secrets = db.read_blocking(Secrets::load).expect("secrets");
+    let vault = chairside::vault::unlock(&db, &config)
+        .expect("secret key")
+        .vault;
+    let secrets = db
+        .read_blocking(|conn| Secrets::load(conn, &vault))
+        .expect("secrets");
     let system = actix_web::rt::System::new();
     let (elapsed, ran) = system.block_on(async move {
         // Inside the runtime: the SMTP connection pool keeps a task there.

@@ -3,7 +3,8 @@
 //! API keys are random and shown once; only their SHA-256 is stored (a slow password hash adds
 //! nothing for 256 random bits, and lookups by hash stay a single indexed query). Manage tokens
 //! are an HMAC of the booking id under a key kept in the database, so every instance can check
-//! them and reminders can repeat the link without storing the token.
+//! them and reminders can repeat the link without storing the token; that key is stored sealed
+//! (see [`crate::vault`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,9 +14,11 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::storage::{DbConnection, StorageError, StorageResult, settings};
+use crate::vault::{Binding, Vault};
 
 const API_KEY_PREFIX: &str = "csk_";
-const MANAGE_KEY_SETTING: &str = "manage_token_key";
+/// The setting that holds the manage-link key, sealed by the [`Vault`].
+pub const MANAGE_KEY_SETTING: &str = "manage_token_key";
 
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -53,10 +56,18 @@ pub struct Secrets {
 }
 
 impl Secrets {
-    pub fn load(conn: &mut DbConnection) -> StorageResult<Self> {
-        let stored = settings::get_or_init(conn, MANAGE_KEY_SETTING, || random_token(32))?;
+    /// The manage-link key, made on first start. Only a sealed value is accepted: a plain one
+    /// written into the database by someone without the secret key would let them sign links.
+    pub fn load(conn: &mut DbConnection, vault: &Vault) -> StorageResult<Self> {
+        let binding = Binding::setting(MANAGE_KEY_SETTING);
+        let stored = settings::get_or_init(conn, MANAGE_KEY_SETTING, || {
+            vault.seal(&binding, &random_token(32))
+        })?;
+        let encoded = vault
+            .open(&binding, &stored)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let manage_key = URL_SAFE_NO_PAD
-            .decode(stored.as_bytes())
+            .decode(encoded.as_bytes())
             .map_err(|_| StorageError::Corrupt(format!("setting {MANAGE_KEY_SETTING}")))?;
         Ok(Self { manage_key })
     }

@@ -1,4 +1,5 @@
-//! The command line: `chairside [serve]`, `chairside migrate`, `chairside demo`.
+//! The command line: `chairside [serve]`, `chairside migrate`, `chairside demo`,
+//! `chairside generate-key`, `chairside rotate-key`.
 
 use std::process::ExitCode;
 
@@ -7,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::startup::Application;
 use crate::storage::{Database, businesses};
+use crate::vault::{self, KeySource, MasterKey, NEW_KEY_VARIABLE};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +33,13 @@ pub enum Command {
     /// Print what Chairside understands in a customer message, as JSON. Without TEXT, read JSON
     /// lines (`{"text":…}`, optionally with `now`, `time_zone`, `lang`) from standard input.
     Understand(UnderstandArgs),
+    /// Print a new secret key for CHAIRSIDE_SECRET_KEY (base64 of 32 random bytes).
+    GenerateKey,
+    /// Re-encrypt every stored secret under a new key, in one transaction. Stop every instance
+    /// first. The new key is CHAIRSIDE_NEW_SECRET_KEY if set, else a new one; with a SQLite key
+    /// file it replaces the file, otherwise it is printed (unless it came from
+    /// CHAIRSIDE_NEW_SECRET_KEY) and CHAIRSIDE_SECRET_KEY must be set to it before starting again.
+    RotateKey,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,20 +62,34 @@ pub struct UnderstandArgs {
 
 pub fn run(cli: Cli) -> ExitCode {
     init_tracing();
-    let config = match Config::from_env() {
-        Ok(c) => c,
-        Err(e) => return fail(&format!("configuration error: {e}")),
-    };
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config),
-        Command::Migrate => migrate(&config),
-        Command::Demo => demo(&config),
-        Command::Understand(args) => crate::understand_cli::run(&config, args),
+        // Needs no configuration: it is how a missing or malformed key gets fixed.
+        Command::GenerateKey => generate_key(),
+        command => match Config::from_env() {
+            Ok(config) => run_configured(config, command),
+            Err(e) => Err(format!("configuration error: {e}")),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(&message),
     }
+}
+
+fn run_configured(config: Config, command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve => serve(config),
+        Command::Migrate => migrate(&config),
+        Command::Demo => demo(&config),
+        Command::Understand(args) => crate::understand_cli::run(&config, args),
+        Command::RotateKey => rotate_key(&config),
+        Command::GenerateKey => generate_key(),
+    }
+}
+
+fn generate_key() -> Result<(), String> {
+    println!("{}", MasterKey::generate().to_base64());
+    Ok(())
 }
 
 fn fail(message: &str) -> ExitCode {
@@ -125,5 +148,39 @@ fn demo(config: &Config) -> Result<(), String> {
         crate::demo::DEMO_OWNER_EMAIL,
         credentials.owner_password
     );
+    Ok(())
+}
+
+fn rotate_key(config: &Config) -> Result<(), String> {
+    let given = std::env::var(NEW_KEY_VARIABLE)
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let new_key = match &given {
+        Some(raw) => MasterKey::parse(raw, NEW_KEY_VARIABLE).map_err(|e| e.to_string())?,
+        None => MasterKey::generate(),
+    };
+    let db = Database::open(&config.database_url, 1).map_err(|e| e.to_string())?;
+    let rotated = vault::rotate(&db, config, new_key).map_err(|e| e.to_string())?;
+    println!(
+        "re-encrypted {} stored secrets under key version {}",
+        rotated.resealed,
+        rotated.vault.version()
+    );
+    match (&rotated.source, given.is_some()) {
+        (KeySource::File(path), _) => {
+            println!("the new key replaced the key file {}", path.display());
+        }
+        (_, true) => println!(
+            "set {} to the value of {NEW_KEY_VARIABLE} on every instance before starting them again",
+            vault::KEY_VARIABLE
+        ),
+        (_, false) => {
+            println!(
+                "set {} to this new key on every instance before starting them again:",
+                vault::KEY_VARIABLE
+            );
+            println!("{}", rotated.vault.key().to_base64());
+        }
+    }
     Ok(())
 }

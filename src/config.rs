@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use crate::limits::Rate;
+use crate::vault::{KEY_VARIABLE, MasterKey};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -44,6 +45,9 @@ pub struct Config {
     pub limits: crate::limits::LimitSettings,
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     pub metrics_token: Option<String>,
+    /// The key stored secrets are sealed under (`CHAIRSIDE_SECRET_KEY`). Required with
+    /// PostgreSQL; with SQLite, unset means the key file beside the database.
+    pub secret_key: Option<MasterKey>,
 }
 
 /// Limits that keep proving an identity from being used against someone: always on.
@@ -161,6 +165,13 @@ impl Config {
             holds_per_address: parsed("CHAIRSIDE_HOLDS_PER_ADDRESS", 3)?,
             limits: crate::limits::LimitSettings::from_lookup(var)?,
             metrics_token: var("CHAIRSIDE_METRICS_TOKEN"),
+            secret_key: var(KEY_VARIABLE)
+                .map(|raw| MasterKey::parse(&raw, KEY_VARIABLE))
+                .transpose()
+                .map_err(|e| ConfigError {
+                    name: KEY_VARIABLE,
+                    message: e.to_string(),
+                })?,
         })
     }
 
@@ -190,6 +201,7 @@ impl Config {
             holds_per_address: 3,
             limits: crate::limits::LimitSettings::default(),
             metrics_token: None,
+            secret_key: test_secret_key(database_url),
         }
     }
 }
@@ -212,6 +224,19 @@ fn base_url(name: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_owned())
         .trim_end_matches('/')
         .to_owned()
+}
+
+/// PostgreSQL needs a configured key; a test derives one from its database, so that a restart
+/// on the same database finds the same key. SQLite tests use the key file, as production does.
+fn test_secret_key(database_url: &str) -> Option<MasterKey> {
+    use sha2::Digest;
+    crate::storage::sqlite_file(database_url)
+        .is_none()
+        .then(|| {
+            MasterKey::from_bytes(
+                sha2::Sha256::digest(format!("chairside test key {database_url}")).into(),
+            )
+        })
 }
 
 /// A mail folder of its own per test server, so that no test reads another's mail: beside a

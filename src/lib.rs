@@ -6,7 +6,8 @@
 //! - [`storage`]: the database (SQLite or PostgreSQL through one diesel connection type);
 //! - [`booking`]: use cases that combine storage and the core inside transactions;
 //! - [`notifications`]: emails, reminders and calendar files, planned as jobs in those transactions;
-//! - [`api`]: HTTP handlers, thin translations between JSON and the use cases.
+//! - [`api`]: HTTP handlers, thin translations between JSON and the use cases;
+//! - [`vault`]: secrets at rest, sealed under the server's key.
 
 pub mod access;
 pub mod accounts;
@@ -31,4 +32,5 @@ pub mod startup;
 pub mod storage;
 pub mod understand_cli;
 pub mod understanding;
+pub mod vault;
 pub mod web;

@@ -28,6 +28,8 @@ pub enum StartupError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -42,7 +44,15 @@ pub fn build_state(
 ) -> Result<web::Data<AppState>, StartupError> {
     let mailer = Mailer::from_config(&config)?;
     let db = Database::open(&config.database_url, config.db_pool_size)?;
-    let secrets = db.read_blocking(Secrets::load)?;
+    let unlocked = crate::vault::unlock(&db, &config)?;
+    if unlocked.sealed_now > 0 {
+        tracing::info!(
+            count = unlocked.sealed_now,
+            "sealed stored secrets that were kept in plain text"
+        );
+    }
+    let vault = unlocked.vault;
+    let secrets = db.read_blocking(|conn| Secrets::load(conn, &vault))?;
     let metrics = Metrics::new();
     if config.seed_demo {
         let now = clock.now();
@@ -62,7 +72,12 @@ pub fn build_state(
         secrets: secrets.clone(),
         public_url: config.public_url.clone(),
     };
-    let courier = Courier::new(db.clone(), mailer.clone(), Endpoints::from_config(&config));
+    let courier = Courier::new(
+        db.clone(),
+        vault.clone(),
+        mailer.clone(),
+        Endpoints::from_config(&config),
+    );
     let conversations = ConversationEngine::new(
         db.clone(),
         Arc::clone(scheduler.calendars()),
@@ -89,6 +104,7 @@ pub fn build_state(
         metrics,
         clock,
         secrets,
+        vault,
         jobs,
         mailer,
     }))
@@ -115,6 +131,7 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
     )))
     .with_handler(Arc::new(ChannelSender::new(
         state.db.clone(),
+        state.vault.clone(),
         Arc::clone(&state.clock),
         Endpoints::from_config(&state.config),
     )))

@@ -76,7 +76,7 @@ pub async fn list(
         .await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in &rows {
-        let connection = Connection::from_row(row)?;
+        let connection = Connection::from_row(row, &state.vault)?;
         views.push(view(&state, &path, &connection, row.updated_at));
     }
     Ok(HttpResponse::Ok().json(ChannelListView { channels: views }))
@@ -97,10 +97,12 @@ pub async fn put(
     let business = access.for_slug(&slug)?;
     let platform = platform(&platform_name)?;
     let now = to_db_time(state.now());
+    let vault = state.vault.clone();
     let (connection, updated_at) = state
         .db
         .write(move |conn| {
-            connection::save(conn, &business.id, platform, input, now).map_err(ApiError::from)
+            connection::save(conn, &vault, &business.id, platform, input, now)
+                .map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view(&state, &slug, &connection, updated_at)))

@@ -60,6 +60,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Arc<dyn Clock>,
     pub secrets: Secrets,
+    /// Opens and seals stored secrets (channel connections).
+    pub vault: crate::vault::Vault,
     /// Wakes this process's job workers after a transaction added work.
     pub jobs: JobQueue,
     pub conversations: ConversationEngine,

@@ -51,9 +51,10 @@ async fn verify(
             "expected hub.mode=subscribe, hub.verify_token and hub.challenge",
         ));
     };
+    let vault = state.vault.clone();
     let connections = state
         .db
-        .read(move |conn| connection::load_all(conn, platform))
+        .read(move |conn| connection::load_all(conn, &vault, platform))
         .await?;
     let known = connections.iter().any(|c| {
         c.secret("verify_token")
@@ -108,9 +109,10 @@ async fn meta_events(
     read: fn(&serde_json::Value) -> Vec<InboundEvent>,
 ) -> Result<HttpResponse, ApiError> {
     let signed = header(&req, "x-hub-signature-256").map(str::to_owned);
+    let vault = state.vault.clone();
     let connections = state
         .db
-        .read(move |conn| connection::load_all(conn, platform))
+        .read(move |conn| connection::load_all(conn, &vault, platform))
         .await?;
     let signers: Vec<Connection> = connections
         .into_iter()
@@ -163,12 +165,13 @@ async fn slug_connection(
     slug: String,
     platform: Platform,
 ) -> Result<(Business, Connection), ApiError> {
+    let vault = state.vault.clone();
     state
         .db
         .read(move |conn| {
             let business =
                 businesses::by_slug(conn, &slug)?.ok_or(ApiError::not_found("business"))?;
-            let connection = connection::load(conn, &business.id, platform)?
+            let connection = connection::load(conn, &vault, &business.id, platform)?
                 .ok_or_else(|| ApiError::not_found(&format!("{} connection", platform.as_str())))?;
             Ok((business, connection))
         })

@@ -1,6 +1,6 @@
 //! A business's connection to one platform: which fields it has, which of them are secret, how
 //! each is checked, and how a connection is stored (public settings and write-only secrets as
-//! two JSON objects).
+//! two JSON objects, the secrets sealed by the [`Vault`] for this business and platform).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +13,7 @@ use crate::domain::{PhoneNumber, Platform, ValidationError};
 use crate::error::AppError;
 use crate::storage::models::ChannelConnection;
 use crate::storage::{DbConnection, StorageError, channels, new_id};
+use crate::vault::{Binding, Vault};
 
 /// What a field of a connection holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,8 +147,14 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn from_row(row: &ChannelConnection) -> Result<Self, StorageError> {
+    pub fn from_row(row: &ChannelConnection, vault: &Vault) -> Result<Self, StorageError> {
         let corrupt = || StorageError::Corrupt(format!("channel connection {}", row.id));
+        let secrets = vault
+            .open(
+                &Binding::channel_secrets(&row.business_id, &row.platform),
+                &row.secrets,
+            )
+            .map_err(|e| StorageError::Corrupt(format!("channel connection {}: {e}", row.id)))?;
         let object = |raw: &str| match serde_json::from_str(raw) {
             Ok(Value::Object(map)) => Ok(map),
             _ => Err(corrupt()),
@@ -156,7 +163,7 @@ impl Connection {
             business_id: row.business_id.clone(),
             platform: Platform::parse("platform", &row.platform).map_err(|_| corrupt())?,
             settings: object(&row.settings)?,
-            secrets: object(&row.secrets)?,
+            secrets: object(&secrets)?,
         })
     }
 
@@ -188,6 +195,14 @@ impl Connection {
 
     pub fn secrets_json(&self) -> String {
         Value::Object(self.secrets.clone()).to_string()
+    }
+
+    /// The secrets as stored.
+    pub fn sealed_secrets(&self, vault: &Vault) -> String {
+        vault.seal(
+            &Binding::channel_secrets(&self.business_id, self.platform.as_str()),
+            &self.secrets_json(),
+        )
     }
 
     pub fn routing_key(&self) -> Option<String> {
@@ -363,34 +378,37 @@ fn templates(name: &str, value: &Value) -> Result<Value, ValidationError> {
 /// The business's connection to a platform, if it has one.
 pub fn load(
     conn: &mut DbConnection,
+    vault: &Vault,
     business_id: &str,
     platform: Platform,
 ) -> Result<Option<Connection>, StorageError> {
     channels::find(conn, business_id, platform.as_str())?
-        .map(|row| Connection::from_row(&row))
+        .map(|row| Connection::from_row(&row, vault))
         .transpose()
 }
 
 /// Every business's connection to a platform.
 pub fn load_all(
     conn: &mut DbConnection,
+    vault: &Vault,
     platform: Platform,
 ) -> Result<Vec<Connection>, StorageError> {
     channels::of_platform(conn, platform.as_str())?
         .iter()
-        .map(Connection::from_row)
+        .map(|row| Connection::from_row(row, vault))
         .collect()
 }
 
 /// Connects a business to a platform, or changes its connection.
 pub fn save(
     conn: &mut DbConnection,
+    vault: &Vault,
     business_id: &str,
     platform: Platform,
     input: Map<String, Value>,
     now: NaiveDateTime,
 ) -> Result<(Connection, NaiveDateTime), AppError> {
-    let existing = load(conn, business_id, platform)?;
+    let existing = load(conn, vault, business_id, platform)?;
     let connection = Connection::configure(business_id, platform, input, existing.as_ref())?;
     let routing_key = connection.routing_key();
     if let Some(key) = &routing_key {
@@ -415,7 +433,7 @@ pub fn save(
             platform: platform.as_str().to_owned(),
             routing_key,
             settings: connection.settings_json(),
-            secrets: connection.secrets_json(),
+            secrets: connection.sealed_secrets(vault),
             created_at: now,
             updated_at: now,
         },

@@ -18,6 +18,7 @@ use crate::domain::Platform;
 use crate::notifications::Mailer;
 use crate::notifications::mail::Email;
 use crate::storage::Database;
+use crate::vault::Vault;
 
 #[derive(Clone)]
 pub struct Courier {
@@ -26,13 +27,14 @@ pub struct Courier {
 
 struct Inner {
     db: Database,
+    vault: Vault,
     mailer: Mailer,
     endpoints: Endpoints,
     http: reqwest::Client,
 }
 
 impl Courier {
-    pub fn new(db: Database, mailer: Mailer, endpoints: Endpoints) -> Self {
+    pub fn new(db: Database, vault: Vault, mailer: Mailer, endpoints: Endpoints) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(StdDuration::from_secs(5))
             .timeout(StdDuration::from_secs(20))
@@ -41,6 +43,7 @@ impl Courier {
         Self {
             inner: Arc::new(Inner {
                 db,
+                vault,
                 mailer,
                 endpoints,
                 http,
@@ -99,9 +102,9 @@ impl Inner {
         delivery: &CodeDelivery,
         platform: Platform,
     ) -> Result<Connection, String> {
-        let business = delivery.business_id.clone();
+        let (business, vault) = (delivery.business_id.clone(), self.vault.clone());
         self.db
-            .read(move |conn| super::connection::load(conn, &business, platform))
+            .read(move |conn| super::connection::load(conn, &vault, &business, platform))
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("the business has no {} connection", platform.as_str()))

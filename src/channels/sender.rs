@@ -24,6 +24,7 @@ use crate::domain::{Channel, Locale, Platform};
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, Outcome};
 use crate::storage::models::{Conversation, ConversationMessage};
 use crate::storage::{Database, DbConnection, StorageError, channels, conversations, to_db_time};
+use crate::vault::Vault;
 
 /// Where each platform's API is; configurable so tests and staging talk to local servers.
 #[derive(Debug, Clone)]
@@ -102,13 +103,14 @@ pub struct ChannelSender {
 
 struct Inner {
     db: Database,
+    vault: Vault,
     clock: Arc<dyn Clock>,
     http: reqwest::Client,
     endpoints: Endpoints,
 }
 
 impl ChannelSender {
-    pub fn new(db: Database, clock: Arc<dyn Clock>, endpoints: Endpoints) -> Self {
+    pub fn new(db: Database, vault: Vault, clock: Arc<dyn Clock>, endpoints: Endpoints) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(StdDuration::from_secs(5))
             .timeout(StdDuration::from_secs(20))
@@ -117,6 +119,7 @@ impl ChannelSender {
         Self {
             inner: Arc::new(Inner {
                 db,
+                vault,
                 clock,
                 http,
                 endpoints,
@@ -153,9 +156,10 @@ impl Inner {
         };
         let now = self.clock.now();
         let (endpoints, id) = (self.endpoints.clone(), message_id.clone());
+        let vault = self.vault.clone();
         let prepared = self
             .db
-            .write(move |conn| prepare(conn, &endpoints, &id, now))
+            .write(move |conn| prepare(conn, &vault, &endpoints, &id, now))
             .await;
         let (platform, request) = match prepared {
             Ok(Prepared::Send(platform, request)) => (platform, request),
@@ -292,6 +296,7 @@ fn without_url(error: &reqwest::Error) -> String {
 /// call, and marks the message as being sent.
 fn prepare(
     conn: &mut DbConnection,
+    vault: &Vault,
     endpoints: &Endpoints,
     message_id: &str,
     now: DateTime<Utc>,
@@ -325,7 +330,7 @@ fn prepare(
             platform.as_str()
         )));
     };
-    let connection = Connection::from_row(&row)?;
+    let connection = Connection::from_row(&row, vault)?;
     match render(endpoints, &connection, &conversation, &message, now) {
         Ok(request) => {
             conversations::mark_send_started(conn, message_id, to_db_time(now))?;

@@ -73,3 +73,31 @@ pub fn delete(conn: &mut DbConnection, business_id: &str, platform: &str) -> Sto
     .execute(conn)?;
     Ok(deleted > 0)
 }
+
+/// Every connection of every business (to seal or re-seal their secrets).
+pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<ChannelConnection>> {
+    Ok(channel_connections::table
+        .order((
+            channel_connections::business_id,
+            channel_connections::platform,
+        ))
+        .select(ChannelConnection::as_select())
+        .load(conn)?)
+}
+
+/// Replaces the stored secrets of one connection, leaving everything else as it is.
+pub fn set_secrets(
+    conn: &mut DbConnection,
+    business_id: &str,
+    platform: &str,
+    secrets: &str,
+) -> StorageResult<()> {
+    diesel::update(
+        channel_connections::table
+            .filter(channel_connections::business_id.eq(business_id))
+            .filter(channel_connections::platform.eq(platform)),
+    )
+    .set(channel_connections::secrets.eq(secrets))
+    .execute(conn)?;
+    Ok(())
+}

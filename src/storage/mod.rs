@@ -277,6 +277,30 @@ impl Database {
         write_transaction(&mut conn, work)
     }
 
+    /// Rewrites the stored files so that values replaced in `tables` leave no old copy in
+    /// free pages or the write-ahead log: both databases keep a replaced row's old bytes on
+    /// disk until its space is reused. SQLite rebuilds the whole file; PostgreSQL rewrites the
+    /// tables (`VACUUM FULL`, which locks them for the moment it takes). Neither may run inside
+    /// a transaction.
+    pub fn rewrite_files(&self, tables: &[&str]) -> StorageResult<()> {
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.connection()?;
+        match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                c.batch_execute("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+            }
+            DbConnection::Postgres(c) => {
+                for table in tables {
+                    c.batch_execute(&format!("VACUUM FULL {table}"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// [`Database::read`] for code that already runs on a blocking thread.
     pub fn read_blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where
@@ -331,6 +355,19 @@ where
     }
 }
 
+/// The file a SQLite database URL names; `None` for PostgreSQL and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    match parse_url(url) {
+        (Backend::Postgres, _) => None,
+        (Backend::Sqlite, path) => {
+            let path = path.strip_prefix("file:").unwrap_or(&path);
+            let path = path.split_once('?').map_or(path, |(path, _)| path);
+            let in_memory = path.is_empty() || path == ":memory:" || url.contains("mode=memory");
+            (!in_memory).then(|| path.into())
+        }
+    }
+}
+
 fn parse_url(url: &str) -> (Backend, String) {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -360,4 +397,29 @@ pub fn from_db_time(stored: chrono::NaiveDateTime) -> chrono::DateTime<chrono::U
 /// A new random id; UUIDv7 so that ids created together sit together in indexes.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_are_found_in_every_url_form() {
+        for url in [
+            "data/c.db",
+            "sqlite://data/c.db",
+            "sqlite:data/c.db",
+            "file:data/c.db?mode=rwc",
+        ] {
+            assert_eq!(sqlite_file(url), Some("data/c.db".into()), "{url}");
+        }
+        for url in [
+            ":memory:",
+            "file::memory:?cache=shared",
+            "file:x.db?mode=memory",
+            "postgres://h/db",
+        ] {
+            assert_eq!(sqlite_file(url), None, "{url}");
+        }
+    }
 }

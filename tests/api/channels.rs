@@ -36,7 +36,7 @@ pub(crate) struct Call {
 /// A platform API on a local port: records calls, answers from a script, else with success.
 #[derive(Clone)]
 pub(crate) struct FakePlatform {
-    url: String,
+    pub(crate) url: String,
     calls: Arc<Mutex<Vec<Call>>>,
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
 }
@@ -69,7 +69,7 @@ async fn answer(req: HttpRequest, body: web::Bytes, fake: web::Data<FakePlatform
 }
 
 impl FakePlatform {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let fake = FakePlatform {
@@ -176,7 +176,7 @@ pub(crate) async fn connected_shop(app: &TestApp) -> String {
     key
 }
 
-fn sample(path: &str) -> Value {
+pub(crate) fn sample(path: &str) -> Value {
     let raw = std::fs::read_to_string(format!("{SAMPLES}/{path}")).expect("sample payload");
     serde_json::from_str(&raw).expect("sample is JSON")
 }
@@ -691,7 +691,7 @@ fn first_choice_id(body: &Value) -> String {
         .to_owned()
 }
 
-async fn telegram(app: &TestApp, update: &Value, secret: &str) -> (u16, String) {
+pub(crate) async fn telegram(app: &TestApp, update: &Value, secret: &str) -> (u16, String) {
     post_raw(
         app,
         "/webhooks/telegram/shop",
@@ -997,6 +997,7 @@ async fn a_send_cut_off_by_a_crash_is_never_repeated_and_never_lost(backend: Bac
     )
     .with_handler(Arc::new(ChannelSender::new(
         app.state.db.clone(),
+        app.state.vault.clone(),
         Arc::new(app.clock.clone()),
         Endpoints {
             graph: fake.url.clone(),

@@ -18,5 +18,6 @@ mod mail;
 mod notifications;
 mod platform_identity;
 mod proof;
+mod secrets;
 mod staff_access;
 mod streams;
