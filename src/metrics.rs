@@ -41,6 +41,7 @@ struct Inner {
     bookings_created: IntCounter,
     booking_conflicts: IntCounter,
     jobs_finished: IntCounterVec,
+    webhook_signature_checks: IntCounterVec,
 }
 
 impl Default for Metrics {
@@ -84,12 +85,21 @@ impl Metrics {
             &["kind", "outcome"],
         )
         .expect("static metric definition");
+        let webhook_signature_checks = IntCounterVec::new(
+            Opts::new(
+                "webhook_signature_checks_total",
+                "Secrets a webhook call's signature was computed with, by platform",
+            ),
+            &["platform"],
+        )
+        .expect("static metric definition");
         for collector in [
             Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_duration.clone()),
             Box::new(bookings_created.clone()),
             Box::new(booking_conflicts.clone()),
             Box::new(jobs_finished.clone()),
+            Box::new(webhook_signature_checks.clone()),
         ] {
             // Registration only fails for duplicate names, which these are not.
             let _ = registry.register(collector);
@@ -102,6 +112,7 @@ impl Metrics {
                 bookings_created,
                 booking_conflicts,
                 jobs_finished,
+                webhook_signature_checks,
             }),
         }
     }
@@ -137,6 +148,15 @@ impl Metrics {
             .jobs_finished
             .with_label_values(&[kind, outcome])
             .inc();
+    }
+
+    /// Counts the signature computations of one webhook call (`platform` is one of the four
+    /// platforms' names, a fixed set).
+    pub fn record_signature_checks(&self, platform: &'static str, count: usize) {
+        self.inner
+            .webhook_signature_checks
+            .with_label_values(&[platform])
+            .inc_by(count as u64);
     }
 
     /// The metrics in Prometheus' text exposition format.

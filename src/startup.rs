@@ -97,6 +97,10 @@ pub fn build_state(
         limits,
         passwords: HashingPool::for_this_machine(),
         streams: Default::default(),
+        directory: Arc::new(crate::channels::Directory::new(vault.clone())),
+        ownership: Arc::new(crate::channels::ownership::OwnershipCheck::new(
+            &config.graph_api_base,
+        )),
         scheduler,
         conversations,
         db,

@@ -20,6 +20,12 @@ pub struct ChannelView {
     pub settings: Map<String, Value>,
     /// Which secrets are stored; their values are never returned.
     pub secrets_set: Vec<String>,
+    /// `active`: receives the platform's events and sends. `pending`: a Messenger page or
+    /// WhatsApp number entered but not yet proven — by Meta's subscription handshake (only while
+    /// no other business holds it) or by a webhook call signed with this connection's app
+    /// secret; until then it receives and sends nothing, and blocks nobody.
+    #[schema(value_type = String, example = "active")]
+    pub status: &'static str,
     /// Where the platform must send its webhooks.
     pub webhook_url: String,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -40,6 +46,7 @@ fn view(
         platform: connection.platform.as_str().to_owned(),
         settings: connection.settings().clone(),
         secrets_set: connection.secrets_set(),
+        status: connection.status.as_str(),
         webhook_url: webhook_url(&state.config.public_url, connection.platform, slug),
         updated_at: updated_at.and_utc(),
     }
@@ -86,7 +93,7 @@ pub async fn list(
 #[utoipa::path(put, path = "/api/v1/businesses/{slug}/channels/{platform}", tag = "channels", security(("api_key" = [])),
     params(("slug" = String, Path), ("platform" = String, Path, description = "messenger, whatsapp, telegram or twilio")),
     request_body(content = Object, description = "messenger: page_id, page_access_token, app_secret, verify_token; whatsapp: phone_number_id, access_token, app_secret, verify_token, templates?; telegram: bot_token, secret_token; twilio: account_sid, auth_token, from_number"),
-    responses((status = 200, body = ChannelView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ChannelView), (status = 422, body = ErrorBody)))]
 pub async fn put(
     path: web::Path<(String, String)>,
     access: Access,

@@ -58,9 +58,10 @@ pub async fn create(
         .read(move |conn| {
             customers::find(conn, &business_id, &customer_id)?
                 .ok_or_else(|| ApiError::not_found("customer"))?;
-            let page = channels::find(conn, &business_id, "messenger")?
-                .and_then(|row| serde_json::from_str::<serde_json::Value>(&row.settings).ok())
-                .and_then(|s| s["page_id"].as_str().map(str::to_owned));
+            // Only a proven page: a link to a page the business merely claims would lead the
+            // customer to someone else's inbox.
+            let page =
+                channels::find(conn, &business_id, "messenger")?.and_then(|row| row.routing_key);
             Ok::<_, ApiError>((customer_id, page))
         })
         .await?;

@@ -28,38 +28,49 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = CappedBody::<MAX_BODY_BYTES>::from_request(req, payload);
+        Box::pin(async move { parse_json(&body.await?.0).map(JsonBody) })
+    }
+}
+
+/// The raw body, at most `MAX` bytes: a larger one is refused with 413 as soon as its
+/// `Content-Length` or its bytes so far show it, so no more than `MAX` bytes are ever held.
+pub struct CappedBody<const MAX: usize>(pub web::Bytes);
+
+impl<const MAX: usize> FromRequest for CappedBody<MAX> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let declared = req
             .headers()
             .get("content-length")
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
-            if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
-                return Err(too_large());
+            if declared.is_some_and(|len| len > MAX) {
+                return Err(too_large(MAX));
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
                     ApiError::bad_request("invalid_body", format!("could not read the body: {e}"))
                 })?;
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(too_large());
+                if body.len() + chunk.len() > MAX {
+                    return Err(too_large(MAX));
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse_json(&body).map(JsonBody)
+            Ok(CappedBody(body.freeze()))
         })
     }
 }
 
-fn too_large() -> ApiError {
+fn too_large(max: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
-        format!(
-            "the request body is larger than {} KiB",
-            MAX_BODY_BYTES / 1024
-        ),
+        format!("the request body is larger than {} KiB", max / 1024),
     )
 }
 

@@ -73,6 +73,10 @@ pub struct AppState {
     pub passwords: HashingPool,
     /// The staff pages' open event streams, counted per login.
     pub streams: events::OpenStreams,
+    /// Parsed channel connections, by page, number or slug.
+    pub directory: Arc<crate::channels::Directory>,
+    /// Asks Meta whose page a channel claim's token is.
+    pub ownership: Arc<crate::channels::ownership::OwnershipCheck>,
 }
 
 impl AppState {
@@ -89,7 +93,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/calendars/{token}.ics").get(calendars::feed))
         .service(
             web::scope("/webhooks")
-                .app_data(web::PayloadConfig::new(webhooks::MAX_WEBHOOK_BYTES))
                 .service(
                     web::resource("/messenger")
                         .get(webhooks::messenger_verify)

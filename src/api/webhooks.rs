@@ -2,6 +2,14 @@
 //! on the raw bytes), then its events are handed to the conversation engine one by one. The
 //! answer is 200 once every turn has committed with its replies queued; an error answers 500 so
 //! that the platform delivers again, and the engine answers a redelivered message only once.
+//!
+//! What a refused call costs is bounded: bodies are read up to [`MAX_WEBHOOK_BYTES`]; a Meta
+//! call is checked only against the secrets of the connections that claim the pages or numbers
+//! it names (one cheap lookup, no secret touched when it names none); Telegram and SMS answer
+//! an unknown address exactly as a wrong secret, so business slugs cannot be probed.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,14 +17,24 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::channels::connection::{self, Connection};
+use super::extract::CappedBody;
+use crate::channels::connection::{self, Connection, Proof};
+use crate::channels::ownership::Verdict;
 use crate::channels::{InboundEvent, messenger, signature, telegram, twilio, whatsapp};
 use crate::domain::Platform;
-use crate::storage::businesses;
-use crate::storage::models::Business;
+use crate::storage::to_db_time;
 
-/// WhatsApp sends up to 3 MB in one call.
-pub const MAX_WEBHOOK_BYTES: usize = 4 * 1024 * 1024;
+/// Meta's and the others' calls are a few KiB; a batch of WhatsApp changes stays far below.
+pub const MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
+
+type WebhookBody = CappedBody<MAX_WEBHOOK_BYTES>;
+
+/// A Meta call names the pages or numbers of one app; beyond this many distinct ones it is not
+/// a call Meta makes, and the rest are not looked up.
+const MAX_ACCOUNTS_PER_CALL: usize = 16;
+/// At most this many distinct secrets are tried on one call, so that claims piled onto one page
+/// cannot make every call to it expensive. The active connection's secret comes first.
+const MAX_SECRETS_PER_CALL: usize = 16;
 
 #[derive(Debug, Deserialize)]
 pub struct Handshake {
@@ -33,7 +51,7 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 }
 
 /// Meta's subscription handshake: the challenge back when the verify token is one a business
-/// configured.
+/// configured; a pending claim with that token becomes active if Meta confirms its page.
 async fn verify(
     platform: Platform,
     query: web::Query<Handshake>,
@@ -51,21 +69,69 @@ async fn verify(
             "expected hub.mode=subscribe, hub.verify_token and hub.challenge",
         ));
     };
-    let vault = state.vault.clone();
-    let connections = state
+    let directory = Arc::clone(&state.directory);
+    let matching: Vec<Arc<Connection>> = state
         .db
-        .read(move |conn| connection::load_all(conn, &vault, platform))
-        .await?;
-    let known = connections.iter().any(|c| {
-        c.secret("verify_token")
-            .is_some_and(|v| crate::access::constant_time_eq(v.as_bytes(), token.as_bytes()))
-    });
-    if !known {
+        .read(move |conn| directory.of_platform(conn, platform))
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.secret("verify_token")
+                .is_some_and(|v| crate::access::constant_time_eq(v.as_bytes(), token.as_bytes()))
+        })
+        .collect();
+    if matching.is_empty() {
         return Err(ApiError::forbidden("unknown verify token"));
     }
+    let pending: Vec<Arc<Connection>> = matching.into_iter().filter(|c| !c.is_active()).collect();
+    // Meta saves the subscription only once it has its challenge back, whatever the claim's
+    // fate: an unconfirmed claim is tried again at the first signed call.
+    confirm(&state, pending, Proof::Handshake).await?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::plaintext())
         .body(challenge))
+}
+
+/// Activates the claims that Meta confirms own their page or number. Returns the ids of the
+/// confirmed claims, and whether Meta could not be asked about some.
+async fn confirm(
+    state: &AppState,
+    claims: Vec<Arc<Connection>>,
+    proof: Proof,
+) -> Result<Confirmed, ApiError> {
+    let mut confirmed = Vec::new();
+    let mut unreachable = false;
+    for claim in claims {
+        match state.ownership.check(&claim).await {
+            Verdict::Owner => confirmed.push(claim),
+            Verdict::NotOwner(why) => {
+                tracing::warn!(platform = claim.platform.as_str(), business = %claim.business_id, ?proof, %why, "a channel claim is not its page's owner; it stays pending");
+            }
+            Verdict::Unreachable(why) => {
+                tracing::warn!(platform = claim.platform.as_str(), business = %claim.business_id, %why, "cannot confirm a channel claim now");
+                unreachable = true;
+            }
+        }
+    }
+    let ids = confirmed.iter().map(|c| c.id.clone()).collect();
+    if !confirmed.is_empty() {
+        let now = to_db_time(state.now());
+        state
+            .db
+            .write(move |conn| {
+                for claim in &confirmed {
+                    connection::activate(conn, claim, proof, now)?;
+                }
+                Ok::<_, ApiError>(())
+            })
+            .await?;
+    }
+    Ok(Confirmed { ids, unreachable })
+}
+
+struct Confirmed {
+    ids: HashSet<String>,
+    unreachable: bool,
 }
 
 pub async fn messenger_verify(
@@ -82,65 +148,158 @@ pub async fn whatsapp_verify(
     verify(Platform::WhatsApp, query, state).await
 }
 
+/// How to read one of Meta's platforms' bodies.
+struct MetaReader {
+    platform: Platform,
+    accounts: fn(&serde_json::Value) -> Vec<String>,
+    events: fn(&serde_json::Value) -> Vec<InboundEvent>,
+}
+
 pub async fn messenger_events(
     req: HttpRequest,
-    body: web::Bytes,
+    body: WebhookBody,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    meta_events(Platform::Messenger, req, body, state, messenger::events).await
+    let reader = MetaReader {
+        platform: Platform::Messenger,
+        accounts: messenger::accounts,
+        events: messenger::events,
+    };
+    meta_events(reader, req, body.0, state).await
 }
 
 pub async fn whatsapp_events(
     req: HttpRequest,
-    body: web::Bytes,
+    body: WebhookBody,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    meta_events(Platform::WhatsApp, req, body, state, whatsapp::events).await
+    let reader = MetaReader {
+        platform: Platform::WhatsApp,
+        accounts: whatsapp::accounts,
+        events: whatsapp::events,
+    };
+    meta_events(reader, req, body.0, state).await
 }
 
-/// One webhook URL serves every business on Meta's platforms: the call must be signed with the
-/// app secret of a connected business, and each event goes to the business whose page or
-/// number it names — only among the businesses whose secret signed it.
+fn unsigned() -> ApiError {
+    ApiError::unauthorized("the X-Hub-Signature-256 header is missing or does not match the body")
+}
+
+/// One webhook URL serves every business on Meta's platforms. The pages or numbers the body
+/// names choose which connections' app secrets to check the signature with — nothing else in
+/// the body is believed before it is checked. Each page's events go to the connection that
+/// signed for it if it is the active one, or once Meta confirms that the claim owns the page.
 async fn meta_events(
-    platform: Platform,
+    reader: MetaReader,
     req: HttpRequest,
     body: web::Bytes,
     state: web::Data<AppState>,
-    read: fn(&serde_json::Value) -> Vec<InboundEvent>,
 ) -> Result<HttpResponse, ApiError> {
-    let signed = header(&req, "x-hub-signature-256").map(str::to_owned);
-    let vault = state.vault.clone();
-    let connections = state
+    let platform = reader.platform;
+    let digest =
+        signature::meta_digest(header(&req, "x-hub-signature-256")).ok_or_else(unsigned)?;
+    let payload = json_body(&body)?;
+    let mut accounts = (reader.accounts)(&payload);
+    accounts.sort();
+    accounts.dedup();
+    accounts.truncate(MAX_ACCOUNTS_PER_CALL);
+    let directory = Arc::clone(&state.directory);
+    let looked_up = accounts.clone();
+    let claims = state
         .db
-        .read(move |conn| connection::load_all(conn, &vault, platform))
+        .read(move |conn| directory.claiming(conn, platform, &looked_up))
         .await?;
-    let signers: Vec<Connection> = connections
+    let mut checks = SignatureChecks::new(&body, &digest);
+    let receivers: HashMap<String, Arc<Connection>> = accounts
         .into_iter()
-        .filter(|c| {
-            c.secret("app_secret")
-                .is_some_and(|secret| signature::meta_valid(secret, &body, signed.as_deref()))
+        .filter_map(|account| {
+            let receiver = checks.receiver(&claims, &account)?;
+            Some((account, receiver))
         })
         .collect();
-    if signers.is_empty() {
-        return Err(ApiError::unauthorized(
-            "the X-Hub-Signature-256 header is missing or does not match the body",
+    state
+        .metrics
+        .record_signature_checks(platform.as_str(), checks.computed());
+    if receivers.is_empty() {
+        return Err(unsigned());
+    }
+    let claims = receivers
+        .values()
+        .filter(|c| !c.is_active())
+        .cloned()
+        .collect();
+    let confirmed = confirm(&state, claims, Proof::Signature).await?;
+    if confirmed.unreachable {
+        // Meta delivers again later; by then it can say whose page this is.
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "platform_unreachable",
+            "cannot confirm with Meta who owns this account now; deliver again later",
         ));
     }
-    let payload = json_body(&body)?;
-    for event in read(&payload) {
-        let Some(connection) = signers
-            .iter()
-            .find(|c| c.routing_key().as_deref() == Some(event.account.as_str()))
-        else {
-            tracing::info!(platform = platform.as_str(), account = %event.account, "webhook event for an account no signing business connected; ignored");
+    for event in (reader.events)(&payload) {
+        let receiver = receivers
+            .get(&event.account)
+            .filter(|c| c.is_active() || confirmed.ids.contains(&c.id));
+        let Some(receiver) = receiver else {
+            tracing::info!(platform = platform.as_str(), account = %event.account, "webhook event for an account no active signing connection holds; ignored");
             continue;
         };
-        let business_id = connection.business_id.clone();
+        let business_id = receiver.business_id.clone();
         handle(&state, event, &business_id, platform).await?;
     }
     Ok(HttpResponse::Ok()
         .content_type(ContentType::plaintext())
         .body("EVENT_RECEIVED"))
+}
+
+/// The signature of one call checked against candidate secrets, each distinct secret at most
+/// once and no more than [`MAX_SECRETS_PER_CALL`] of them.
+struct SignatureChecks<'a> {
+    body: &'a [u8],
+    digest: &'a [u8],
+    verdicts: HashMap<String, bool>,
+}
+
+impl<'a> SignatureChecks<'a> {
+    fn new(body: &'a [u8], digest: &'a [u8]) -> Self {
+        Self {
+            body,
+            digest,
+            verdicts: HashMap::new(),
+        }
+    }
+
+    /// How many HMACs were computed.
+    fn computed(&self) -> usize {
+        self.verdicts.len()
+    }
+
+    /// The connection that receives `account`'s events: among the claims on it whose secret
+    /// signed the call, the active one, else the most recently entered claim.
+    fn receiver(&mut self, claims: &[Arc<Connection>], account: &str) -> Option<Arc<Connection>> {
+        let mut candidates: Vec<&Arc<Connection>> = claims
+            .iter()
+            .filter(|c| c.claimed_key().as_deref() == Some(account))
+            .collect();
+        candidates.sort_by_key(|c| (!c.is_active(), std::cmp::Reverse(c.updated_at)));
+        candidates
+            .into_iter()
+            .find(|c| c.secret("app_secret").is_some_and(|s| self.signed_with(s)))
+            .cloned()
+    }
+
+    fn signed_with(&mut self, secret: &str) -> bool {
+        if let Some(verdict) = self.verdicts.get(secret) {
+            return *verdict;
+        }
+        if self.verdicts.len() >= MAX_SECRETS_PER_CALL {
+            return false;
+        }
+        let verdict = signature::meta_matches(secret, self.body, self.digest);
+        self.verdicts.insert(secret.to_owned(), verdict);
+        verdict
+    }
 }
 
 fn json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
@@ -159,46 +318,51 @@ async fn handle(
     Ok(())
 }
 
-/// The business a slug-addressed webhook names and its connection to the platform.
+/// The connection of the business whose slug a Telegram or SMS webhook URL carries, if it has
+/// one to that platform.
 async fn slug_connection(
     state: &AppState,
     slug: String,
     platform: Platform,
-) -> Result<(Business, Connection), ApiError> {
-    let vault = state.vault.clone();
-    state
+) -> Result<Option<Arc<Connection>>, ApiError> {
+    let directory = Arc::clone(&state.directory);
+    Ok(state
         .db
-        .read(move |conn| {
-            let business =
-                businesses::by_slug(conn, &slug)?.ok_or(ApiError::not_found("business"))?;
-            let connection = connection::load(conn, &vault, &business.id, platform)?
-                .ok_or_else(|| ApiError::not_found(&format!("{} connection", platform.as_str())))?;
-            Ok((business, connection))
-        })
-        .await
+        .read(move |conn| directory.by_slug(conn, &slug, platform))
+        .await?)
+}
+
+/// The one answer to a slug-addressed call that cannot be verified, whether the slug is
+/// unknown, the business has no such connection or the secret is wrong.
+fn unverified(platform: Platform) -> ApiError {
+    ApiError::unauthorized(match platform {
+        Platform::Twilio => {
+            "the X-Twilio-Signature header is missing or does not match a number connected at this URL (is CHAIRSIDE_PUBLIC_URL the URL Twilio calls?)"
+        }
+        _ => {
+            "the X-Telegram-Bot-Api-Secret-Token header is missing or does not match a bot connected at this URL"
+        }
+    })
 }
 
 pub async fn telegram_update(
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: WebhookBody,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (business, connection) =
-        slug_connection(&state, path.into_inner(), Platform::Telegram).await?;
+    let connection = slug_connection(&state, path.into_inner(), Platform::Telegram).await?;
     let given = header(&req, "x-telegram-bot-api-secret-token");
-    let valid = connection
-        .secret("secret_token")
-        .is_some_and(|secret| signature::telegram_valid(secret, given));
-    if !valid {
-        return Err(ApiError::unauthorized(
-            "the X-Telegram-Bot-Api-Secret-Token header is missing or wrong",
-        ));
-    }
-    let update = json_body(&body)?;
+    let connection = connection
+        .filter(|c| {
+            c.secret("secret_token")
+                .is_some_and(|secret| signature::telegram_valid(secret, given))
+        })
+        .ok_or_else(|| unverified(Platform::Telegram))?;
+    let update = json_body(&body.0)?;
     let read = telegram::read_update(&update);
     if let Some(event) = read.event {
-        handle(&state, event, &business.id, Platform::Telegram).await?;
+        handle(&state, event, &connection.business_id, Platform::Telegram).await?;
     }
     Ok(match read.callback_query_id {
         Some(id) => HttpResponse::Ok().json(telegram::acknowledge(&id)),
@@ -206,28 +370,32 @@ pub async fn telegram_update(
     })
 }
 
+/// Checked in place of a missing connection's auth token, so that an unknown slug costs the
+/// same signature computation as a known one and timing does not tell them apart.
+const NO_AUTH_TOKEN: &str = "no connection at this URL";
+
 pub async fn twilio_message(
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: WebhookBody,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (business, connection) =
-        slug_connection(&state, path.into_inner(), Platform::Twilio).await?;
-    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| {
+    // Read before the slug is looked up: a malformed body is refused alike at every URL.
+    let params: Vec<(String, String)> = serde_urlencoded::from_bytes(&body.0).map_err(|e| {
         ApiError::bad_request("invalid_form", format!("the body is not a form: {e}"))
     })?;
+    let connection = slug_connection(&state, path.into_inner(), Platform::Twilio).await?;
     let url = format!("{}{}", state.config.public_url, req.uri());
-    let valid = connection.secret("auth_token").is_some_and(|token| {
-        signature::twilio_valid(token, &url, &params, header(&req, "x-twilio-signature"))
-    });
-    if !valid {
-        return Err(ApiError::unauthorized(
-            "the X-Twilio-Signature header is missing or does not match (is CHAIRSIDE_PUBLIC_URL the URL Twilio calls?)",
-        ));
-    }
+    let token = connection
+        .as_deref()
+        .and_then(|c| c.secret("auth_token"))
+        .unwrap_or(NO_AUTH_TOKEN);
+    let signed = signature::twilio_valid(token, &url, &params, header(&req, "x-twilio-signature"));
+    let connection = connection
+        .filter(|_| signed)
+        .ok_or_else(|| unverified(Platform::Twilio))?;
     if let Some(event) = twilio::read_message(&params) {
-        handle(&state, event, &business.id, Platform::Twilio).await?;
+        handle(&state, event, &connection.business_id, Platform::Twilio).await?;
     }
     Ok(HttpResponse::Ok()
         .content_type("text/xml; charset=utf-8")

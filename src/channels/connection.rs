@@ -1,6 +1,19 @@
 //! A business's connection to one platform: which fields it has, which of them are secret, how
 //! each is checked, and how a connection is stored (public settings and write-only secrets as
 //! two JSON objects, the secrets sealed by the [`Vault`] for this business and platform).
+//!
+//! Ownership of a Messenger page or WhatsApp number: entering its id only claims it, and a
+//! claim blocks nobody — any number of businesses may claim the same id. A claim becomes the
+//! *active* connection for its id, the one that receives its events and sends for it, when
+//! Meta's subscription handshake (with the claim's own verify token) or a webhook call signed
+//! with the claim's own app secret arrives *and* Meta confirms that the claim's access token
+//! belongs to that page or number ([`super::ownership`]). A confirmed claim takes over from
+//! the connection active before, which becomes a claim again. A squatter chose its own verify
+//! token and app secret, so it can make those calls itself, but it has no token for someone
+//! else's page: it never becomes active and never takes over a working owner.
+//!
+//! Telegram and SMS webhooks carry the business's slug in their URL, so their connections are
+//! active from the start.
 
 use std::collections::BTreeMap;
 
@@ -137,11 +150,43 @@ pub struct Template {
     pub quick_replies: bool,
 }
 
+/// Whether a connection has proven that it belongs to the page or number it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Claimed, not proven: receives nothing, sends nothing, blocks nobody.
+    Pending,
+    /// Receives the platform's events for its page or number and sends for it.
+    Active,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Active => "active",
+        }
+    }
+}
+
+/// The call at which a claim's ownership was confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// Meta's subscription handshake answered with the claim's verify token.
+    Handshake,
+    /// A webhook call signed with the claim's app secret.
+    Signature,
+}
+
 /// A connection as the channel code uses it.
 #[derive(Debug, Clone)]
 pub struct Connection {
+    pub id: String,
     pub business_id: String,
     pub platform: Platform,
+    pub status: Status,
+    /// Grows with every stored change (see [`super::Directory`]).
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
     settings: Map<String, Value>,
     secrets: Map<String, Value>,
 }
@@ -159,12 +204,26 @@ impl Connection {
             Ok(Value::Object(map)) => Ok(map),
             _ => Err(corrupt()),
         };
+        let platform = Platform::parse("platform", &row.platform).map_err(|_| corrupt())?;
+        let status = if routing_field(platform).is_none() || row.routing_key.is_some() {
+            Status::Active
+        } else {
+            Status::Pending
+        };
         Ok(Self {
+            id: row.id.clone(),
             business_id: row.business_id.clone(),
-            platform: Platform::parse("platform", &row.platform).map_err(|_| corrupt())?,
+            platform,
+            status,
+            version: row.version,
+            updated_at: row.updated_at,
             settings: object(&row.settings)?,
             secrets: object(&secrets)?,
         })
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active
     }
 
     pub fn setting(&self, name: &str) -> Option<&str> {
@@ -205,7 +264,8 @@ impl Connection {
         )
     }
 
-    pub fn routing_key(&self) -> Option<String> {
+    /// The page or number id the connection names, proven or not.
+    pub fn claimed_key(&self) -> Option<String> {
         routing_field(self.platform).and_then(|f| self.setting(f).map(str::to_owned))
     }
 
@@ -252,8 +312,12 @@ impl Connection {
             }
         }
         Ok(Self {
+            id: existing.map_or_else(new_id, |e| e.id.clone()),
             business_id: business_id.to_owned(),
             platform,
+            status: Status::Pending,
+            version: existing.map_or(1, |e| e.version + 1),
+            updated_at: existing.map_or(NaiveDateTime::MIN, |e| e.updated_at),
             settings,
             secrets,
         })
@@ -387,18 +451,6 @@ pub fn load(
         .transpose()
 }
 
-/// Every business's connection to a platform.
-pub fn load_all(
-    conn: &mut DbConnection,
-    vault: &Vault,
-    platform: Platform,
-) -> Result<Vec<Connection>, StorageError> {
-    channels::of_platform(conn, platform.as_str())?
-        .iter()
-        .map(|row| Connection::from_row(row, vault))
-        .collect()
-}
-
 /// Connects a business to a platform, or changes its connection.
 pub fn save(
     conn: &mut DbConnection,
@@ -409,36 +461,53 @@ pub fn save(
     now: NaiveDateTime,
 ) -> Result<(Connection, NaiveDateTime), AppError> {
     let existing = load(conn, vault, business_id, platform)?;
-    let connection = Connection::configure(business_id, platform, input, existing.as_ref())?;
-    let routing_key = connection.routing_key();
-    if let Some(key) = &routing_key {
-        let taken = channels::of_platform(conn, platform.as_str())?
-            .into_iter()
-            .any(|row| row.business_id != business_id && row.routing_key.as_ref() == Some(key));
-        if taken {
-            return Err(AppError::conflict(
-                "channel_taken",
-                format!(
-                    "another business is already connected to this {} account",
-                    platform.as_str()
-                ),
-            ));
-        }
-    }
+    let mut connection = Connection::configure(business_id, platform, input, existing.as_ref())?;
+    let claimed_key = connection.claimed_key();
+    // A proof is of one page or number: naming another one starts a new claim.
+    let still_proven = existing
+        .as_ref()
+        .is_some_and(|e| e.is_active() && e.claimed_key() == claimed_key);
+    connection.status = if claimed_key.is_none() || still_proven {
+        Status::Active
+    } else {
+        Status::Pending
+    };
+    connection.updated_at = now;
     channels::upsert(
         conn,
         &ChannelConnection {
-            id: new_id(),
+            id: connection.id.clone(),
             business_id: business_id.to_owned(),
             platform: platform.as_str().to_owned(),
-            routing_key,
+            routing_key: claimed_key.clone().filter(|_| connection.is_active()),
+            claimed_key,
             settings: connection.settings_json(),
             secrets: connection.sealed_secrets(vault),
             created_at: now,
             updated_at: now,
+            version: connection.version,
         },
     )?;
     Ok((connection, now))
+}
+
+/// Makes a claim whose ownership Meta confirmed the active connection for its page or number;
+/// the one active before becomes a claim again. Returns whether it is now the active one.
+pub fn activate(
+    conn: &mut DbConnection,
+    claim: &Connection,
+    proof: Proof,
+    now: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    let Some(key) = claim.claimed_key() else {
+        return Ok(claim.is_active());
+    };
+    let platform = claim.platform.as_str();
+    let promoted = channels::promote(conn, platform, &key, &claim.id, now)?;
+    if promoted {
+        tracing::info!(platform, account = %key, business = %claim.business_id, ?proof, "Meta confirmed a channel claim; it is now the active connection");
+    }
+    Ok(promoted)
 }
 
 #[cfg(test)]
@@ -516,7 +585,7 @@ mod tests {
         let t = c.template("reminder").unwrap();
         assert_eq!(t.parameters, ["service", "time"]);
         assert!(c.template("booking_update").is_none());
-        assert_eq!(c.routing_key().as_deref(), Some("1"));
+        assert_eq!(c.claimed_key().as_deref(), Some("1"));
         assert!(!c.settings_json().contains("\"t\""));
     }
 }

@@ -108,6 +108,13 @@ impl Inner {
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("the business has no {} connection", platform.as_str()))
+            .and_then(|c| {
+                if c.is_active() {
+                    Ok(c)
+                } else {
+                    Err(super::sender::not_proven(platform))
+                }
+            })
     }
 
     async fn call(&self, platform: Platform, request: ApiRequest) -> Result<(), String> {

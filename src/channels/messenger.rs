@@ -15,6 +15,14 @@ const MAX_TEXT_CHARS: usize = 2000;
 /// Messenger's human-agent tag lets a person answer for 7 days after the customer's message.
 const HUMAN_AGENT_WINDOW: Duration = Duration::days(7);
 
+/// The pages a webhook body has events for, as named before its signature is checked: they
+/// only choose whose app secret to check it with.
+pub fn accounts(body: &Value) -> Vec<String> {
+    items(&body["entry"])
+        .filter_map(|entry| text_of(&entry["id"]))
+        .collect()
+}
+
 /// Every customer action in a webhook body. Echoes of the page's own messages, deliveries,
 /// reads, handovers and events of threads another app owns (`standby`) are not turns.
 pub fn events(body: &Value) -> Vec<InboundEvent> {

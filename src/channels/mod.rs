@@ -18,10 +18,12 @@
 
 pub mod connection;
 mod courier;
+mod directory;
 mod graph;
 pub mod inbound;
 pub mod messenger;
 mod notifier;
+pub mod ownership;
 mod render;
 pub mod sender;
 pub mod signature;
@@ -34,6 +36,7 @@ use serde_json::Value;
 
 pub use connection::{Connection, Template};
 pub use courier::Courier;
+pub use directory::Directory;
 pub use inbound::InboundEvent;
 pub use notifier::ChatNotifier;
 pub use sender::{ChannelSender, Endpoints};

@@ -282,6 +282,14 @@ pub(super) async fn call_platform(
     ))
 }
 
+/// Why a pending claim does not send: only the proven owner of a page or number speaks for it.
+pub fn not_proven(platform: Platform) -> String {
+    format!(
+        "the business's {} connection is pending: it has not yet been proven by the platform's handshake or a signed webhook call",
+        platform.as_str()
+    )
+}
+
 /// A platform's URL may hold a token (Telegram's bot token is part of the path): errors are
 /// reported without it.
 fn without_url(error: &reqwest::Error) -> String {
@@ -331,6 +339,9 @@ fn prepare(
         )));
     };
     let connection = Connection::from_row(&row, vault)?;
+    if !connection.is_active() {
+        return Ok(Prepared::Undeliverable(not_proven(platform)));
+    }
     match render(endpoints, &connection, &conversation, &message, now) {
         Ok(request) => {
             conversations::mark_send_started(conn, message_id, to_db_time(now))?;

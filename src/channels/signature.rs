@@ -11,17 +11,22 @@ use crate::access::constant_time_eq;
 /// Meta's `X-Hub-Signature-256`: `sha256=` and the hex HMAC-SHA256 of the raw body, keyed with
 /// the app secret (Messenger and WhatsApp).
 pub fn meta_valid(app_secret: &str, body: &[u8], header: Option<&str>) -> bool {
-    let Some(hex_digest) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
-        return false;
-    };
-    let Ok(given) = hex::decode(hex_digest) else {
-        return false;
-    };
+    meta_digest(header).is_some_and(|digest| meta_matches(app_secret, body, &digest))
+}
+
+/// The digest an `X-Hub-Signature-256` header gives, if it is well-formed: read once, then
+/// checked against each candidate secret with [`meta_matches`].
+pub fn meta_digest(header: Option<&str>) -> Option<Vec<u8>> {
+    let hex_digest = header?.trim().strip_prefix("sha256=")?;
+    hex::decode(hex_digest).ok().filter(|d| d.len() == 32)
+}
+
+pub fn meta_matches(app_secret: &str, body: &[u8], digest: &[u8]) -> bool {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()) else {
         return false;
     };
     mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    mac.verify_slice(digest).is_ok()
 }
 
 /// Telegram's `X-Telegram-Bot-Api-Secret-Token`: exactly the configured secret.

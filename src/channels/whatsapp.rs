@@ -18,6 +18,15 @@ const MAX_TEXT_CHARS: usize = 4096;
 const MAX_INTERACTIVE_BODY: usize = 1024;
 const MAX_ID_CHARS: usize = 256;
 
+/// The phone numbers a webhook body has changes for, as named before its signature is
+/// checked: they only choose whose app secret to check it with.
+pub fn accounts(body: &Value) -> Vec<String> {
+    items(&body["entry"])
+        .flat_map(|entry| items(&entry["changes"]))
+        .filter_map(|change| text_of(&change["value"]["metadata"]["phone_number_id"]))
+        .collect()
+}
+
 /// Every customer message in a webhook body; delivery statuses and errors are not turns.
 pub fn events(body: &Value) -> Vec<InboundEvent> {
     let mut events = Vec::new();

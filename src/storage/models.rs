@@ -337,6 +337,9 @@ pub struct ChannelConnection {
     pub secrets: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The page or number id the business entered; `routing_key` is that id once proven.
+    pub claimed_key: Option<String>,
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

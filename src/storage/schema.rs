@@ -320,6 +320,8 @@ diesel::table! {
         secrets -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        claimed_key -> Nullable<Text>,
+        version -> BigInt,
     }
 }
 

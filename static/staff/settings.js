@@ -423,9 +423,17 @@ function secretLabel(platform, name) {
   return field ? field.label : name.replace(/_/g, ' ');
 }
 
+// A Messenger page or WhatsApp number entered here is only claimed until the platform proves
+// that this business owns it; the card says so instead of claiming "Connected".
+const PENDING_TEXT = 'Pending: entered, not yet proven. It receives and sends nothing until Meta '
+  + 'verifies the webhook with this verify token (while no other business holds this account) or '
+  + 'sends a webhook call signed with this app secret.';
+
 function channelCard(platform, view, keepOpen) {
   const id = `ch-${platform.id}`;
   const connected = Boolean(view);
+  const pending = connected && view.status === 'pending';
+  const stateText = pending ? 'Pending' : (connected ? 'Connected' : 'Not connected');
   const secretsSet = new Set((view && view.secrets_set) || []);
   const settings = (view && view.settings) || {};
   const error = el('p', { class: 'error', role: 'alert', hidden: true, id: `${id}-error` });
@@ -484,7 +492,7 @@ function channelCard(platform, view, keepOpen) {
 
   const status = connected
     ? el('dl', { class: 'details channel-status' },
-      el('dt', {}, 'Status'), el('dd', {}, 'Connected', view.updated_at ? el('span', { class: 'muted' }, ` · changed ${inZone(view.updated_at, state.timeZone)}`) : null),
+      el('dt', {}, 'Status'), el('dd', {}, pending ? PENDING_TEXT : 'Connected', view.updated_at ? el('span', { class: 'muted' }, ` · changed ${inZone(view.updated_at, state.timeZone)}`) : null),
       el('dt', {}, 'Stored secrets'),
       el('dd', {}, secretsSet.size
         ? el('ul', { class: 'secret-names' }, [...secretsSet].map((name) => el('li', { dataset: { secretName: name } }, secretLabel(platform, name))))
@@ -495,9 +503,9 @@ function channelCard(platform, view, keepOpen) {
     : el('p', { class: 'muted' }, 'Not connected. Fill in the details below to connect it.');
 
   return el('details', { class: connected ? 'channel-card connected' : 'channel-card', open: keepOpen || connected,
-    dataset: { platform: platform.id, connected: connected ? 'yes' : 'no' } },
+    dataset: { platform: platform.id, connected: connected ? 'yes' : 'no', status: connected ? view.status : 'none' } },
   el('summary', {}, el('strong', {}, platform.name), ' ',
-    el('span', { class: connected ? 'channel-state on' : 'channel-state' }, connected ? 'Connected' : 'Not connected')),
+    el('span', { class: pending ? 'channel-state pending' : (connected ? 'channel-state on' : 'channel-state') }, stateText)),
   el('p', { class: 'muted' }, platform.about),
   status,
   connected ? webhookField(id, platform, view.webhook_url) : null,

@@ -41,7 +41,37 @@ pub(crate) struct FakePlatform {
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
 }
 
+/// The Graph API's word on whose page or number a token is: the shop's own tokens own the
+/// shop's page and number; any other token is refused as Meta refuses it.
+fn graph_lookup(req: &HttpRequest) -> HttpResponse {
+    let token = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let owned = match token {
+        "page-token" => PAGE,
+        "wa-token" => PHONE_NUMBER_ID,
+        _ => {
+            return HttpResponse::BadRequest().json(
+                json!({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}),
+            );
+        }
+    };
+    let asked = req.path().rsplit('/').next().unwrap_or_default();
+    if asked == "me" || asked == owned {
+        HttpResponse::Ok().json(json!({"id": owned}))
+    } else {
+        HttpResponse::BadRequest()
+            .json(json!({"error": {"message": "Unsupported get request.", "code": 100}}))
+    }
+}
+
 async fn answer(req: HttpRequest, body: web::Bytes, fake: web::Data<FakePlatform>) -> HttpResponse {
+    if req.method() == actix_web::http::Method::GET {
+        return graph_lookup(&req);
+    }
     let parsed = serde_json::from_slice(&body).unwrap_or_else(|_| {
         let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
         Value::Object(
@@ -326,6 +356,11 @@ on_both!(
     telegram_secret_token_callbacks_and_rate_limits,
     sms_signatures_and_numbered_choices,
     chat_reminder_outside_the_window_uses_the_template,
+    webhook_bodies_beyond_a_mebibyte_are_refused_unread,
+    forged_meta_calls_cost_only_the_named_pages_secrets,
+    a_squatter_neither_locks_out_nor_hears_the_owner,
+    a_whatsapp_claim_becomes_active_with_its_first_signed_call,
+    slug_webhooks_answer_an_unknown_address_as_a_wrong_secret,
 );
 
 async fn connections_keep_secrets_write_only(backend: Backend) {
@@ -400,13 +435,18 @@ async fn connections_keep_secrets_write_only(backend: Backend) {
         .await;
     assert_eq!(status, 404);
 
-    // Another business cannot claim the same page, nor read or change this one's connections.
+    // Another business may claim the same page — it stays a pending claim that blocks nobody —
+    // but cannot read or change this one's connections.
     let other = app
         .create_business("other", "Europe/Berlin", json!({}))
         .await;
-    let (status, error) = app.send("PUT", "/api/v1/businesses/other/channels/messenger", Some(&other),
+    let (status, claim) = app.send("PUT", "/api/v1/businesses/other/channels/messenger", Some(&other),
         json!({"page_id": PAGE, "page_access_token": "t", "app_secret": "s", "verify_token": "v"})).await;
-    assert_eq!(status, 409, "{error}");
+    assert_eq!(
+        (status, claim["status"].as_str()),
+        (200, Some("pending")),
+        "{claim}"
+    );
     let (status, _) = app
         .get("/api/v1/businesses/shop/channels", Some(&other))
         .await;
@@ -437,7 +477,7 @@ async fn connections_keep_secrets_write_only(backend: Backend) {
         &[("x-telegram-bot-api-secret-token", TELEGRAM_SECRET.into())],
     )
     .await;
-    assert_eq!(status, 404, "a disconnected platform's webhook is refused");
+    assert_eq!(status, 401, "a disconnected platform's webhook is refused");
 }
 
 async fn messenger_signed_events_become_conversations(backend: Backend) {
@@ -534,10 +574,10 @@ async fn messenger_signed_events_become_conversations(backend: Backend) {
         calls[0].body["message"]["text"]
     );
 
-    // An event for a page no signing business connected is ignored.
+    // A call for a page no business claimed has no secret to be checked with: refused.
     let mut stray = messenger_text("mid.4", "hi");
     stray["entry"][0]["id"] = json!("999");
-    assert_eq!(messenger(&app, &stray, APP_SECRET).await.0, 200);
+    assert_eq!(messenger(&app, &stray, APP_SECRET).await.0, 401);
 
     // A staff answer a week later goes with the human-agent tag; later still it cannot go.
     let conversation: String = app
@@ -1069,4 +1109,374 @@ async fn a_send_cut_off_by_a_crash_is_never_repeated_and_never_lost(backend: Bac
     assert_eq!(telegram(&app, &say(3, "hi"), TELEGRAM_SECRET).await.0, 200);
     assert!(worker.run_batch().await.unwrap() >= 1);
     assert!(fake.calls().len() >= 2);
+}
+
+async fn webhook_bodies_beyond_a_mebibyte_are_refused_unread(backend: Backend) {
+    let Some((app, fake)) = spawn_with_fake(backend).await else {
+        return;
+    };
+    connected_shop(&app).await;
+    let four_megabytes = vec![b' '; 4 * 1024 * 1024];
+    for path in [
+        "/webhooks/messenger",
+        "/webhooks/whatsapp",
+        "/webhooks/telegram/shop",
+        "/webhooks/twilio/shop",
+    ] {
+        let (status, body) = post_raw(&app, path, four_megabytes.clone(), &[]).await;
+        assert_eq!(status, 413, "{path}: {body}");
+        let error: Value = serde_json::from_str(&body).expect("a JSON error");
+        assert_eq!(error["error"]["code"], "payload_too_large", "{path}");
+    }
+
+    // Without a Content-Length the bytes are counted as they come, and reading stops at the cap.
+    let chunked = chunked_post(&app, "/webhooks/messenger", 4 * 1024 * 1024).await;
+    assert!(chunked.starts_with("HTTP/1.1 413"), "{chunked}");
+    assert!(chunked.contains("payload_too_large"), "{chunked}");
+
+    // Just under the cap is read (and refused for its signature, not its size).
+    let mut big = serde_json::to_vec(&messenger_text("mid.big", "hi")).unwrap();
+    big.resize(1024 * 1024 - 1, b' ');
+    let signature = meta_signature(APP_SECRET, &big);
+    let (status, _) = post_raw(
+        &app,
+        "/webhooks/messenger",
+        big,
+        &[("x-hub-signature-256", signature)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    fake.wait_for(1).await;
+}
+
+/// Sends `size` bytes as a chunked body over a raw connection and returns what the server
+/// answered, which it may do before the body is through.
+async fn chunked_post(app: &TestApp, path: &str, size: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nX-Hub-Signature-256: sha256=00\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let chunk = vec![b' '; 64 * 1024];
+    let mut sent = 0;
+    while sent < size {
+        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        let write = tokio::time::timeout(StdDuration::from_secs(5), stream.write_all(&frame));
+        match write.await {
+            Ok(Ok(())) => sent += chunk.len(),
+            // The server answered and stopped reading: that is the point.
+            _ => break,
+        }
+    }
+    let _ = tokio::time::timeout(StdDuration::from_secs(2), stream.write_all(b"0\r\n\r\n")).await;
+    let mut answer = vec![0; 4096];
+    let n = tokio::time::timeout(StdDuration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("an answer in time")
+        .unwrap_or(0);
+    assert!(sent < size || n > 0, "the server read all {sent} bytes");
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+/// How many HMACs the server has computed for Messenger calls, from `/metrics`.
+async fn signature_checks(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("chairside_webhook_signature_checks_total{platform=\"messenger\"} ")
+        })
+        .map_or(0, |v| v.trim().parse().unwrap())
+}
+
+async fn forged_meta_calls_cost_only_the_named_pages_secrets(backend: Backend) {
+    let Some((app, _fake)) = spawn_with_fake(backend).await else {
+        return;
+    };
+    connected_shop(&app).await;
+    for (slug, page) in [("one", "2001"), ("two", "2002"), ("three", "2003")] {
+        let key = app.create_business(slug, "Europe/Berlin", json!({})).await;
+        let (status, view) = app.send("PUT", &format!("/api/v1/businesses/{slug}/channels/messenger"), Some(&key),
+            json!({"page_id": page, "page_access_token": format!("{slug}-token"), "app_secret": format!("{slug}-secret"), "verify_token": format!("{slug}-verify")})).await;
+        assert_eq!(status, 200, "{view}");
+    }
+    let forged = |page: &str| {
+        let mut body = messenger_text("mid.forged", "hi");
+        body["entry"][0]["id"] = json!(page);
+        body
+    };
+    let before = signature_checks(&app).await;
+
+    // No header, or one that is no digest: refused before the body is even parsed.
+    let raw = serde_json::to_vec(&forged(PAGE)).unwrap();
+    assert_eq!(
+        post_raw(&app, "/webhooks/messenger", raw.clone(), &[])
+            .await
+            .0,
+        401
+    );
+    let not_hex = [("x-hub-signature-256", "sha256=zz".to_owned())];
+    assert_eq!(
+        post_raw(&app, "/webhooks/messenger", raw, &not_hex).await.0,
+        401
+    );
+    // A page nobody claimed: no secret is tried at all.
+    for _ in 0..5 {
+        assert_eq!(messenger(&app, &forged("999"), "guessed").await.0, 401);
+    }
+    assert_eq!(
+        signature_checks(&app).await,
+        before,
+        "no HMAC for unknown pages"
+    );
+
+    // A claimed page: exactly its own claim's secret, whatever else is connected.
+    assert_eq!(messenger(&app, &forged(PAGE), "guessed").await.0, 401);
+    assert_eq!(signature_checks(&app).await, before + 1);
+    // Naming three pages costs three secrets, not one per connected business.
+    let mut three = forged("2001");
+    let entry = three["entry"][0].clone();
+    for page in ["2002", "2003"] {
+        let mut more = entry.clone();
+        more["id"] = json!(page);
+        three["entry"].as_array_mut().unwrap().push(more);
+    }
+    assert_eq!(messenger(&app, &three, "guessed").await.0, 401);
+    assert_eq!(signature_checks(&app).await, before + 4);
+
+    // The real call: one check, and it goes through.
+    assert_eq!(
+        messenger(&app, &messenger_text("mid.1", "hi"), APP_SECRET)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(signature_checks(&app).await, before + 5);
+}
+
+async fn channel_status(app: &TestApp, slug: &str, key: &str, platform: &str) -> String {
+    let (status, list) = app
+        .get(&format!("/api/v1/businesses/{slug}/channels"), Some(key))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    list["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["platform"] == platform)
+        .and_then(|c| c["status"].as_str())
+        .unwrap_or("none")
+        .to_owned()
+}
+
+async fn conversations_of(app: &TestApp, slug: &'static str) -> i64 {
+    use chairside::storage::schema::businesses;
+    app.state
+        .db
+        .read(move |conn| {
+            conversations::table
+                .inner_join(businesses::table)
+                .filter(businesses::slug.eq(slug))
+                .count()
+                .get_result(conn)
+                .map_err(chairside::storage::StorageError::from)
+        })
+        .await
+        .expect("count conversations")
+}
+
+async fn handshake(app: &TestApp, platform: &str, verify_token: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(app.url(&format!(
+            "/webhooks/{platform}?hub.mode=subscribe&hub.verify_token={verify_token}&hub.challenge=31337"
+        )))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn a_squatter_neither_locks_out_nor_hears_the_owner(backend: Backend) {
+    let Some((app, fake)) = spawn_with_fake(backend).await else {
+        return;
+    };
+    // The squatter enters the shop's page first, with secrets of its own choosing.
+    let squatter = app
+        .create_business("squat", "Europe/Berlin", json!({}))
+        .await;
+    let (status, claim) = app.send("PUT", "/api/v1/businesses/squat/channels/messenger", Some(&squatter),
+        json!({"page_id": PAGE, "page_access_token": "squat-token", "app_secret": "squat-secret", "verify_token": "squat-verify"})).await;
+    assert_eq!(
+        (status, claim["status"].as_str()),
+        (200, Some("pending")),
+        "{claim}"
+    );
+    // It can make the handshake and sign calls itself, but Meta does not tie its token to the
+    // page: it stays pending and its made-up messages become nothing.
+    assert_eq!(
+        handshake(&app, "messenger", "squat-verify").await,
+        (200, "31337".to_owned())
+    );
+    assert_eq!(
+        messenger(&app, &messenger_text("mid.s1", "hi"), "squat-secret")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        channel_status(&app, "squat", &squatter, "messenger").await,
+        "pending"
+    );
+    assert_eq!(conversations_of(&app, "squat").await, 0);
+
+    // The owner is not locked out: its claim is taken, and Meta's handshake makes it active.
+    let key = connected_shop(&app).await;
+    assert_eq!(
+        channel_status(&app, "shop", &key, "messenger").await,
+        "pending"
+    );
+    assert_eq!(
+        handshake(&app, "messenger", "verify-me").await,
+        (200, "31337".to_owned())
+    );
+    assert_eq!(
+        channel_status(&app, "shop", &key, "messenger").await,
+        "active"
+    );
+
+    // The squatter's calls change nothing; the owner's customers reach the owner only.
+    assert_eq!(
+        messenger(&app, &messenger_text("mid.s2", "hi"), "squat-secret")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(handshake(&app, "messenger", "squat-verify").await.0, 200);
+    assert_eq!(
+        channel_status(&app, "shop", &key, "messenger").await,
+        "active"
+    );
+    assert_eq!(
+        channel_status(&app, "squat", &squatter, "messenger").await,
+        "pending"
+    );
+    assert_eq!(
+        messenger(&app, &messenger_text("mid.1", "hi"), APP_SECRET)
+            .await
+            .0,
+        200
+    );
+    let calls = fake.wait_for(1).await;
+    assert_eq!(calls[0].authorization, "Bearer page-token");
+    settle(&app).await;
+    assert_eq!(fake.calls().len(), 1, "{:?}", fake.calls());
+    assert_eq!(conversations_of(&app, "shop").await, 1);
+    assert_eq!(conversations_of(&app, "squat").await, 0);
+}
+
+async fn a_whatsapp_claim_becomes_active_with_its_first_signed_call(backend: Backend) {
+    let Some((app, fake)) = spawn_with_fake(backend).await else {
+        return;
+    };
+    let key = connected_shop(&app).await;
+    assert_eq!(
+        channel_status(&app, "shop", &key, "whatsapp").await,
+        "pending"
+    );
+    assert_eq!(
+        channel_status(&app, "shop", &key, "telegram").await,
+        "active"
+    );
+    let hello = whatsapp_message(
+        json!({"from": "4915112345678", "id": "wamid.1", "timestamp": "1", "type": "text", "text": {"body": "hallo"}}),
+    );
+    assert_eq!(whatsapp(&app, &hello).await.0, 200);
+    assert_eq!(
+        channel_status(&app, "shop", &key, "whatsapp").await,
+        "active"
+    );
+    let calls = fake.wait_for(1).await;
+    assert_eq!(calls[0].authorization, "Bearer wa-token");
+
+    // Naming another number starts a new claim; the old proof does not carry over.
+    let (status, view) = app.send("PUT", "/api/v1/businesses/shop/channels/whatsapp", Some(&key),
+        json!({"phone_number_id": "999000", "access_token": "wa-token", "app_secret": APP_SECRET, "verify_token": "verify-wa"})).await;
+    assert_eq!(
+        (status, view["status"].as_str()),
+        (200, Some("pending")),
+        "{view}"
+    );
+}
+
+async fn slug_webhooks_answer_an_unknown_address_as_a_wrong_secret(backend: Backend) {
+    let Some((app, _fake)) = spawn_with_fake(backend).await else {
+        return;
+    };
+    connected_shop(&app).await;
+    app.create_business("bare", "Europe/Berlin", json!({}))
+        .await;
+    let update = sample("telegram/update_text.courier.json");
+    let body = serde_json::to_vec(&update).unwrap();
+    let mut answers = Vec::new();
+    for (slug, secret) in [
+        ("shop", "wrong"),
+        ("nobody-here", TELEGRAM_SECRET),
+        ("bare", TELEGRAM_SECRET),
+    ] {
+        let path = format!("/webhooks/telegram/{slug}");
+        let headers = [("x-telegram-bot-api-secret-token", secret.to_owned())];
+        answers.push(post_raw(&app, &path, body.clone(), &headers).await);
+    }
+    assert_eq!(answers[0].0, 401, "{answers:?}");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+
+    let params = [
+        ("MessageSid", "SM9"),
+        ("From", "+4915112345678"),
+        ("Body", "hi"),
+    ];
+    let form = serde_urlencoded::to_string(params).unwrap();
+    let mut answers = Vec::new();
+    for (slug, sign) in [("shop", false), ("nobody-here", true), ("bare", true)] {
+        let url = format!("http://chairside.test/webhooks/twilio/{slug}");
+        let signature = if sign {
+            twilio_signature(&url, &params)
+        } else {
+            "bm9wZQ==".to_owned()
+        };
+        let headers = [
+            (
+                "content-type",
+                "application/x-www-form-urlencoded".to_owned(),
+            ),
+            ("x-twilio-signature", signature),
+        ];
+        answers.push(
+            post_raw(
+                &app,
+                &format!("/webhooks/twilio/{slug}"),
+                form.clone().into_bytes(),
+                &headers,
+            )
+            .await,
+        );
+    }
+    assert_eq!(answers[0].0, 401, "{answers:?}");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
 }

@@ -312,6 +312,13 @@ async function channelSteps() {
   for (const secret of ['EAAG-access-token', 'whatsapp-app-secret', 'whatsapp-verify-token']) {
     assert.equal(await pageHolds(secret), false);
   }
+
+  step('channels: a WhatsApp number is pending until Meta proves it, and the card says so');
+  assert.equal(wa.status, 'pending');
+  assert.equal(await card('whatsapp').getAttribute('data-status'), 'pending');
+  assert.match(await card('whatsapp').locator('summary').innerText(), /Pending/);
+  assert.match(await card('whatsapp').locator('.channel-status').innerText(), /not yet proven/);
+  assert.equal(view.status, 'active', 'Telegram is addressed by its own URL: active at once');
   await page.locator('#channels').screenshot({ path: join(cfg.artifacts, 'settings-channels.png') });
 
   step('channels: disconnecting asks first; "keep" changes nothing, "yes" disconnects');
