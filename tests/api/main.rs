@@ -16,6 +16,7 @@ mod limits;
 mod logins;
 mod mail;
 mod notifications;
+mod privacy;
 mod proof;
 mod staff_access;
 mod streams;
