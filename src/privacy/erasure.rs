@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn redaction_keeps_json_valid_and_takes_every_spelling() {
-        let contacts = vec![
+        let contacts = [
             "Vera \"V\" Vogel".to_owned(),
             "+491701234567".to_owned(),
             "1701234567".to_owned(),

@@ -70,7 +70,7 @@ pub fn gather(
             rows.push(extra);
         }
     }
-    rows.sort_by(|a, b| a.start_at.cmp(&b.start_at));
+    rows.sort_by_key(|b| b.start_at);
     let mut messages = privacy::messages_of(conn, &conversation_ids)?;
     let mut prefixes: Vec<String> = rows
         .iter()

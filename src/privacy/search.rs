@@ -76,7 +76,7 @@ pub fn search(
             named_by(conn, business, &Identity::email(email), Region::default())?
         }
     };
-    unlinked.sort_by(|a, b| b.start_at.cmp(&a.start_at));
+    unlinked.sort_by_key(|b| std::cmp::Reverse(b.start_at));
     let ids: Vec<String> = matched.iter().map(|c| c.id.clone()).collect();
     let visits: BTreeMap<String, i64> = privacy::visits(conn, &ids)?.into_iter().collect();
     let mut found = Vec::with_capacity(matched.len());
