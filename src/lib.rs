@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod notifications;
+pub mod privacy;
 pub mod scheduling;
 pub mod startup;
 pub mod storage;

@@ -20,6 +20,7 @@ use crate::jobs::{JobQueue, Worker, WorkerConfig};
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::notifications::{Mailer, NotificationHandler};
+use crate::privacy::RetentionHandler;
 use crate::storage::{Database, StorageError};
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +120,13 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
     if !state.config.run_workers {
         return Vec::new();
     }
+    let now = state.clock.now();
+    if let Err(e) = state
+        .db
+        .write_blocking(|conn| crate::privacy::retention::arm(conn, now))
+    {
+        tracing::warn!(error = %e, "could not plan the purge of old chat transcripts");
+    }
     let worker = Worker::new(
         state.db.clone(),
         Arc::clone(&state.clock),
@@ -138,6 +146,10 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
         state.vault.clone(),
         Arc::clone(&state.clock),
         Endpoints::from_config(&state.config),
+    )))
+    .with_handler(Arc::new(RetentionHandler::new(
+        state.db.clone(),
+        Arc::clone(&state.clock),
     )))
     .with_handler(Arc::new(ChatNotifier::new(
         state.db.clone(),

@@ -2,7 +2,8 @@
 //! database, driven by scripts in `tests/browser/` (playwright-core controlling Debian's
 //! headless Chromium): `day_view.mjs` (the staff page's day, settings, phone and paper),
 //! `chat.mjs` (the chat widget on another site, the inbox, the chat settings) and
-//! `settings.mjs` (reminders, privacy settings and messaging channels in the owner's settings) and `reset.mjs`
+//! `settings.mjs` (reminders, privacy settings and messaging channels in the owner's settings),
+//! `customers.mjs` (the owner's customers page: search, merge, export, erase) and `reset.mjs`
 //! (a forgotten password reset through a link mailed over real SMTP). Screenshots
 //! land in `target/browser-artifacts/`. The scenarios take turns: two Chromiums at once on a
 //! small machine would distort the day view's timing.
@@ -325,4 +326,56 @@ async fn a_forgotten_password_is_reset_in_a_real_browser() {
     run_scenario("reset.mjs", setup).await;
     // The SMTP connection pool must be dropped while a runtime still runs.
     app.stop().await;
+}
+
+/// A shop where Rosa booked twice by phone, her number typed two ways, never linked; an owner
+/// and a staff login.
+async fn privacy_shop(app: &TestApp) -> Value {
+    let setup = settings_shop(app).await;
+    let key = setup["apiKey"].as_str().expect("key").to_owned();
+    let ria = app
+        .add_staff(
+            "studio",
+            &key,
+            "Ria",
+            every_day(json!([["09:00", "18:00"]])),
+        )
+        .await;
+    let service = app
+        .add_service(
+            "studio",
+            &key,
+            json!({"name": "Haircut", "duration_minutes": 30, "staff_ids": [ria]}),
+        )
+        .await;
+    let mut bookings = Vec::new();
+    for (start, phone) in [
+        ("2027-03-02T10:00", "+49 170 9998877"),
+        ("2027-03-03T11:00", "0049 (170) 999-88-77"),
+    ] {
+        let (status, booked) = app
+            .book(
+                "studio",
+                json!({"service_id": service, "start": start,
+                    "customer": {"name": "Rosa Rot", "phone": phone}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{booked}");
+        bookings.push(booked["id"].clone());
+    }
+    let mut setup = setup;
+    setup["bookings"] = Value::Array(bookings);
+    setup
+}
+
+#[actix_web::test]
+async fn customers_are_found_exported_and_erased_in_a_real_browser() {
+    if !tools_or_skip() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite always runs");
+    let setup = privacy_shop(&app).await;
+    run_scenario("customers.mjs", setup).await;
 }

@@ -248,10 +248,10 @@ pub async fn list(
     };
     let list = state
         .scheduler
-        .list_bookings(business, from, to, filter)
+        .list_bookings(business.clone(), from, to, filter)
         .await?;
     Ok(HttpResponse::Ok().json(BookingListView {
-        bookings: list.iter().map(BookingView::from).collect(),
+        bookings: super::customers::staff_views(&state, &business, &list).await?,
     }))
 }
 

@@ -14,6 +14,7 @@ mod chat_links;
 pub mod client;
 mod closures;
 mod conversations;
+pub mod customers;
 pub mod error;
 mod events;
 pub mod extract;
@@ -191,6 +192,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/businesses/{slug}/chat")
                         .wrap(from_fn(limited(LimitClass::Chat)))
                         .post(chat::post),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/customers")
+                        .get(customers::search)
+                        .post(customers::create),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/customers/{id}")
+                        .get(customers::get)
+                        .delete(customers::erase),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/customers/{id}/bookings")
+                        .post(customers::link),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/customers/{id}/export")
+                        .get(customers::export),
                 )
                 .service(
                     web::resource("/businesses/{slug}/customers/{id}/chat-link")

@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     availability, bookings, businesses, calendars, channels, chat, chat_links, closures,
-    conversations, error, events, health, notifications, questions, schedule, services, session,
-    staff, users, views,
+    conversations, customers, error, events, health, notifications, questions, schedule, services,
+    session, staff, users, views,
 };
 
 #[derive(OpenApi)]
@@ -31,13 +31,14 @@ use super::{
         bookings::walk_in, events::stream,
         bookings::calendar, bookings::renew_link, calendars::feed, calendars::rotate, notifications::list,
         channels::list, channels::put, channels::delete,
+        customers::search, customers::create, customers::get, customers::link, customers::export, customers::erase,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
     modifiers(&Security),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
         (name = "bookings"), (name = "calendars"), (name = "chat"), (name = "notifications"),
-        (name = "operations"), (name = "session"), (name = "users"), (name = "channels"),
+        (name = "operations"), (name = "session"), (name = "users"), (name = "channels"), (name = "customers"),
     )
 )]
 pub struct ApiDoc;

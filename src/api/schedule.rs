@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::Access;
-use super::views::{BookingView, IntervalView, ScheduleView, StaffScheduleView, local_time};
+use super::views::{IntervalView, ScheduleView, StaffScheduleView, local_time};
 use crate::domain::parse_date;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -35,15 +35,20 @@ pub async fn get(
     };
     let day = state
         .scheduler
-        .day_schedule(business, date, query.include_cancelled)
+        .day_schedule(business.clone(), date, query.include_cancelled)
         .await?;
+    let mut staff = Vec::with_capacity(day.staff.len());
+    for member in &day.staff {
+        staff.push(super::customers::staff_views(&state, &business, &member.bookings).await?);
+    }
     Ok(HttpResponse::Ok().json(ScheduleView {
         date: date.to_string(),
         time_zone: tz.name().to_owned(),
         staff: day
             .staff
             .iter()
-            .map(|s| StaffScheduleView {
+            .zip(staff)
+            .map(|(s, bookings)| StaffScheduleView {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 hours: s
@@ -54,7 +59,7 @@ pub async fn get(
                         end: local_time(*b, tz),
                     })
                     .collect(),
-                bookings: s.bookings.iter().map(BookingView::from).collect(),
+                bookings,
             })
             .collect(),
     }))

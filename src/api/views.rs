@@ -460,6 +460,34 @@ pub struct BookingView {
     pub manage_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_url: Option<String>,
+    /// In staff views, for a booking linked to no customer: the known customer its contact
+    /// names. A typed contact proves nothing; staff may merge by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_hint: Option<CustomerHintView>,
+}
+
+/// "Same phone as Vera V., 4 visits".
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerHintView {
+    pub customer_id: String,
+    /// First name and the initial of the last.
+    pub name: String,
+    pub visits: i64,
+    /// `phone` or `email`: which contact point matched.
+    pub matched: String,
+    pub text: String,
+}
+
+impl From<&crate::privacy::Hint> for CustomerHintView {
+    fn from(h: &crate::privacy::Hint) -> Self {
+        Self {
+            customer_id: h.customer_id.clone(),
+            name: h.short_name.clone(),
+            visits: h.visits,
+            matched: h.matched.as_str().to_owned(),
+            text: h.text(),
+        }
+    }
 }
 
 impl From<&BookingDetails> for BookingView {
@@ -490,6 +518,7 @@ impl From<&BookingDetails> for BookingView {
             updated_at: utc_time(b.updated_at),
             manage_token: None,
             manage_url: None,
+            customer_hint: None,
         }
     }
 }

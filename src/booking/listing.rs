@@ -106,7 +106,7 @@ fn bookings_on_dates(
 }
 
 /// Adds service and staff names to many bookings with two queries.
-pub(super) fn with_details(
+pub fn with_details(
     conn: &mut DbConnection,
     business: &BusinessProfile,
     rows: Vec<Booking>,

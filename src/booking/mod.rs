@@ -22,7 +22,7 @@ pub use changes::{
     Actor, BookingContact, BookingDetails, BookingRequest, CustomerContact, StatusChange,
     cancel_booking, confirm_hold, create_booking, details_of, move_booking, release_hold,
 };
-pub use listing::{BookingFilter, DaySchedule, StaffDay};
+pub use listing::{BookingFilter, DaySchedule, StaffDay, with_details};
 pub use watch::{BookingFeed, ChangeFeed, ChangeWatcher};
 
 use crate::error::AppError;

@@ -322,23 +322,17 @@ impl Desk<'_> {
         Ok(())
     }
 
-    /// Where the business is, for numbers typed without a country code: from its own phone
-    /// number or its SMS number.
+    /// Where the business is, for numbers typed without a country code (see
+    /// [`customers::region_of`]).
     pub fn region(&mut self) -> Result<Region, AppError> {
         if let Some(region) = self.region {
             return Ok(region);
         }
-        let sms_number = self
-            .connection_settings(crate::domain::Platform::Twilio)?
-            .and_then(|s| s["from_number"].as_str().map(str::to_owned));
-        let region = Region::from_numbers(
-            [
-                self.calendar.business.phone.as_deref(),
-                sms_number.as_deref(),
-            ]
-            .into_iter()
-            .flatten(),
-        );
+        let region = customers::region_of(
+            self.conn,
+            &self.calendar.business.id,
+            self.calendar.business.phone.as_deref(),
+        )?;
         self.region = Some(region);
         Ok(region)
     }

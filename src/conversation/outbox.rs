@@ -18,6 +18,11 @@ use crate::storage::{DbConnection, StorageResult, conversations, new_id, to_db_t
 /// The job kind that delivers one outbound message through its channel.
 pub const SEND_JOB: &str = "chat.send";
 
+/// The key of the job that sends one stored message.
+pub fn send_job_key(message_id: &str) -> String {
+    format!("{SEND_JOB}:{message_id}")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Author {
     Bot,
@@ -156,7 +161,7 @@ pub fn queue(
         if pushed {
             let spec = JobSpec::new(SEND_JOB, json!({ "message_id": message.id }), now)
                 .for_business(&conversation.business_id)
-                .keyed(format!("{SEND_JOB}:{}", message.id));
+                .keyed(send_job_key(&message.id));
             jobs::enqueue(conn, &spec, now)?;
         }
         ids.push(message.id);

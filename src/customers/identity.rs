@@ -125,6 +125,17 @@ impl Identity {
         }
     }
 
+    /// A phone number's last seven digits, which it has however it was written (with or without
+    /// a country code or trunk prefix): what a query narrows stored numbers by before they are
+    /// compared exactly with [`Identity::matches_contact`].
+    pub fn phone_tail(&self) -> Option<String> {
+        if self.kind != IdentityKind::Phone {
+            return None;
+        }
+        let digits: String = self.value.chars().filter(char::is_ascii_digit).collect();
+        Some(digits[digits.len().saturating_sub(7)..].to_owned())
+    }
+
     /// Whether a contact as typed on a booking names this identity.
     pub fn matches_contact(
         &self,

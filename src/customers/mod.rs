@@ -24,7 +24,9 @@ pub use courier::{CodeCourier, NoCourier};
 pub use identity::{Identity, IdentityKind, Region};
 
 use crate::storage::models::{Booking, Customer, CustomerIdentity};
-use crate::storage::{DbConnection, StorageResult, customers, identities, new_id, to_db_time};
+use crate::storage::{
+    DbConnection, StorageResult, channels, customers, identities, new_id, to_db_time,
+};
 
 /// What a customer record starts from when a proof creates it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -96,7 +98,8 @@ pub fn prove(
     Ok(customer_id)
 }
 
-fn create(
+/// Creates a customer record from `contact`; returns its id.
+pub fn create(
     conn: &mut DbConnection,
     business_id: &str,
     contact: &ProvenContact,
@@ -110,30 +113,21 @@ fn create(
         email: contact.email.clone(),
         created_at: to_db_time(now),
         updated_at: to_db_time(now),
+        erased_at: None,
     };
     customers::insert(conn, &customer)?;
     Ok(customer.id)
 }
 
 /// The business's unlinked bookings whose contact names `identity`.
-fn bookings_naming(
+pub fn bookings_naming(
     conn: &mut DbConnection,
     business_id: &str,
     identity: &Identity,
     region: Region,
 ) -> StorageResult<Vec<Booking>> {
     let (tail, email) = match identity.kind {
-        IdentityKind::Phone => {
-            let digits: String = identity
-                .value
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect();
-            (
-                Some(digits[digits.len().saturating_sub(7)..].to_owned()),
-                None,
-            )
-        }
+        IdentityKind::Phone => (identity.phone_tail(), None),
         IdentityKind::Email => (None, Some(identity.value.as_str())),
         IdentityKind::Messenger | IdentityKind::Telegram => return Ok(Vec::new()),
     };
@@ -149,6 +143,23 @@ fn bookings_naming(
             })
             .collect(),
     )
+}
+
+/// Where a business is, for phone numbers typed without a country code: from its own phone
+/// number or its SMS (Twilio) number.
+pub fn region_of(
+    conn: &mut DbConnection,
+    business_id: &str,
+    business_phone: Option<&str>,
+) -> StorageResult<Region> {
+    let sms_number = channels::find(conn, business_id, crate::domain::Platform::Twilio.as_str())?
+        .and_then(|row| serde_json::from_str::<serde_json::Value>(&row.settings).ok())
+        .and_then(|s| s["from_number"].as_str().map(str::to_owned));
+    Ok(Region::from_numbers(
+        [business_phone, sms_number.as_deref()]
+            .into_iter()
+            .flatten(),
+    ))
 }
 
 /// The customer a platform sender is, if they have proven it before.

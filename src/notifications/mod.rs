@@ -157,6 +157,16 @@ pub fn link_renewed(
     Ok(())
 }
 
+/// The key prefixes of every job planned for a booking: its reminders, its emails and its chat
+/// reminders (the formats below and in [`plan_reminder_deliveries`]).
+pub fn booking_job_prefixes(booking_id: &str) -> [String; 3] {
+    [
+        format!("reminder:{booking_id}:"),
+        format!("email:{booking_id}:"),
+        format!("chat:{booking_id}:"),
+    ]
+}
+
 fn reminder_key(booking_id: &str, offset_minutes: i32) -> String {
     format!("reminder:{booking_id}:{offset_minutes}")
 }

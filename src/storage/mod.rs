@@ -23,6 +23,7 @@ pub mod identities;
 pub mod jobs;
 pub mod models;
 pub mod notifications;
+pub mod privacy;
 pub mod questions;
 pub mod rate_buckets;
 pub mod resources;
@@ -43,11 +44,14 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Per-connection settings for SQLite: write-ahead logging so readers never wait for the writer,
-/// a busy timeout so a second process waits instead of failing, and foreign keys (off by default).
+/// a busy timeout so a second process waits instead of failing, foreign keys (off by default),
+/// and secure delete, so that deleted or overwritten text (an erased customer, a purged
+/// transcript) is zeroed rather than left readable in free pages of the file.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA busy_timeout = 10000;
 PRAGMA foreign_keys = ON;
+PRAGMA secure_delete = ON;
 PRAGMA temp_store = MEMORY;";
 
 /// An arbitrary key for the PostgreSQL advisory lock that serialises migrations when several
@@ -301,6 +305,23 @@ impl Database {
         Ok(())
     }
 
+    /// Copies SQLite's write-ahead log into the database file and empties the log, so that
+    /// page images written before an erasure do not stay in the `-wal` file. PostgreSQL keeps
+    /// no such file next to the data that this process could clear; nothing to do there.
+    pub async fn truncate_log(&self) -> StorageResult<()> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let db = self.clone();
+        spawn_blocking(move || {
+            let _turn = db.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut conn = db.connection()?;
+            conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+            Ok::<_, StorageError>(())
+        })
+        .await
+    }
+
     /// [`Database::read`] for code that already runs on a blocking thread.
     pub fn read_blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where
@@ -392,6 +413,13 @@ pub fn to_db_time(instant: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTi
 
 pub fn from_db_time(stored: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
     stored.and_utc()
+}
+
+/// `raw` with LIKE's wildcards escaped, for patterns written with `ESCAPE '\\'`.
+pub fn escape_like(raw: &str) -> String {
+    raw.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// A new random id; UUIDv7 so that ids created together sit together in indexes.

@@ -149,6 +149,8 @@ pub struct Customer {
     pub email: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When the customer's data was erased; the record stays, empty, for the anonymous bookings.
+    pub erased_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

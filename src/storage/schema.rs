@@ -109,6 +109,7 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 

@@ -36,6 +36,7 @@ macro_rules! asset {
 const ASSETS: &[Asset] = &[
     asset!("staff/app.css", "text/css; charset=utf-8"),
     asset!("staff/common.js", "text/javascript; charset=utf-8"),
+    asset!("staff/customers.js", "text/javascript; charset=utf-8"),
     asset!("staff/day.js", "text/javascript; charset=utf-8"),
     asset!("staff/inbox.js", "text/javascript; charset=utf-8"),
     asset!("staff/login.js", "text/javascript; charset=utf-8"),

@@ -1,4 +1,4 @@
-//! The staff page: day view, inbox, settings, login, and setting a new password through an
+//! The staff page: day view, inbox, settings, customers (owners' privacy tools), login, and setting a new password through an
 //! emailed link.
 
 use actix_web::web;
@@ -10,6 +10,7 @@ const INBOX_PAGE: &str = include_str!("../../static/staff/inbox.html");
 const LOGIN_PAGE: &str = include_str!("../../static/staff/login.html");
 const SETTINGS_PAGE: &str = include_str!("../../static/staff/settings.html");
 const RESET_PAGE: &str = include_str!("../../static/staff/reset.html");
+const CUSTOMERS_PAGE: &str = include_str!("../../static/staff/customers.html");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/staff").get(|| async { html(DAY_PAGE, Framing::Deny) }))
@@ -18,5 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/staff/inbox").get(|| async { html(INBOX_PAGE, Framing::Deny) }))
         .service(
             web::resource("/staff/settings").get(|| async { html(SETTINGS_PAGE, Framing::Deny) }),
+        )
+        .service(
+            web::resource("/staff/customers").get(|| async { html(CUSTOMERS_PAGE, Framing::Deny) }),
         );
 }

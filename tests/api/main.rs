@@ -17,6 +17,7 @@ mod logins;
 mod mail;
 mod notifications;
 mod platform_identity;
+mod privacy;
 mod proof;
 mod secrets;
 mod staff_access;

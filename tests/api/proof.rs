@@ -12,11 +12,14 @@ use crate::helpers::*;
 use crate::on_both_backends;
 
 const VERA_PHONE: &str = "+49 170 1111111";
-const VERA_EMAIL: &str = "vera@example.com";
+pub(crate) const VERA_EMAIL: &str = "vera@example.com";
 
 /// Vera books through the API, then proves her email address in a chat: a customer record
 /// with her name and her booking, and the chat that proved it.
-async fn vera_proven<'a>(app: &'a TestApp, shop: &crate::chat::Barber) -> (Value, Chat<'a>) {
+pub(crate) async fn vera_proven<'a>(
+    app: &'a TestApp,
+    shop: &crate::chat::Barber,
+) -> (Value, Chat<'a>) {
     let (status, booking) = app
         .book(
             "barber",

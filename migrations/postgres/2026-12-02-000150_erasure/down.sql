@@ -1,0 +1,2 @@
+DROP INDEX conversation_messages_created;
+ALTER TABLE customers DROP COLUMN erased_at;
