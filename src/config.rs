@@ -44,6 +44,9 @@ pub struct Config {
     pub limits: crate::limits::LimitSettings,
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     pub metrics_token: Option<String>,
+    /// How long a job stays claimed by a worker that stops renewing it (a process killed): the
+    /// most its jobs wait before another process takes them over.
+    pub job_lease: std::time::Duration,
 }
 
 /// Limits that keep proving an identity from being used against someone: always on.
@@ -161,6 +164,7 @@ impl Config {
             holds_per_address: parsed("CHAIRSIDE_HOLDS_PER_ADDRESS", 3)?,
             limits: crate::limits::LimitSettings::from_lookup(var)?,
             metrics_token: var("CHAIRSIDE_METRICS_TOKEN"),
+            job_lease: job_lease()?,
         })
     }
 
@@ -190,7 +194,20 @@ impl Config {
             holds_per_address: 3,
             limits: crate::limits::LimitSettings::default(),
             metrics_token: None,
+            job_lease: std::time::Duration::from_secs(DEFAULT_JOB_LEASE_SECONDS),
         }
+    }
+}
+
+const DEFAULT_JOB_LEASE_SECONDS: u64 = 60;
+
+fn job_lease() -> Result<std::time::Duration, ConfigError> {
+    match parsed("CHAIRSIDE_JOB_LEASE_SECONDS", DEFAULT_JOB_LEASE_SECONDS)? {
+        0 => Err(ConfigError {
+            name: "CHAIRSIDE_JOB_LEASE_SECONDS",
+            message: "must be at least 1".to_owned(),
+        }),
+        seconds => Ok(std::time::Duration::from_secs(seconds)),
     }
 }
 

@@ -17,5 +17,6 @@ mod logins;
 mod mail;
 mod notifications;
 mod proof;
+mod restart;
 mod staff_access;
 mod streams;
