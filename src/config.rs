@@ -48,6 +48,9 @@ pub struct Config {
     /// The key stored secrets are sealed under (`CHAIRSIDE_SECRET_KEY`). Required with
     /// PostgreSQL; with SQLite, unset means the key file beside the database.
     pub secret_key: Option<MasterKey>,
+    /// How long a job stays claimed by a worker that stops renewing it (a process killed): the
+    /// most its jobs wait before another process takes them over.
+    pub job_lease: std::time::Duration,
 }
 
 /// Limits that keep proving an identity from being used against someone: always on.
@@ -172,6 +175,7 @@ impl Config {
                     name: KEY_VARIABLE,
                     message: e.to_string(),
                 })?,
+            job_lease: job_lease()?,
         })
     }
 
@@ -202,7 +206,20 @@ impl Config {
             limits: crate::limits::LimitSettings::default(),
             metrics_token: None,
             secret_key: test_secret_key(database_url),
+            job_lease: std::time::Duration::from_secs(DEFAULT_JOB_LEASE_SECONDS),
         }
+    }
+}
+
+const DEFAULT_JOB_LEASE_SECONDS: u64 = 60;
+
+fn job_lease() -> Result<std::time::Duration, ConfigError> {
+    match parsed("CHAIRSIDE_JOB_LEASE_SECONDS", DEFAULT_JOB_LEASE_SECONDS)? {
+        0 => Err(ConfigError {
+            name: "CHAIRSIDE_JOB_LEASE_SECONDS",
+            message: "must be at least 1".to_owned(),
+        }),
+        seconds => Ok(std::time::Duration::from_secs(seconds)),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::channels::{ChannelSender, ChatNotifier, Courier, Endpoints};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError};
 use crate::conversation::{ChatRules, ConversationEngine, Links};
-use crate::jobs::{JobQueue, Worker, WorkerConfig};
+use crate::jobs::{JobQueue, Shutdown, Worker, WorkerConfig};
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::notifications::{Mailer, NotificationHandler};
@@ -115,8 +115,16 @@ pub fn build_state(
     }))
 }
 
-/// The background workers of this process, with a handler for every kind of job.
-fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>> {
+/// How long the HTTP server lets requests in flight finish after a stop, as the job workers do
+/// with their sends (`WorkerConfig::shutdown_grace`).
+const SHUTDOWN_GRACE_SECONDS: u64 = 10;
+
+/// The background workers of this process, with a handler for every kind of job, stopping with
+/// `shutdown`.
+fn start_workers(
+    state: &web::Data<AppState>,
+    shutdown: &Shutdown,
+) -> Vec<tokio::task::JoinHandle<()>> {
     if !state.config.run_workers {
         return Vec::new();
     }
@@ -127,13 +135,20 @@ fn start_workers(state: &web::Data<AppState>) -> Vec<tokio::task::JoinHandle<()>
     {
         tracing::warn!(error = %e, "could not plan the purge of old chat transcripts");
     }
+    let defaults = WorkerConfig::default();
+    let config = WorkerConfig {
+        lease: chrono::Duration::from_std(state.config.job_lease).unwrap_or(defaults.lease),
+        shutdown_grace: std::time::Duration::from_secs(SHUTDOWN_GRACE_SECONDS),
+        ..defaults
+    };
     let worker = Worker::new(
         state.db.clone(),
         Arc::clone(&state.clock),
         state.jobs.clone(),
         &state.metrics,
-        WorkerConfig::default(),
+        config,
     )
+    .with_shutdown(shutdown.clone())
     .with_handler(Arc::new(NotificationHandler::new(
         state.db.clone(),
         state.mailer.clone(),
@@ -168,7 +183,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
-    workers: Vec<tokio::task::JoinHandle<()>>,
+    shutdown: Shutdown,
 }
 
 impl Application {
@@ -212,6 +227,9 @@ impl Application {
                 .configure(api::configure)
                 .configure(crate::web::configure)
         })
+        // Signals are ours (see `run_until_stopped`): the job workers must hear of them too.
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             addr: bind.to_string(),
@@ -224,7 +242,7 @@ impl Application {
             port,
             server: server.run(),
             state,
-            workers: Vec::new(),
+            shutdown: Shutdown::default(),
         })
     }
 
@@ -238,12 +256,34 @@ impl Application {
 
     /// Serves until stopped, with this process's background workers (and the reconciliation of
     /// rate limits with other instances) running beside the server.
-    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
-        self.workers = start_workers(&self.state);
-        self.workers.extend(self.state.limits.spawn_reconciler());
+    ///
+    /// SIGTERM or Ctrl-C (or [`Application::handle`]'s stop) stops it gracefully: the server
+    /// stops accepting and lets requests in flight finish, the job workers claim nothing more,
+    /// let sends in flight finish and hand back what had not begun; both within
+    /// [`SHUTDOWN_GRACE_SECONDS`]. Then it returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let workers = start_workers(&self.state, &self.shutdown);
+        let reconciler = self.state.limits.spawn_reconciler();
+        let signals =
+            actix_web::rt::spawn(stop_on_signal(self.server.handle(), self.shutdown.clone()));
         let result = self.server.await;
-        for worker in &self.workers {
-            worker.abort();
+        // However the server was stopped, the workers stop with it.
+        self.shutdown.stop();
+        signals.abort();
+        // Beyond the grace, a few seconds for handing back what had not begun.
+        let deadline = tokio::time::Instant::now()
+            + std::time::Duration::from_secs(SHUTDOWN_GRACE_SECONDS + 5);
+        for mut worker in workers {
+            if tokio::time::timeout_at(deadline, &mut worker)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a job worker did not stop in time; abandoned");
+                worker.abort();
+            }
+        }
+        if let Some(reconciler) = reconciler {
+            reconciler.abort();
         }
         result
     }
@@ -251,5 +291,42 @@ impl Application {
     /// A handle that stops the server (used by tests that restart it).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// Stops the server and the workers on SIGTERM or Ctrl-C.
+async fn stop_on_signal(server: actix_web::dev::ServerHandle, shutdown: Shutdown) {
+    termination_signal().await;
+    tracing::info!("stopping: finishing requests and sends in flight, handing back the rest");
+    shutdown.stop();
+    server.stop(true).await;
+}
+
+#[cfg(unix)]
+async fn termination_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = match signal(SignalKind::terminate()) {
+        Ok(stream) => stream,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
+            return ctrl_c().await;
+        }
+    };
+    tokio::select! {
+        () = ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+}
+
+#[cfg(not(unix))]
+async fn termination_signal() {
+    ctrl_c().await
+}
+
+/// Resolves on Ctrl-C; never, when it cannot be listened for (rather than stopping at once).
+async fn ctrl_c() {
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+        std::future::pending::<()>().await;
     }
 }

@@ -3,28 +3,38 @@
 //! Work is written to the `jobs` table in the same transaction as the change that causes it (a
 //! booking made, a message received), so it cannot be lost: if the process dies, the job is
 //! still there when it comes back. [`Worker`]s claim due jobs with a lease, run them through the
-//! [`JobHandler`] registered for their kind, and record the outcome. Failures are retried with
-//! exponential backoff until `max_attempts`; a job whose worker died is claimed again once its
-//! lease runs out, and its handler is told so (`interrupted`), because for a message that may
-//! already have gone out, trying again could send it twice.
+//! [`JobHandler`] registered for their kind, and commit each outcome as soon as that job is done
+//! (not at the end of its batch: a crash loses no finished work). Failures are retried with
+//! exponential backoff until `max_attempts`.
+//!
+//! Being claimed and beginning to send are recorded apart. A handler about to do what cannot be
+//! taken back (hand an email to the mail server) first commits that it begins
+//! ([`ClaimedJob::begin_send`]). A job whose worker died is claimed again once its lease runs out
+//! (leases are short and renewed while a batch runs): if its attempt had not begun, it is simply
+//! run as if new; if it had, its handler is told so (`interrupted`), because a message that may
+//! already have gone out could be sent twice.
+//!
+//! On [`Shutdown`] a worker claims nothing more, lets handlers in flight finish for up to
+//! `shutdown_grace`, and hands back every job it holds that had not begun, so the next process
+//! runs them at once rather than after a lease.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use serde_json::Value;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::metrics::Metrics;
+use crate::storage::jobs::Finish;
 use crate::storage::models::Job;
-use crate::storage::{
-    Database, DbConnection, StorageError, StorageResult, jobs, new_id, to_db_time,
-};
+use crate::storage::{Database, DbConnection, StorageResult, jobs, new_id, to_db_time};
 
 /// A job to create.
 #[derive(Debug, Clone)]
@@ -83,6 +93,7 @@ impl JobSpec {
             created_at: now,
             updated_at: now,
             finished_at: None,
+            started_at: None,
         }
     }
 }
@@ -117,8 +128,70 @@ pub struct ClaimedJob {
     /// 1 on the first try.
     pub attempt: i32,
     pub max_attempts: i32,
-    /// An earlier attempt was claimed but never reported back: its worker died mid-way.
+    /// An earlier attempt began to send and never reported back (its worker died mid-way, or
+    /// it timed out): it may have delivered.
     pub interrupted: bool,
+    gate: Arc<SendGate>,
+}
+
+impl ClaimedJob {
+    /// Commits that this attempt begins to send; call it just before the send, after everything
+    /// that can be repeated safely. From then on, an attempt that never reports back is
+    /// `interrupted` for the next one; before it, a crash costs nothing but a retry.
+    ///
+    /// `Err` carries the outcome to return instead of sending: [`Outcome::Released`] when the
+    /// worker is stopping (the job goes back to the queue for the next process), a retry when
+    /// the mark could not be written or another worker has taken the job over.
+    pub async fn begin_send(&self) -> Result<(), Outcome> {
+        let gate = Arc::clone(&self.gate);
+        if gate.shutdown.is_stopping() {
+            return Err(Outcome::Released);
+        }
+        let now = to_db_time(gate.clock.now());
+        let (id, worker) = (gate.job_id.clone(), gate.worker.clone());
+        match gate
+            .db
+            .write(move |conn| jobs::mark_started(conn, &id, &worker, now))
+            .await
+        {
+            Ok(true) => {
+                gate.began.store(true, Ordering::SeqCst);
+                Ok(())
+            }
+            Ok(false) => Err(retry_now(
+                "this worker's lease ran out and another worker took the job over",
+            )),
+            Err(e) => Err(retry_now(format!(
+                "could not record the start of the send: {e}"
+            ))),
+        }
+    }
+}
+
+fn retry_now(error: impl Into<String>) -> Outcome {
+    Outcome::Retry {
+        error: error.into(),
+        after: None,
+    }
+}
+
+/// What [`ClaimedJob::begin_send`] needs, and whether it was called.
+struct SendGate {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    worker: String,
+    job_id: String,
+    shutdown: Shutdown,
+    began: AtomicBool,
+}
+
+impl std::fmt::Debug for SendGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendGate")
+            .field("worker", &self.worker)
+            .field("began", &self.began)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What became of a job.
@@ -134,6 +207,9 @@ pub enum Outcome {
     Failed(String),
     /// No longer needed (the booking was cancelled before its reminder went out).
     Cancelled(String),
+    /// Not begun, because the worker is stopping: back to the queue as it was, for the next
+    /// worker to run at once (see [`ClaimedJob::begin_send`]).
+    Released,
 }
 
 pub type JobFuture = Pin<Box<dyn Future<Output = Outcome> + Send>>;
@@ -156,12 +232,46 @@ impl JobQueue {
     }
 }
 
+/// Tells workers to stop: they claim nothing more, let what is in flight finish (up to their
+/// `shutdown_grace`) and hand back what had not begun. Cheap to clone; every clone stops all.
+#[derive(Clone)]
+pub struct Shutdown {
+    stopping: Arc<watch::Sender<bool>>,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self {
+            stopping: Arc::new(watch::Sender::new(false)),
+        }
+    }
+}
+
+impl Shutdown {
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Resolves once [`Shutdown::stop`] has been called.
+    pub async fn stopped(&self) {
+        let mut receiver = self.stopping.subscribe();
+        // The sender lives in `self`, so waiting cannot fail.
+        let _ = receiver.wait_for(|stopping| *stopping).await;
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
     pub batch: i64,
     pub concurrency: usize,
     pub lease: Duration,
     pub idle_poll: StdDuration,
+    /// How long handlers in flight may go on after [`Shutdown::stop`].
+    pub shutdown_grace: StdDuration,
     pub backoff_base: Duration,
     pub backoff_max: Duration,
     /// A handler that takes longer is abandoned and its job retried.
@@ -173,8 +283,11 @@ impl Default for WorkerConfig {
         Self {
             batch: 64,
             concurrency: 32,
-            lease: Duration::minutes(5),
+            // Renewed every third of itself while a batch runs, so it bounds how long the jobs
+            // of a dead worker wait, not how long a send may take.
+            lease: Duration::seconds(60),
             idle_poll: StdDuration::from_millis(500),
+            shutdown_grace: StdDuration::from_secs(10),
             backoff_base: Duration::seconds(10),
             backoff_max: Duration::hours(1),
             job_timeout: StdDuration::from_secs(60),
@@ -191,6 +304,7 @@ pub struct Worker {
     queue: JobQueue,
     config: WorkerConfig,
     metrics: Metrics,
+    shutdown: Shutdown,
 }
 
 impl Worker {
@@ -209,7 +323,14 @@ impl Worker {
             queue,
             config,
             metrics: metrics.clone(),
+            shutdown: Shutdown::default(),
         }
+    }
+
+    /// Stops this worker with `shutdown` (by default it runs until aborted).
+    pub fn with_shutdown(mut self, shutdown: Shutdown) -> Self {
+        self.shutdown = shutdown;
+        self
     }
 
     pub fn with_handler(mut self, handler: Arc<dyn JobHandler>) -> Self {
@@ -219,31 +340,74 @@ impl Worker {
         self
     }
 
-    /// Runs until the returned handle is aborted.
+    /// Runs until its [`Shutdown`] is stopped (the returned task then ends by itself, once what
+    /// was in flight is finished or handed back) or the returned handle is aborted.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         let worker = Arc::new(self);
         actix_web::rt::spawn(async move {
-            loop {
+            while !worker.shutdown.is_stopping() {
                 let notified = worker.queue.wake.notified();
-                match worker.run_batch().await {
-                    Ok(0) => {
-                        let _ = tokio::time::timeout(worker.config.idle_poll, notified).await;
-                    }
-                    Ok(_) => {}
+                let pause = match worker.run_batch().await {
+                    Ok(0) => worker.config.idle_poll,
+                    Ok(_) => continue,
                     Err(e) => {
-                        tracing::warn!(error = %e, "job worker could not claim jobs; retrying");
-                        tokio::time::sleep(worker.config.idle_poll).await;
+                        tracing::warn!(error = %e, "job worker could not claim or hand back jobs; retrying");
+                        worker.config.idle_poll
                     }
+                };
+                tokio::select! {
+                    _ = tokio::time::timeout(pause, notified) => {}
+                    () = worker.shutdown.stopped() => {}
                 }
             }
+            tracing::info!(worker = %worker.id, "job worker stopped");
         })
     }
 
-    /// Claims one batch of due jobs, runs them, records their outcomes; returns how many ran.
+    /// Claims one batch of due jobs and runs them, committing each outcome as it comes; returns
+    /// how many were claimed. Once stopping, it starts no more of them, gives those in flight
+    /// `shutdown_grace`, and hands back what had not begun.
     pub async fn run_batch(&self) -> StorageResult<usize> {
+        if self.shutdown.is_stopping() {
+            return Ok(0);
+        }
+        let claimed = self.claim().await?;
+        let count = claimed.len();
+        if count == 0 {
+            return Ok(0);
+        }
+        // `take_while` is asked each time a place frees up, so nothing new starts once stopping.
+        let work = futures_util::stream::iter(claimed)
+            .take_while(|_| std::future::ready(!self.shutdown.is_stopping()))
+            .map(|claim| self.run_and_record(claim))
+            .buffer_unordered(self.config.concurrency.max(1))
+            .fold(0_usize, |released, was| {
+                std::future::ready(released + usize::from(was))
+            });
+        let grace_over = async {
+            self.shutdown.stopped().await;
+            tokio::time::sleep(self.config.shutdown_grace).await;
+        };
+        let released = tokio::select! {
+            released = work => released,
+            () = grace_over => {
+                // Dropping `work` abandons those sends: the ones that had begun stay claimed and
+                // are `interrupted` for the next worker; the others are handed back below.
+                tracing::warn!(worker = %self.id, "jobs still running when the shutdown grace ran out; abandoned");
+                0
+            }
+            () = self.keep_leases() => 0,
+        };
+        if released > 0 || self.shutdown.is_stopping() {
+            self.hand_back().await?;
+        }
+        Ok(count)
+    }
+
+    async fn claim(&self) -> StorageResult<Vec<jobs::Claimed>> {
         let kinds: Vec<&'static str> = self.handlers.keys().copied().collect();
         if kinds.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let now = self.clock.now();
         let (worker, batch, lease_until) = (
@@ -251,33 +415,73 @@ impl Worker {
             self.config.batch,
             to_db_time(now + self.config.lease),
         );
-        let claimed = self
-            .db
+        self.db
             .write(move |conn| {
                 jobs::claim(conn, &kinds, &worker, batch, to_db_time(now), lease_until)
             })
-            .await?;
-        let count = claimed.len();
-        if count == 0 {
-            return Ok(0);
-        }
-        let results: Vec<(Job, Outcome)> = futures_util::stream::iter(claimed)
-            .map(|claim| self.run_one(claim))
-            .buffer_unordered(self.config.concurrency.max(1))
-            .collect()
-            .await;
-        self.record(results).await?;
-        Ok(count)
+            .await
     }
 
-    async fn run_one(&self, claim: jobs::Claimed) -> (Job, Outcome) {
+    /// Renews the leases of this worker's jobs every third of a lease; never returns.
+    async fn keep_leases(&self) {
+        let period = (self.config.lease / 3)
+            .to_std()
+            .unwrap_or(StdDuration::from_secs(1))
+            .max(StdDuration::from_millis(100));
+        loop {
+            tokio::time::sleep(period).await;
+            let (worker, lease_until) = (
+                self.id.clone(),
+                to_db_time(self.clock.now() + self.config.lease),
+            );
+            if let Err(e) = self
+                .db
+                .write(move |conn| jobs::renew_leases(conn, &worker, lease_until))
+                .await
+            {
+                tracing::warn!(worker = %self.id, error = %e, "could not renew job leases");
+            }
+        }
+    }
+
+    async fn hand_back(&self) -> StorageResult<()> {
+        let (worker, now) = (self.id.clone(), to_db_time(self.clock.now()));
+        let released = self
+            .db
+            .write(move |conn| jobs::release_unstarted(conn, &worker, now))
+            .await?;
+        if released > 0 {
+            tracing::info!(worker = %self.id, released, "handed back jobs that had not begun");
+        }
+        Ok(())
+    }
+
+    /// Runs one job and commits its outcome; `true` when it was released instead (released
+    /// jobs are handed back together at the end of the batch).
+    async fn run_and_record(&self, claim: jobs::Claimed) -> bool {
+        let (job, outcome, uncertain) = self.run_one(claim).await;
+        self.record(job, outcome, uncertain).await
+    }
+
+    /// The job's outcome, and whether it is uncertain (the handler timed out after it began to
+    /// send).
+    async fn run_one(&self, claim: jobs::Claimed) -> (Job, Outcome, bool) {
         let job = claim.job;
         let Some(handler) = self.handlers.get(job.kind.as_str()) else {
             return (
                 job,
                 Outcome::Failed("no handler for this kind of job".to_owned()),
+                false,
             );
         };
+        let gate = Arc::new(SendGate {
+            db: self.db.clone(),
+            clock: Arc::clone(&self.clock),
+            worker: self.id.clone(),
+            job_id: job.id.clone(),
+            shutdown: self.shutdown.clone(),
+            began: AtomicBool::new(false),
+        });
         let claimed = ClaimedJob {
             id: job.id.clone(),
             kind: job.kind.clone(),
@@ -286,84 +490,80 @@ impl Worker {
             attempt: job.attempts,
             max_attempts: job.max_attempts,
             interrupted: claim.interrupted,
+            gate: Arc::clone(&gate),
         };
-        let outcome =
-            match tokio::time::timeout(self.config.job_timeout, handler.run(claimed)).await {
-                Ok(outcome) => outcome,
-                Err(_) => Outcome::Retry {
-                    error: "timed out".to_owned(),
-                    after: None,
-                },
-            };
-        (job, outcome)
-    }
-
-    /// Writes all outcomes of a batch in one transaction.
-    async fn record(&self, results: Vec<(Job, Outcome)>) -> StorageResult<()> {
-        let now = self.clock.now();
-        let mut rows = Vec::with_capacity(results.len());
-        for (job, outcome) in results {
-            let label = match &outcome {
-                Outcome::Done => "done",
-                Outcome::Retry { .. } if job.attempts >= job.max_attempts => "failed",
-                Outcome::Retry { .. } => "retry",
-                Outcome::Failed(_) => "failed",
-                Outcome::Cancelled(_) => "cancelled",
-            };
-            self.metrics.record_job(&job.kind, label);
-            if let Outcome::Retry { error, .. } | Outcome::Failed(error) = &outcome {
-                tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, outcome = label, "job did not succeed");
-            }
-            rows.push(self.finish_row(job, outcome, now));
+        match tokio::time::timeout(self.config.job_timeout, handler.run(claimed)).await {
+            Ok(outcome) => (job, outcome, false),
+            Err(_) => (
+                job,
+                retry_now("timed out"),
+                gate.began.load(Ordering::SeqCst),
+            ),
         }
-        let worker = self.id.clone();
-        self.db
-            .write(move |conn| {
-                for (id, status, error, retry_at) in &rows {
-                    jobs::finish(
-                        conn,
-                        id,
-                        &worker,
-                        status,
-                        error.as_deref(),
-                        *retry_at,
-                        to_db_time(now),
-                    )?;
-                }
-                Ok::<_, StorageError>(())
-            })
-            .await
     }
 
-    fn finish_row(
+    /// Commits one job's outcome (a release is left to the batch); `true` for a release. A
+    /// failure to write is logged and left to the lease: the job is claimed again once it runs
+    /// out.
+    async fn record(&self, job: Job, outcome: Outcome, uncertain: bool) -> bool {
+        let label = match &outcome {
+            Outcome::Done => "done",
+            Outcome::Retry { .. } if job.attempts >= job.max_attempts => "failed",
+            Outcome::Retry { .. } => "retry",
+            Outcome::Failed(_) => "failed",
+            Outcome::Cancelled(_) => "cancelled",
+            Outcome::Released => "released",
+        };
+        self.metrics.record_job(&job.kind, label);
+        if let Outcome::Retry { error, .. } | Outcome::Failed(error) = &outcome {
+            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, %error, outcome = label, "job did not succeed");
+        }
+        let now = self.clock.now();
+        let Some(finish) = self.finish_of(&job, outcome, uncertain, now) else {
+            return true;
+        };
+        let (id, worker) = (job.id.clone(), self.id.clone());
+        let written = self
+            .db
+            .write(move |conn| jobs::finish(conn, &id, &worker, &finish, to_db_time(now)))
+            .await;
+        match written {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(job = %job.id, "the job was taken over by another worker; its outcome here is dropped")
+            }
+            Err(e) => {
+                tracing::error!(job = %job.id, error = %e, "could not record the outcome of a job")
+            }
+        }
+        false
+    }
+
+    /// What the table records for `outcome`; nothing for a release.
+    fn finish_of(
         &self,
-        job: Job,
+        job: &Job,
         outcome: Outcome,
+        uncertain: bool,
         now: DateTime<Utc>,
-    ) -> (
-        String,
-        &'static str,
-        Option<String>,
-        Option<chrono::NaiveDateTime>,
-    ) {
+    ) -> Option<Finish> {
+        let last = |status, error| Some(Finish::Final { status, error });
         match outcome {
-            Outcome::Done => (job.id, jobs::DONE, None, None),
-            Outcome::Failed(error) => (job.id, jobs::FAILED, Some(error), None),
-            Outcome::Cancelled(reason) => (job.id, jobs::CANCELLED, Some(reason), None),
-            Outcome::Retry { error, .. } if job.attempts >= job.max_attempts => (
-                job.id,
+            Outcome::Released => None,
+            Outcome::Done => last(jobs::DONE, None),
+            Outcome::Failed(error) => last(jobs::FAILED, Some(error)),
+            Outcome::Cancelled(reason) => last(jobs::CANCELLED, Some(reason)),
+            Outcome::Retry { error, .. } if job.attempts >= job.max_attempts => last(
                 jobs::FAILED,
                 Some(format!("gave up after {} attempts: {error}", job.attempts)),
-                None,
             ),
             Outcome::Retry { error, after } => {
                 let delay = after.unwrap_or_else(|| backoff(&self.config, job.attempts));
-                (
-                    job.id,
-                    jobs::PENDING,
-                    Some(error),
-                    Some(to_db_time(now + delay)),
-                )
+                Some(Finish::Retry {
+                    error,
+                    at: to_db_time(now + delay),
+                    uncertain,
+                })
             }
         }
     }

@@ -135,6 +135,10 @@ impl Inner {
                 payload.audience.as_str()
             ));
         };
+        // Everything above can be repeated; from here on a crash may leave the message sent.
+        if let Err(outcome) = job.begin_send().await {
+            return outcome;
+        }
         match self.mailer.send(email).await {
             Ok(()) => Outcome::Done,
             Err(SendError::Permanent(e)) => Outcome::Failed(e),

@@ -14,8 +14,10 @@
 //!   the appointment has begun.
 //! - a **delivery** (`email:{booking}:{sequence}:{occasion}:{audience}`) sends one message. It is
 //!   checked against the booking when it runs (a booking changed since — a newer sequence — makes
-//!   it moot), and it is sent at most once: when the queue reports that an earlier attempt was
-//!   interrupted, the message may already have gone out, so it is failed rather than repeated.
+//!   it moot), and it is sent at most once: it commits that it begins to send just before handing
+//!   the message to the mail server, and when the queue reports that an earlier attempt began and
+//!   was interrupted, the message may already have gone out, so it is failed rather than
+//!   repeated. An attempt that was only claimed when its worker died is simply run again.
 //!   A temporary failure (server unreachable, 4xx) is retried with backoff; a permanent one
 //!   (5xx, a malformed address) fails at once.
 //!

@@ -1,8 +1,12 @@
-//! The durable job table: enqueue, claim with a lease, finish.
+//! The durable job table: enqueue, claim with a lease, mark begun, finish, release.
 //!
 //! Claiming differs per backend: PostgreSQL workers on several instances take disjoint batches
 //! with `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time, so the claiming transaction
 //! (which starts with `BEGIN IMMEDIATE`) cannot race.
+//!
+//! A claim and the start of a send are two facts: `locked_by` says a worker holds the job,
+//! `started_at` says its current attempt has begun what cannot be taken back. Only the second
+//! makes an unfinished attempt "interrupted" for the next worker.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -62,6 +66,7 @@ pub fn upsert_by_key(conn: &mut DbConnection, job: &Job) -> StorageResult<()> {
             jobs::locked_by.eq(None::<String>),
             jobs::last_error.eq(None::<String>),
             jobs::finished_at.eq(None::<NaiveDateTime>),
+            jobs::started_at.eq(None::<NaiveDateTime>),
             jobs::updated_at.eq(job.updated_at),
         ))
         .execute(conn)?;
@@ -100,7 +105,8 @@ fn escape_like(raw: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// A claimed job, and whether an earlier claim of it ended without a result (its worker died).
+/// A claimed job, and whether an earlier attempt began to send and never reported back (its
+/// worker died or gave up on it mid-way).
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub job: Job,
@@ -108,8 +114,9 @@ pub struct Claimed {
 }
 
 /// Claims up to `limit` due jobs of the given kinds for `worker` until `lease_until`. Jobs whose
-/// earlier worker's lease ran out are claimed again and reported as interrupted. Call inside a
-/// writing transaction.
+/// earlier worker's lease ran out are claimed again: reported as interrupted when that attempt
+/// had begun to send, and otherwise taken as if new (the attempt that never began is not
+/// counted). Call inside a writing transaction.
 pub fn claim(
     conn: &mut DbConnection,
     kinds: &[&str],
@@ -153,27 +160,112 @@ pub fn claim(
     if found.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<&str> = found.iter().map(|j| j.id.as_str()).collect();
-    diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
-        .set((
-            jobs::status.eq(RUNNING),
-            jobs::attempts.eq(jobs::attempts + 1),
-            jobs::locked_until.eq(Some(lease_until)),
-            jobs::locked_by.eq(Some(worker)),
-            jobs::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    // `started_at` is left as it is: set, it says an earlier attempt may have delivered, which
+    // stays true until an attempt ends with a known result. An attempt that was claimed but
+    // never began did not happen, so it is not counted again.
+    let never_began = |job: &Job| job.status == RUNNING && job.started_at.is_none();
+    let (uncounted, counted): (Vec<&Job>, Vec<&Job>) = found.iter().partition(|j| never_began(j));
+    for (group, increment) in [(counted, 1), (uncounted, 0)] {
+        if group.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = group.iter().map(|j| j.id.as_str()).collect();
+        diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
+            .set((
+                jobs::status.eq(RUNNING),
+                jobs::attempts.eq(jobs::attempts + increment),
+                jobs::locked_until.eq(Some(lease_until)),
+                jobs::locked_by.eq(Some(worker)),
+                jobs::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
     Ok(found
         .into_iter()
         .map(|mut job| {
-            let interrupted = job.status == RUNNING;
+            let interrupted = job.started_at.is_some();
+            if !never_began(&job) {
+                job.attempts += 1;
+            }
             job.status = RUNNING.to_owned();
-            job.attempts += 1;
             job.locked_until = Some(lease_until);
             job.locked_by = Some(worker.to_owned());
             Claimed { job, interrupted }
         })
         .collect())
+}
+
+/// The jobs `worker` holds.
+macro_rules! held_by {
+    ($worker:expr) => {
+        jobs::table
+            .filter(jobs::status.eq(RUNNING))
+            .filter(jobs::locked_by.eq($worker))
+    };
+}
+
+/// Records that `worker`'s attempt at job `id` begins to send. Commit it before sending: from
+/// then on, an attempt that never reports back may have delivered. `false` when `worker` no
+/// longer holds the job (its lease ran out and another worker took it).
+pub fn mark_started(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    let updated = diesel::update(held_by!(worker).filter(jobs::id.eq(id)))
+        .set((jobs::started_at.eq(Some(now)), jobs::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Extends the lease of every job `worker` holds, so that a lease can be short (a dead worker's
+/// jobs are taken over soon) and still outlast a slow send.
+pub fn renew_leases(
+    conn: &mut DbConnection,
+    worker: &str,
+    lease_until: NaiveDateTime,
+) -> StorageResult<usize> {
+    Ok(diesel::update(held_by!(worker))
+        .set(jobs::locked_until.eq(Some(lease_until)))
+        .execute(conn)?)
+}
+
+/// Hands back the jobs `worker` holds but has not begun to send, as they were before it claimed
+/// them (still due, the claim not counted as an attempt), so the next worker runs them at once.
+pub fn release_unstarted(
+    conn: &mut DbConnection,
+    worker: &str,
+    now: NaiveDateTime,
+) -> StorageResult<usize> {
+    Ok(
+        diesel::update(held_by!(worker).filter(jobs::started_at.is_null()))
+            .set((
+                jobs::status.eq(PENDING),
+                jobs::attempts.eq(jobs::attempts - 1),
+                jobs::locked_until.eq(None::<NaiveDateTime>),
+                jobs::locked_by.eq(None::<String>),
+                jobs::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    )
+}
+
+/// How an attempt ended, as the table records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// `DONE`, `FAILED` or `CANCELLED`, with the reason for the last two.
+    Final {
+        status: &'static str,
+        error: Option<String>,
+    },
+    /// Run again at `at`. `uncertain`: the attempt had begun to send and it is not known whether
+    /// it delivered (it timed out), so the next attempt is told it was interrupted.
+    Retry {
+        error: String,
+        at: NaiveDateTime,
+        uncertain: bool,
+    },
 }
 
 /// Records a job's result, if `worker` still holds it (a worker whose lease ran out and whose
@@ -182,30 +274,31 @@ pub fn finish(
     conn: &mut DbConnection,
     id: &str,
     worker: &str,
-    status: &str,
-    error: Option<&str>,
-    retry_at: Option<NaiveDateTime>,
+    finish: &Finish,
     now: NaiveDateTime,
 ) -> StorageResult<bool> {
-    let target = jobs::table
-        .filter(jobs::id.eq(id))
-        .filter(jobs::status.eq(RUNNING))
-        .filter(jobs::locked_by.eq(worker));
-    let updated = match retry_at {
-        Some(at) => diesel::update(target)
+    let target = held_by!(worker).filter(jobs::id.eq(id));
+    let updated = match finish {
+        Finish::Retry {
+            error,
+            at,
+            uncertain,
+        } => diesel::update(target)
             .set((
                 jobs::status.eq(PENDING),
-                jobs::run_at.eq(at),
-                jobs::last_error.eq(error),
+                jobs::run_at.eq(*at),
+                jobs::last_error.eq(Some(error.as_str())),
                 jobs::locked_until.eq(None::<NaiveDateTime>),
                 jobs::locked_by.eq(None::<String>),
+                // Kept only when it tells the next attempt that this one may have delivered.
+                (!*uncertain).then_some(jobs::started_at.eq(None::<NaiveDateTime>)),
                 jobs::updated_at.eq(now),
             ))
             .execute(conn)?,
-        None => diesel::update(target)
+        Finish::Final { status, error } => diesel::update(target)
             .set((
-                jobs::status.eq(status),
-                jobs::last_error.eq(error),
+                jobs::status.eq(*status),
+                jobs::last_error.eq(error.as_deref()),
                 jobs::locked_until.eq(None::<NaiveDateTime>),
                 jobs::updated_at.eq(now),
                 jobs::finished_at.eq(Some(now)),

@@ -186,6 +186,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
     }
 }
 

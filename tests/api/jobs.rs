@@ -110,37 +110,47 @@ on_both_backends! {
         assert!(error.unwrap().contains("gave up after 3 attempts"));
     }
 
-    async fn a_job_whose_worker_died_is_taken_over_and_marked_interrupted(app: TestApp) {
-        enqueue(&app, JobSpec::new("test", json!({}), app.clock.now()).keyed("orphan")).await;
-        // A worker claims it and dies without reporting back.
+    async fn a_job_whose_worker_died_is_taken_over_and_marked_interrupted_only_if_it_had_begun(app: TestApp) {
+        enqueue(&app, JobSpec::new("test", json!({}), app.clock.now()).keyed("began")).await;
+        enqueue(&app, JobSpec::new("test", json!({}), app.clock.now()).keyed("claimed")).await;
+        // A worker claims both, begins to send one, and dies without reporting back.
         let now = chairside::storage::to_db_time(app.clock.now());
         let lease = now + Duration::minutes(5);
         let claimed = app
             .state
             .db
-            .write(move |conn| job_rows::claim(conn, &["test"], "dead-worker", 10, now, lease))
+            .write(move |conn| {
+                let claimed = job_rows::claim(conn, &["test"], "dead-worker", 10, now, lease)?;
+                let began = job_rows::find_by_key(conn, "began")?.expect("job");
+                assert!(job_rows::mark_started(conn, &began.id, "dead-worker", now)?);
+                assert!(!job_rows::mark_started(conn, &began.id, "another-worker", now)?, "only its holder marks it");
+                Ok::<_, StorageError>(claimed)
+            })
             .await
             .unwrap();
-        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed.len(), 2);
         let handler = Recorder::default();
         let survivor = worker(&app, handler.clone());
         assert_eq!(survivor.run_batch().await.unwrap(), 0, "the lease still holds");
         app.clock.advance(Duration::minutes(6));
-        assert_eq!(survivor.run_batch().await.unwrap(), 1);
-        let runs = handler.runs.lock().unwrap().clone();
-        assert_eq!(runs.len(), 1);
-        assert_eq!((runs[0].1, runs[0].2), (2, true), "second attempt, flagged as interrupted");
-        assert_eq!(status_of(&app, "orphan").await.0, "done");
+        assert_eq!(survivor.run_batch().await.unwrap(), 2);
+        let runs: HashMap<String, (i32, bool)> = handler.runs.lock().unwrap().iter().map(|(id, attempt, interrupted)| (id.clone(), (*attempt, *interrupted))).collect();
+        let id_of = |key: &str| claimed.iter().find(|c| c.job.dedupe_key.as_deref() == Some(key)).unwrap().job.id.clone();
+        assert_eq!(runs[&id_of("began")], (2, true), "second attempt, flagged as interrupted");
+        assert_eq!(runs[&id_of("claimed")], (1, false), "never begun: run as if new, the lost claim not counted");
+        assert_eq!(status_of(&app, "began").await.0, "done");
+        assert_eq!(status_of(&app, "claimed").await, ("done".to_owned(), 1, None));
         // The dead worker's late report changes nothing.
-        let id = runs[0].0.clone();
+        let id = id_of("began");
+        let late = job_rows::Finish::Final { status: job_rows::FAILED, error: Some("late".to_owned()) };
         let stale = app
             .state
             .db
-            .write(move |conn| job_rows::finish(conn, &id, "dead-worker", "failed", Some("late"), None, now))
+            .write(move |conn| job_rows::finish(conn, &id, "dead-worker", &late, now))
             .await
             .unwrap();
         assert!(!stale);
-        assert_eq!(status_of(&app, "orphan").await.0, "done");
+        assert_eq!(status_of(&app, "began").await.0, "done");
     }
 
     async fn keyed_jobs_move_and_cancel(app: TestApp) {

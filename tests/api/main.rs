@@ -19,6 +19,7 @@ mod notifications;
 mod platform_identity;
 mod privacy;
 mod proof;
+mod restart;
 mod secrets;
 mod staff_access;
 mod streams;

@@ -378,7 +378,13 @@ on_both_backends! {
         let claimed = app
             .state
             .db
-            .write(move |conn| job_rows::claim(conn, &[EMAIL_JOB], "dead-worker", 10, now, now + Duration::minutes(5)))
+            .write(move |conn| {
+                let claimed = job_rows::claim(conn, &[EMAIL_JOB], "dead-worker", 10, now, now + Duration::minutes(5))?;
+                for c in &claimed {
+                    job_rows::mark_started(conn, &c.job.id, "dead-worker", now)?;
+                }
+                Ok::<_, chairside::storage::StorageError>(claimed)
+            })
             .await
             .unwrap();
         assert_eq!(claimed.len(), 2);
