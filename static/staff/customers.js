@@ -26,6 +26,12 @@ async function start() {
   $('erase').addEventListener('click', confirmErase);
   $('erase-keep').addEventListener('click', () => $('erase-dialog').close());
   $('erase-confirm').addEventListener('click', erase);
+  // The day view's "possibly the same customer" links here with the booking's contact.
+  const asked = new URLSearchParams(window.location.search).get('q');
+  if (asked) {
+    $('search-q').value = asked;
+    await search();
+  }
   document.body.dataset.ready = 'yes';
 }
 

@@ -43,6 +43,7 @@ async function start() {
   $('business-name').textContent = session.business.name;
   $('user-name').textContent = session.user.name;
   $('settings-link').hidden = session.user.role !== 'owner';
+  $('customers-link').hidden = session.user.role !== 'owner';
   const fromUrl = new URLSearchParams(location.search).get('date');
   state.date = /^\d{4}-\d{2}-\d{2}$/.test(fromUrl || '') ? fromUrl : session.today;
   bindControls();
@@ -366,6 +367,11 @@ function fillBookingDialog(booking) {
     ['Booked via', channelLabel(booking)],
     ['Reference', booking.reference],
   ];
+  // A typed contact that matches a known customer links nothing by itself: staff decide.
+  if (booking.customer_hint) {
+    rows.push(['Possibly', el('a', { href: `/staff/customers?q=${encodeURIComponent(customer.phone || customer.email || '')}` },
+      booking.customer_hint.text)]);
+  }
   $('booking-details').replaceChildren(...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
   const status = booking.status;
   const marks = {

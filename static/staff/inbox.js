@@ -42,6 +42,7 @@ async function start() {
   $('business-name').textContent = session.business.name;
   $('user-name').textContent = session.user.name;
   $('settings-link').hidden = session.user.role !== 'owner';
+  $('customers-link').hidden = session.user.role !== 'owner';
   $('logout-button').addEventListener('click', logOut);
   state.selected = new URLSearchParams(location.search).get('c');
   bindConversationPane();

@@ -50,6 +50,12 @@ impl Server {
             .env_remove("CHAIRSIDE_JOB_LEASE_SECONDS")
             .stdout(std::fs::File::create(&log).expect("log file"))
             .stderr(Stdio::null());
+        // The key the test harness sealed this database's secrets with (PostgreSQL); SQLite
+        // databases have their key file beside them.
+        match chairside::config::Config::for_tests(database_url).secret_key {
+            Some(key) => command.env("CHAIRSIDE_SECRET_KEY", key.to_base64()),
+            None => command.env_remove("CHAIRSIDE_SECRET_KEY"),
+        };
         if let Some(seconds) = lease_seconds {
             command.env("CHAIRSIDE_JOB_LEASE_SECONDS", seconds.to_string());
         }
