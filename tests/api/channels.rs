@@ -235,7 +235,12 @@ pub(crate) async fn post_raw(
 }
 
 /// A call to one of Meta's webhooks, signed with `secret`.
-async fn meta_webhook(app: &TestApp, path: &str, body: &Value, secret: &str) -> (u16, String) {
+pub(crate) async fn meta_webhook(
+    app: &TestApp,
+    path: &str,
+    body: &Value,
+    secret: &str,
+) -> (u16, String) {
     let raw = serde_json::to_vec(body).unwrap();
     let signature = meta_signature(secret, &raw);
     let headers = [
@@ -332,24 +337,7 @@ fn quick_replies(call: &Call) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[actix_web::test]
-                async fn sqlite() {
-                    super::$name(crate::helpers::Backend::Sqlite).await;
-                }
-                #[actix_web::test]
-                async fn postgres() {
-                    super::$name(crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )+
-    };
-}
-
-on_both!(
+crate::on_each_backend!(
     connections_keep_secrets_write_only,
     messenger_signed_events_become_conversations,
     whatsapp_buttons_lists_and_statuses,
@@ -1008,7 +996,7 @@ async fn chat_reminder_outside_the_window_uses_the_template(backend: Backend) {
     assert_eq!(delivered, 1);
 }
 
-on_both!(a_send_cut_off_by_a_crash_is_never_repeated_and_never_lost);
+crate::on_each_backend!(a_send_cut_off_by_a_crash_is_never_repeated_and_never_lost);
 
 /// The process dies at the two worst moments: after taking a message's job but before calling
 /// the platform (the message must still go out, once), and during the call (it may have

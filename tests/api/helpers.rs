@@ -282,6 +282,26 @@ pub fn customer(name: &str) -> Value {
     json!({"name": name, "phone": "+49 170 1234567"})
 }
 
+/// Runs each named `async fn(Backend)` once on SQLite and once on PostgreSQL, for scenarios
+/// that start their servers themselves (a fake platform beside them, the real binary).
+#[macro_export]
+macro_rules! on_each_backend {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+
 /// Declares a test scenario that runs once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {

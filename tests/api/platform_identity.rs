@@ -7,11 +7,11 @@
 use chairside::storage::StorageError;
 use chairside::storage::schema::{conversation_messages, conversations};
 use diesel::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::channels::{
     APP_SECRET, Call, FakePlatform, PAGE, PHONE_NUMBER_ID, TELEGRAM_SECRET, TWILIO_SID,
-    connected_shop, meta_signature, post_raw, spawn_with_fake, twilio_signature,
+    connected_shop, meta_webhook, post_raw, spawn_with_fake, twilio_signature,
 };
 use crate::chat::{Chat, text};
 use crate::helpers::*;
@@ -44,7 +44,7 @@ impl Sender {
                 let body = json!({"object": "page", "entry": [{"id": PAGE, "time": 1, "messaging": [
                     {"sender": {"id": psid}, "recipient": {"id": PAGE}, "timestamp": 1,
                      "message": {"mid": mid, "text": text}}]}]});
-                meta(app, "/webhooks/messenger", &body).await
+                meta_webhook(app, "/webhooks/messenger", &body, APP_SECRET).await
             }
             Sender::WhatsApp(wa_id) => {
                 let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "waba", "changes": [{"field": "messages", "value": {
@@ -52,7 +52,7 @@ impl Sender {
                     "metadata": {"display_phone_number": "4930901820", "phone_number_id": PHONE_NUMBER_ID},
                     "contacts": [{"profile": {"name": "Kim"}, "wa_id": wa_id}],
                     "messages": [{"from": wa_id, "id": mid, "timestamp": "1", "type": "text", "text": {"body": text}}]}}]}]});
-                meta(app, "/webhooks/whatsapp", &body).await
+                meta_webhook(app, "/webhooks/whatsapp", &body, APP_SECRET).await
             }
             Sender::Telegram(user) => {
                 let update_id = telegram_update_id(mid);
@@ -112,16 +112,6 @@ fn telegram_update_id(mid: &str) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     mid.hash(&mut hasher);
     hasher.finish() % 1_000_000_000
-}
-
-async fn meta(app: &TestApp, path: &str, body: &Value) -> (u16, String) {
-    let raw = serde_json::to_vec(body).unwrap();
-    let signature = meta_signature(APP_SECRET, &raw);
-    let headers = [
-        ("content-type", "application/json".to_owned()),
-        ("x-hub-signature-256", signature),
-    ];
-    post_raw(app, path, raw, &headers).await
 }
 
 /// The bot's answers to the inbound message with platform id `mid`.
@@ -350,24 +340,7 @@ async fn whatsapp_codes_for_another_number_use_the_authentication_template(backe
     assert!(shown.contains(&earlier), "{shown}");
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[actix_web::test]
-                async fn sqlite() {
-                    super::$name(crate::helpers::Backend::Sqlite).await;
-                }
-                #[actix_web::test]
-                async fn postgres() {
-                    super::$name(crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )+
-    };
-}
-
-on_both!(
+crate::on_each_backend!(
     senders_are_known_by_the_platform_alone,
     a_number_the_platform_vouches_for_brings_its_earlier_bookings,
     a_web_chat_code_goes_out_by_the_business_sms,

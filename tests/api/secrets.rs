@@ -301,24 +301,7 @@ fn assert_refused(run: &Run, wanted: &[&str]) {
     }
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[actix_web::test]
-                async fn sqlite() {
-                    super::$name(crate::helpers::Backend::Sqlite).await;
-                }
-                #[actix_web::test]
-                async fn postgres() {
-                    super::$name(crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )+
-    };
-}
-
-on_both!(
+crate::on_each_backend!(
     the_stored_database_holds_no_secret_in_the_clear,
     plain_secrets_from_before_are_sealed_at_start,
     rotate_key_keeps_every_channel_and_manage_link,
