@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chairside::access::Secrets;
-use chairside::admin::{self, BusinessSettings, ServiceInput, StaffInput};
+use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::clock::{Clock, ManualClock};
 use chairside::config::Config;
 use chairside::domain::{
@@ -189,7 +189,7 @@ fn create_bookings(
                 chat: ChatPolicy::default(),
                 reminder_offsets: ReminderOffsets::parse("r", &[1440])?,
             };
-            let (business, _) = admin::create_business(
+            let (business, _) = setup::create_business(
                 conn,
                 &Slug::parse("slug", "bench")?,
                 settings,
@@ -202,7 +202,7 @@ fn create_bookings(
                     ..Default::default()
                 };
                 staff_ids.push(
-                    admin::add_staff(conn, &business.id, input, to_db_time(now))?
+                    setup::add_staff(conn, &business.id, input, to_db_time(now))?
                         .resource
                         .id,
                 );
@@ -213,7 +213,7 @@ fn create_bookings(
                 staff_ids: Some(staff_ids.clone()),
                 ..Default::default()
             };
-            let service = admin::add_service(conn, &business.id, service, to_db_time(now))?;
+            let service = setup::add_service(conn, &business.id, service, to_db_time(now))?;
             Ok((business.id, service.service.id, staff_ids))
         })
         .expect("business");

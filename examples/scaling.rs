@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use chairside::admin::{self, BusinessSettings, ServiceInput, StaffInput};
+use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::booking::{AvailabilityQuery, Scheduler};
 use chairside::domain::{
     BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
@@ -36,7 +36,7 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
         reminder_offsets: ReminderOffsets::default(),
     };
     let (business, _) =
-        admin::create_business(conn, &Slug::parse("slug", "scale").unwrap(), settings, now)
+        setup::create_business(conn, &Slug::parse("slug", "scale").unwrap(), settings, now)
             .unwrap();
     let hours: WeeklyHours = WeeklyHours::parse(
         &serde_json::from_str(r#"{"mon":[["09:00","18:00"]],"tue":[["09:00","18:00"]],"wed":[["09:00","18:00"]],"thu":[["09:00","18:00"]],"fri":[["09:00","18:00"]],"sat":[["09:00","14:00"]]}"#).unwrap(),
@@ -50,7 +50,7 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
                 hours: Some(hours.clone()),
                 ..Default::default()
             };
-            admin::add_staff(conn, &business.id, input, now)
+            setup::add_staff(conn, &business.id, input, now)
                 .unwrap()
                 .resource
                 .id
@@ -62,7 +62,7 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
         staff_ids: Some(staff.clone()),
         ..Default::default()
     };
-    let service = admin::add_service(conn, &business.id, service, now)
+    let service = setup::add_service(conn, &business.id, service, now)
         .unwrap()
         .service
         .id;

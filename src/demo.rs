@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::accounts;
-use crate::admin::{self, BusinessSettings, ServiceInput, StaffInput};
+use crate::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::domain::{
     BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
 };
@@ -79,7 +79,7 @@ pub fn create(
         reminder_offsets: ReminderOffsets::default(),
     };
     let (business, api_key) =
-        admin::create_business(conn, &Slug::parse("slug", DEMO_SLUG)?, settings, now)?;
+        setup::create_business(conn, &Slug::parse("slug", DEMO_SLUG)?, settings, now)?;
     let week = |json: &str| -> Result<WeeklyHours, AppError> {
         let parsed = serde_json::from_str(json)
             .map_err(|e| StorageError::Corrupt(format!("demo hours: {e}")))?;
@@ -114,7 +114,7 @@ pub fn create(
             ..Default::default()
         };
         staff_ids.push(
-            admin::add_staff(conn, &business.id, input, now)?
+            setup::add_staff(conn, &business.id, input, now)?
                 .resource
                 .id,
         );
@@ -164,7 +164,7 @@ pub fn create(
             staff_ids: Some(performers),
             ..Default::default()
         };
-        admin::add_service(conn, &business.id, input, now)?;
+        setup::add_service(conn, &business.id, input, now)?;
     }
     let password = accounts::reset_demo_owner(conn, &business.id, DEMO_OWNER_EMAIL, clock_now)?;
     Ok(DemoCredentials {

@@ -11,7 +11,7 @@
 
 pub mod access;
 pub mod accounts;
-pub mod admin;
+pub mod setup;
 pub mod api;
 pub mod booking;
 pub mod channels;

@@ -9,7 +9,7 @@ use super::views::{
     BusinessView, CreateBusinessBody, CreatedBusinessView, PoliciesBody, ProfileView,
     PublicServiceView, PublicStaffView, UpdateBusinessBody,
 };
-use crate::admin::{self, BusinessSettings};
+use crate::setup::{self, BusinessSettings};
 use crate::domain::{
     BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, Locale, PhoneNumber,
     ReminderOffsets, Slug, TimeZoneName, ValidationError, check_range, clean_text, required_text,
@@ -134,7 +134,7 @@ pub async fn create(
     let (business, api_key) = state
         .db
         .write(move |conn| {
-            admin::create_business(conn, &slug, settings, now).map_err(ApiError::from)
+            setup::create_business(conn, &slug, settings, now).map_err(ApiError::from)
         })
         .await?;
     tracing::info!(slug = %business.slug, "business created");
@@ -237,7 +237,7 @@ pub async fn update(
     let updated = state
         .db
         .write(move |conn| {
-            admin::update_business(conn, &business.id, &changes, now).map_err(ApiError::from)
+            setup::update_business(conn, &business.id, &changes, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(BusinessView::from(&updated)))

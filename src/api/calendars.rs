@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::BusinessKey;
+use super::extract::Access;
 use super::views::CalendarFeedView;
 use crate::notifications;
 
@@ -37,7 +37,7 @@ pub async fn feed(
     responses((status = 201, body = CalendarFeedView), (status = 404, body = ErrorBody)))]
 pub async fn rotate(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, staff_id) = path.into_inner();

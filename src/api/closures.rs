@@ -6,7 +6,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Access, JsonBody};
 use super::views::{ClosureBody, ClosureView};
-use crate::admin::{self, AffectedBookings, ClosureInput};
+use crate::setup::{self, AffectedBookings, ClosureInput};
 use crate::domain::{DayHours, ValidationError, clean_text, parse_date};
 use crate::storage::models::Booking;
 use crate::storage::models::CalendarExceptionRow;
@@ -100,7 +100,7 @@ pub async fn create(
     let (row, cancelled) = state
         .db
         .write(move |conn| {
-            admin::add_closure(conn, &business.id, input, now).map_err(ApiError::from)
+            setup::add_closure(conn, &business.id, input, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Created().json(view(&row, &cancelled)))
@@ -116,7 +116,7 @@ pub async fn list(
     let business = key.for_slug_any_role(&path)?;
     let rows = state
         .db
-        .read(move |conn| admin::list_closures(conn, &business.id).map_err(ApiError::from))
+        .read(move |conn| setup::list_closures(conn, &business.id).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(ClosureView::from).collect::<Vec<_>>()))
 }
@@ -133,7 +133,7 @@ pub async fn get(
     let row = state
         .db
         .read(move |conn| {
-            crate::storage::exceptions::find(conn, &business.id, &id)?
+            crate::storage::closures::find(conn, &business.id, &id)?
                 .ok_or_else(|| ApiError::not_found("closure"))
         })
         .await?;
@@ -157,7 +157,7 @@ pub async fn update(
     let (row, cancelled) = state
         .db
         .write(move |conn| {
-            admin::replace_closure(conn, &business.id, &id, input, now).map_err(ApiError::from)
+            setup::replace_closure(conn, &business.id, &id, input, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view(&row, &cancelled)))
@@ -176,7 +176,7 @@ pub async fn delete(
     state
         .db
         .write(move |conn| {
-            admin::delete_closure(conn, &business.id, &id, now).map_err(ApiError::from)
+            setup::delete_closure(conn, &business.id, &id, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::chat::MessageView;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{BusinessKey, JsonBody};
+use super::extract::{Access, JsonBody};
 use super::views::{CustomerView, utc_time};
 use crate::booking::BookingContact;
 use crate::conversation::{OWNER_BOT, OWNER_HUMAN, inbox};
@@ -102,7 +102,7 @@ fn view(
 pub async fn list(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let business = key.for_slug_any_role(&path)?;
@@ -146,7 +146,7 @@ pub async fn list(
     responses((status = 200, body = ConversationView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
@@ -174,7 +174,7 @@ pub struct StaffMessageBody {
     responses((status = 201, description = "Queued for delivery"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reply(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<StaffMessageBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -193,7 +193,7 @@ pub async fn reply(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn take_over(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
@@ -210,7 +210,7 @@ pub async fn take_over(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn hand_back(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();

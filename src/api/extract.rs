@@ -151,9 +151,6 @@ pub struct Access {
     pub session: Option<accounts::ActiveSession>,
 }
 
-/// The name handlers written before staff sessions existed use.
-pub type BusinessKey = Access;
-
 impl Access {
     /// The business, for callers with every right (API key or owner); staff get 403.
     pub fn for_slug(self, slug: &str) -> Result<Business, ApiError> {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::BusinessKey;
+use super::extract::Access;
 use super::views::{NotificationJobView, NotificationListView};
 use crate::domain::check_range;
 use crate::notifications::JOB_KINDS;
@@ -35,7 +35,7 @@ pub struct ListQuery {
 pub async fn list(
     path: web::Path<String>,
     query: web::Query<ListQuery>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let business = key.for_slug(&path)?;

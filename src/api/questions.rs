@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{BusinessKey, JsonBody};
-use crate::admin::{self, QuestionInput};
+use super::extract::{Access, JsonBody};
+use crate::setup::{self, QuestionInput};
 use crate::storage::models::CustomerQuestion;
 use crate::storage::{questions, to_db_time};
 
@@ -63,7 +63,7 @@ impl From<&CustomerQuestion> for QuestionView {
     responses((status = 201, body = QuestionView), (status = 422, body = ErrorBody)))]
 pub async fn create(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<QuestionBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -72,7 +72,7 @@ pub async fn create(
     let question = state
         .db
         .write(move |conn| {
-            admin::add_question(conn, &business.id, body.into(), now).map_err(ApiError::from)
+            setup::add_question(conn, &business.id, body.into(), now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Created().json(QuestionView::from(&question)))
@@ -82,7 +82,7 @@ pub async fn create(
     params(("slug" = String, Path)), responses((status = 200, body = Vec<QuestionView>)))]
 pub async fn list(
     path: web::Path<String>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let business = key.for_slug(&path)?;
@@ -98,7 +98,7 @@ pub async fn list(
     responses((status = 200, body = QuestionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<QuestionBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -108,7 +108,7 @@ pub async fn update(
     let question = state
         .db
         .write(move |conn| {
-            admin::update_question(conn, &business.id, &id, body.into(), now)
+            setup::update_question(conn, &business.id, &id, body.into(), now)
                 .map_err(ApiError::from)
         })
         .await?;
@@ -120,7 +120,7 @@ pub async fn update(
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     path: web::Path<(String, String)>,
-    key: BusinessKey,
+    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
@@ -129,7 +129,7 @@ pub async fn delete(
     state
         .db
         .write(move |conn| {
-            admin::remove_question(conn, &business.id, &id, now).map_err(ApiError::from)
+            setup::remove_question(conn, &business.id, &id, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

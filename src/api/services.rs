@@ -6,7 +6,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Access, JsonBody};
 use super::views::{ServiceBody, ServiceView};
-use crate::admin::{self, ServiceInput};
+use crate::setup::{self, ServiceInput};
 use crate::domain::{ValidationError, check_range, clean_text, required_text};
 use crate::storage::to_db_time;
 
@@ -76,7 +76,7 @@ pub async fn create(
     let record = state
         .db
         .write(move |conn| {
-            admin::add_service(conn, &business.id, input, now).map_err(ApiError::from)
+            setup::add_service(conn, &business.id, input, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Created().json(ServiceView::from(&record)))
@@ -101,7 +101,7 @@ pub async fn list(
     let all = query.include_inactive;
     let records = state
         .db
-        .read(move |conn| admin::list_services(conn, &business.id, all).map_err(ApiError::from))
+        .read(move |conn| setup::list_services(conn, &business.id, all).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Ok().json(records.iter().map(ServiceView::from).collect::<Vec<_>>()))
 }
@@ -117,7 +117,7 @@ pub async fn get(
     let business = key.for_slug_any_role(&slug)?;
     let record = state
         .db
-        .read(move |conn| admin::service_record(conn, &business.id, &id).map_err(ApiError::from))
+        .read(move |conn| setup::service_record(conn, &business.id, &id).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Ok().json(ServiceView::from(&record)))
 }
@@ -138,7 +138,7 @@ pub async fn update(
     let record = state
         .db
         .write(move |conn| {
-            admin::update_service(conn, &business.id, &id, input, now).map_err(ApiError::from)
+            setup::update_service(conn, &business.id, &id, input, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ServiceView::from(&record)))
@@ -158,7 +158,7 @@ pub async fn delete(
     state
         .db
         .write(move |conn| {
-            admin::remove_service(conn, &business.id, &id, now).map_err(ApiError::from)
+            setup::remove_service(conn, &business.id, &id, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

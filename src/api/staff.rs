@@ -6,7 +6,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Access, JsonBody};
 use super::views::{StaffBody, StaffView, WeeklyHoursBody};
-use crate::admin::{self, StaffInput};
+use crate::setup::{self, StaffInput};
 use crate::domain::{EmailAddress, WeeklyHours, required_text};
 use crate::storage::to_db_time;
 
@@ -51,7 +51,7 @@ pub async fn create(
     let now = to_db_time(state.now());
     let record = state
         .db
-        .write(move |conn| admin::add_staff(conn, &business.id, input, now).map_err(ApiError::from))
+        .write(move |conn| setup::add_staff(conn, &business.id, input, now).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Created().json(StaffView::from(&record)))
 }
@@ -75,7 +75,7 @@ pub async fn list(
     let all = query.include_inactive;
     let records = state
         .db
-        .read(move |conn| admin::list_staff(conn, &business.id, all).map_err(ApiError::from))
+        .read(move |conn| setup::list_staff(conn, &business.id, all).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Ok().json(records.iter().map(StaffView::from).collect::<Vec<_>>()))
 }
@@ -91,7 +91,7 @@ pub async fn get(
     let business = key.for_slug_any_role(&slug)?;
     let record = state
         .db
-        .read(move |conn| admin::staff_record(conn, &business.id, &id).map_err(ApiError::from))
+        .read(move |conn| setup::staff_record(conn, &business.id, &id).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Ok().json(StaffView::from(&record)))
 }
@@ -113,7 +113,7 @@ pub async fn update(
     let record = state
         .db
         .write(move |conn| {
-            admin::update_staff(conn, &business.id, &id, input, now).map_err(ApiError::from)
+            setup::update_staff(conn, &business.id, &id, input, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(StaffView::from(&record)))
@@ -134,7 +134,7 @@ pub async fn delete(
     state
         .db
         .write(move |conn| {
-            admin::remove_staff(conn, &business.id, &id, now).map_err(ApiError::from)
+            setup::remove_staff(conn, &business.id, &id, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -151,7 +151,7 @@ pub async fn get_hours(
     let business = key.for_slug_any_role(&slug)?;
     let record = state
         .db
-        .read(move |conn| admin::staff_record(conn, &business.id, &id).map_err(ApiError::from))
+        .read(move |conn| setup::staff_record(conn, &business.id, &id).map_err(ApiError::from))
         .await?;
     Ok(HttpResponse::Ok().json(record.hours.to_json()))
 }
@@ -175,7 +175,7 @@ pub async fn put_hours(
     let record = state
         .db
         .write(move |conn| {
-            admin::set_hours(conn, &business.id, &id, &hours, now).map_err(ApiError::from)
+            setup::set_hours(conn, &business.id, &id, &hours, now).map_err(ApiError::from)
         })
         .await?;
     Ok(HttpResponse::Ok().json(record.hours.to_json()))

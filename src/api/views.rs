@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::admin::{ServiceRecord, StaffRecord};
+use crate::setup::{ServiceRecord, StaffRecord};
 use crate::booking::BookingDetails;
 use crate::domain::ReminderOffsets;
 use crate::storage::models::{Business, CalendarExceptionRow, Customer};

@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::scheduling::{CalendarException, ExceptionRule};
 use crate::storage::models::{Business, CalendarExceptionRow, Service};
-use crate::storage::{DbConnection, StorageError, StorageResult, exceptions, resources, services};
+use crate::storage::{DbConnection, StorageError, StorageResult, closures, staff, services};
 
 /// The business fields the core and the replies need, parsed.
 #[derive(Debug, Clone)]
@@ -130,12 +130,12 @@ impl BusinessCalendar {
 
     pub fn load(conn: &mut DbConnection, business: &Business) -> StorageResult<Self> {
         let profile = BusinessProfile::from_row(business)?;
-        let staff_rows = resources::staff_of(conn, &business.id, false)?;
+        let staff_rows = staff::staff_of(conn, &business.id, false)?;
         let staff_ids: Vec<String> = staff_rows.iter().map(|r| r.id.clone()).collect();
-        let mut hours = resources::hours_of(conn, &staff_ids)?;
+        let mut hours = staff::hours_of(conn, &staff_ids)?;
         let mut own_exceptions: HashMap<String, Vec<CalendarException>> = HashMap::new();
         let mut business_exceptions = Vec::new();
-        for row in exceptions::all_of(conn, &business.id)? {
+        for row in closures::all_of(conn, &business.id)? {
             let exception = exception_from_row(&row)?;
             match row.resource_id {
                 Some(resource) => own_exceptions.entry(resource).or_default().push(exception),

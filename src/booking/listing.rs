@@ -11,7 +11,7 @@ use super::changes::BookingDetails;
 use crate::error::AppError;
 use crate::scheduling::{Timeline, working_windows};
 use crate::storage::models::{Booking, Business};
-use crate::storage::{DbConnection, bookings, resources, services};
+use crate::storage::{DbConnection, bookings, staff, services};
 
 pub use crate::storage::bookings::BookingFilter;
 
@@ -115,7 +115,7 @@ pub fn with_details(
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    let staff_names: HashMap<String, String> = resources::staff_of(conn, &business.id, true)?
+    let staff_names: HashMap<String, String> = staff::staff_of(conn, &business.id, true)?
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();

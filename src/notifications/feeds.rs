@@ -12,7 +12,7 @@ use crate::domain::BookingStatus;
 use crate::error::AppError;
 use crate::storage::models::CalendarFeed;
 use crate::storage::notifications as stored;
-use crate::storage::{DbConnection, businesses, resources, to_db_time};
+use crate::storage::{DbConnection, businesses, staff, to_db_time};
 
 /// Recent appointments stay in the feed for this long, so they do not vanish from a calendar
 /// the moment they end.
@@ -31,7 +31,7 @@ pub fn rotate_feed(
     staff_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    resources::find_staff(conn, business_id, staff_id)?
+    staff::find_staff(conn, business_id, staff_id)?
         .ok_or(AppError::NotFound("staff member"))?;
     let token = access::generate_feed_token();
     stored::replace_feed(
@@ -57,7 +57,7 @@ pub async fn staff_feed(
         .read(move |conn| {
             let feed = stored::feed_by_hash(conn, &access::hash_secret(&token))?
                 .ok_or(AppError::NotFound("calendar"))?;
-            let staff = resources::find_staff(conn, &feed.business_id, &feed.staff_id)?
+            let staff = staff::find_staff(conn, &feed.business_id, &feed.staff_id)?
                 .ok_or(AppError::NotFound("calendar"))?;
             let business = businesses::by_id(conn, &feed.business_id)?
                 .ok_or(AppError::NotFound("calendar"))?;

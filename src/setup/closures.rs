@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Interval, Timeline, working_windows};
 use crate::storage::models::{Booking, CalendarExceptionRow};
-use crate::storage::{DbConnection, bookings, businesses, exceptions, new_id, resources};
+use crate::storage::{DbConnection, bookings, businesses, closures, new_id, staff};
 
 /// What to do with bookings that a closure leaves outside working hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,7 +42,7 @@ pub fn list_closures(
     conn: &mut DbConnection,
     business_id: &str,
 ) -> Result<Vec<CalendarExceptionRow>, AppError> {
-    Ok(exceptions::all_of(conn, business_id)?)
+    Ok(closures::all_of(conn, business_id)?)
 }
 
 /// Adds a closure; returns it with the bookings it cancelled.
@@ -74,7 +74,7 @@ pub fn replace_closure(
     now: NaiveDateTime,
 ) -> Result<(CalendarExceptionRow, Vec<Booking>), AppError> {
     let row =
-        exceptions::find(conn, business_id, closure_id)?.ok_or(AppError::NotFound("closure"))?;
+        closures::find(conn, business_id, closure_id)?.ok_or(AppError::NotFound("closure"))?;
     save(conn, row, input, now, true)
 }
 
@@ -84,8 +84,8 @@ pub fn delete_closure(
     closure_id: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    exceptions::find(conn, business_id, closure_id)?.ok_or(AppError::NotFound("closure"))?;
-    exceptions::delete(conn, closure_id)?;
+    closures::find(conn, business_id, closure_id)?.ok_or(AppError::NotFound("closure"))?;
+    closures::delete(conn, closure_id)?;
     businesses::touch_calendar(conn, business_id, now)?;
     Ok(())
 }
@@ -98,7 +98,7 @@ fn save(
     existing: bool,
 ) -> Result<(CalendarExceptionRow, Vec<Booking>), AppError> {
     if let Some(staff_id) = &input.staff_id {
-        resources::find_staff(conn, &row.business_id, staff_id)?.ok_or_else(|| {
+        staff::find_staff(conn, &row.business_id, staff_id)?.ok_or_else(|| {
             crate::domain::ValidationError::new(
                 "staff_id",
                 "no staff member with this id at this business",
@@ -115,9 +115,9 @@ fn save(
     row.reason = input.reason.clone();
     row.updated_at = now;
     if existing {
-        exceptions::replace(conn, &row, now)?;
+        closures::replace(conn, &row, now)?;
     } else {
-        exceptions::insert(conn, &row)?;
+        closures::insert(conn, &row)?;
     }
     let affected = bookings_outside_hours(conn, &row.business_id, &input)?;
     let cancelled = match input.affected {

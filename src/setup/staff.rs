@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use crate::domain::{BookingStatus, EmailAddress, WeeklyHours};
 use crate::error::AppError;
 use crate::storage::models::{Resource, ResourceChanges};
-use crate::storage::{DbConnection, bookings, businesses, new_id, resources, services};
+use crate::storage::{DbConnection, bookings, businesses, new_id, staff, services};
 
 /// A staff member with their hours and the services they perform.
 #[derive(Debug, Clone)]
@@ -38,12 +38,12 @@ pub fn add_staff(
         .ok_or_else(|| crate::domain::ValidationError::new("name", "is required"))?;
     let position = match input.position {
         Some(p) => p,
-        None => resources::staff_of(conn, business_id, true)?.len() as i32,
+        None => staff::staff_of(conn, business_id, true)?.len() as i32,
     };
     let resource = Resource {
         id: new_id(),
         business_id: business_id.to_owned(),
-        kind: resources::STAFF.to_owned(),
+        kind: staff::STAFF.to_owned(),
         name,
         email: input.email.clone().flatten().map(EmailAddress::into_inner),
         active: i32::from(input.active.unwrap_or(true)),
@@ -51,7 +51,7 @@ pub fn add_staff(
         created_at: now,
         updated_at: now,
     };
-    resources::insert(conn, &resource)?;
+    staff::insert(conn, &resource)?;
     apply_links(conn, business_id, &resource.id, &input)?;
     businesses::touch_calendar(conn, business_id, now)?;
     staff_record(conn, business_id, &resource.id)
@@ -64,7 +64,7 @@ pub fn update_staff(
     input: StaffInput,
     now: NaiveDateTime,
 ) -> Result<StaffRecord, AppError> {
-    resources::find_staff(conn, business_id, staff_id)?
+    staff::find_staff(conn, business_id, staff_id)?
         .ok_or(AppError::NotFound("staff member"))?;
     let changes = ResourceChanges {
         name: input.name.clone(),
@@ -72,7 +72,7 @@ pub fn update_staff(
         active: input.active.map(i32::from),
         position: input.position,
     };
-    resources::update(conn, staff_id, &changes, now)?;
+    staff::update(conn, staff_id, &changes, now)?;
     apply_links(conn, business_id, staff_id, &input)?;
     businesses::touch_calendar(conn, business_id, now)?;
     staff_record(conn, business_id, staff_id)
@@ -86,9 +86,9 @@ pub fn set_hours(
     hours: &WeeklyHours,
     now: NaiveDateTime,
 ) -> Result<StaffRecord, AppError> {
-    resources::find_staff(conn, business_id, staff_id)?
+    staff::find_staff(conn, business_id, staff_id)?
         .ok_or(AppError::NotFound("staff member"))?;
-    resources::replace_hours(conn, staff_id, hours)?;
+    staff::replace_hours(conn, staff_id, hours)?;
     businesses::touch_calendar(conn, business_id, now)?;
     staff_record(conn, business_id, staff_id)
 }
@@ -101,7 +101,7 @@ fn apply_links(
     input: &StaffInput,
 ) -> Result<(), AppError> {
     if let Some(hours) = &input.hours {
-        resources::replace_hours(conn, staff_id, hours)?;
+        staff::replace_hours(conn, staff_id, hours)?;
     }
     if let Some(service_ids) = &input.service_ids {
         for service_id in service_ids {
@@ -125,7 +125,7 @@ pub fn remove_staff(
     staff_id: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    resources::find_staff(conn, business_id, staff_id)?
+    staff::find_staff(conn, business_id, staff_id)?
         .ok_or(AppError::NotFound("staff member"))?;
     let filter = bookings::BookingFilter {
         staff_id: Some(staff_id.to_owned()),
@@ -146,7 +146,7 @@ pub fn remove_staff(
             details: Some(serde_json::json!({ "bookings": references })),
         });
     }
-    resources::update(
+    staff::update(
         conn,
         staff_id,
         &ResourceChanges {
@@ -165,7 +165,7 @@ pub fn staff_record(
     business_id: &str,
     staff_id: &str,
 ) -> Result<StaffRecord, AppError> {
-    let resource = resources::find_staff(conn, business_id, staff_id)?
+    let resource = staff::find_staff(conn, business_id, staff_id)?
         .ok_or(AppError::NotFound("staff member"))?;
     let mut records = records_for(conn, vec![resource])?;
     records.pop().ok_or(AppError::NotFound("staff member"))
@@ -176,7 +176,7 @@ pub fn list_staff(
     business_id: &str,
     include_inactive: bool,
 ) -> Result<Vec<StaffRecord>, AppError> {
-    let staff = resources::staff_of(conn, business_id, include_inactive)?;
+    let staff = staff::staff_of(conn, business_id, include_inactive)?;
     records_for(conn, staff)
 }
 
@@ -185,7 +185,7 @@ fn records_for(
     staff: Vec<Resource>,
 ) -> Result<Vec<StaffRecord>, AppError> {
     let ids: Vec<String> = staff.iter().map(|r| r.id.clone()).collect();
-    let mut hours = resources::hours_of(conn, &ids)?;
+    let mut hours = staff::hours_of(conn, &ids)?;
     let mut links = services::services_of(conn, &ids)?;
     Ok(staff
         .into_iter()

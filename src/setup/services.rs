@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use crate::domain::{ServiceTiming, ValidationError};
 use crate::error::AppError;
 use crate::storage::models::{Service, ServiceChanges};
-use crate::storage::{DbConnection, businesses, new_id, resources, services};
+use crate::storage::{DbConnection, businesses, new_id, staff, services};
 
 #[derive(Debug, Clone)]
 pub struct ServiceRecord {
@@ -183,7 +183,7 @@ fn checked_staff(
 ) -> Result<Vec<String>, AppError> {
     let mut checked: Vec<String> = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
-        resources::find_staff(conn, business_id, id)?.ok_or_else(|| {
+        staff::find_staff(conn, business_id, id)?.ok_or_else(|| {
             ValidationError::new(
                 format!("staff_ids[{i}]"),
                 "no staff member with this id at this business",
