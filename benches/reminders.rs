@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chairside::access::Secrets;
-use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::clock::{Clock, ManualClock};
 use chairside::config::Config;
 use chairside::domain::{
@@ -29,6 +28,7 @@ use chairside::error::AppError;
 use chairside::jobs::{JobQueue, Worker, WorkerConfig};
 use chairside::metrics::Metrics;
 use chairside::notifications::{self, BookingChange, EMAIL_JOB, Mailer, NotificationHandler};
+use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::storage::models::Booking;
 use chairside::storage::schema::jobs;
 use chairside::storage::{Database, DbConnection, StorageError, bookings, new_id, to_db_time};
@@ -92,7 +92,7 @@ fn main() {
     clock.set(start_of_day - Duration::hours(10));
     let clock: Arc<dyn Clock> = Arc::new(clock);
     let metrics = Metrics::new();
-    let vault = chairside::vault::unlock(&db, &config)
+    let vault = chairside::vault::unlock(&db, config.secret_key.as_ref())
         .expect("secret key")
         .vault;
     let secrets = db

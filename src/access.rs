@@ -14,11 +14,10 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::storage::{DbConnection, StorageError, StorageResult, settings};
+pub use crate::vault::MANAGE_KEY_SETTING;
 use crate::vault::{Binding, Vault};
 
 const API_KEY_PREFIX: &str = "csk_";
-/// The setting that holds the manage-link key, sealed by the [`Vault`].
-pub const MANAGE_KEY_SETTING: &str = "manage_token_key";
 
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::startup::Application;
 use crate::storage::{Database, businesses};
+pub use crate::understand_cli::UnderstandArgs;
 use crate::vault::{self, KeySource, MasterKey, NEW_KEY_VARIABLE};
 
 #[derive(Debug, Parser)]
@@ -40,24 +41,6 @@ pub enum Command {
     /// file it replaces the file, otherwise it is printed (unless it came from
     /// CHAIRSIDE_NEW_SECRET_KEY) and CHAIRSIDE_SECRET_KEY must be set to it before starting again.
     RotateKey,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct UnderstandArgs {
-    /// Local wall-clock "now" the message is read against, e.g. 2019-03-01T09:00:00 (default:
-    /// the current time in the zone).
-    #[arg(long)]
-    pub now: Option<String>,
-    /// IANA time zone.
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
-    /// Language hint: en or de (default: detect).
-    #[arg(long)]
-    pub lang: Option<String>,
-    /// Match services and staff of this business (from DATABASE_URL).
-    #[arg(long)]
-    pub business: Option<String>,
-    pub text: Option<String>,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -160,7 +143,8 @@ fn rotate_key(config: &Config) -> Result<(), String> {
         None => MasterKey::generate(),
     };
     let db = Database::open(&config.database_url, 1).map_err(|e| e.to_string())?;
-    let rotated = vault::rotate(&db, config, new_key).map_err(|e| e.to_string())?;
+    let rotated =
+        vault::rotate(&db, config.secret_key.as_ref(), new_key).map_err(|e| e.to_string())?;
     println!(
         "re-encrypted {} stored secrets under key version {}",
         rotated.resealed,

@@ -1,8 +1,10 @@
 //! Configuration from environment variables (all documented in README.md).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use crate::limits::Rate;
+use ipnet::IpNet;
+
+use crate::limits::{LimitClass, LimitSettings, Rate};
 use crate::vault::{KEY_VARIABLE, MasterKey};
 
 #[derive(Debug, Clone)]
@@ -42,7 +44,7 @@ pub struct Config {
     /// Live holds one client address may have at a business (while `rate_limits` is on).
     pub holds_per_address: u32,
     /// The rate of each per-client request limit (`CHAIRSIDE_LIMIT_<CLASS>`).
-    pub limits: crate::limits::LimitSettings,
+    pub limits: LimitSettings,
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     pub metrics_token: Option<String>,
     /// The key stored secrets are sealed under (`CHAIRSIDE_SECRET_KEY`). Required with
@@ -51,6 +53,51 @@ pub struct Config {
     /// How long a job stays claimed by a worker that stops renewing it (a process killed): the
     /// most its jobs wait before another process takes them over.
     pub job_lease: std::time::Duration,
+}
+
+/// The trusted proxies, parsed from `CHAIRSIDE_TRUSTED_PROXIES`: addresses or CIDR ranges,
+/// separated by commas or spaces.
+pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<IpNet>, String> {
+    raw.split([',', ' ', '\t', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR range"))
+        })
+        .collect()
+}
+
+/// Reads `CHAIRSIDE_LIMIT_<CLASS>` (`30/min`, or `off`) and `CHAIRSIDE_LIMIT_MAX_CLIENTS`
+/// through `lookup`.
+fn limit_settings(lookup: impl Fn(&str) -> Option<String>) -> Result<LimitSettings, ConfigError> {
+    let mut settings = LimitSettings::default();
+    for class in LimitClass::ALL {
+        let Some(raw) = lookup(class.setting()) else {
+            continue;
+        };
+        let rate = if raw.eq_ignore_ascii_case("off") {
+            None
+        } else {
+            Some(Rate::parse(&raw).map_err(|message| ConfigError {
+                name: class.setting(),
+                message,
+            })?)
+        };
+        settings.set(class, rate);
+    }
+    if let Some(raw) = lookup("CHAIRSIDE_LIMIT_MAX_CLIENTS") {
+        settings.max_clients = raw
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| ConfigError {
+                name: "CHAIRSIDE_LIMIT_MAX_CLIENTS",
+                message: format!("{raw:?}: a positive number of buckets"),
+            })?;
+    }
+    Ok(settings)
 }
 
 /// Limits that keep proving an identity from being used against someone: always on.
@@ -156,7 +203,7 @@ impl Config {
             graph_api_base: base_url("CHAIRSIDE_GRAPH_API_BASE", "https://graph.facebook.com"),
             telegram_api_base: base_url("CHAIRSIDE_TELEGRAM_API_BASE", "https://api.telegram.org"),
             twilio_api_base: base_url("CHAIRSIDE_TWILIO_API_BASE", "https://api.twilio.com"),
-            trusted_proxies: crate::api::client::parse_trusted_proxies(
+            trusted_proxies: parse_trusted_proxies(
                 &var("CHAIRSIDE_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|message| ConfigError {
@@ -166,7 +213,7 @@ impl Config {
             rate_limits: switch("CHAIRSIDE_RATE_LIMITS", true)?,
             proof_limits: ProofLimits::from_env()?,
             holds_per_address: parsed("CHAIRSIDE_HOLDS_PER_ADDRESS", 3)?,
-            limits: crate::limits::LimitSettings::from_lookup(var)?,
+            limits: limit_settings(var)?,
             metrics_token: var("CHAIRSIDE_METRICS_TOKEN"),
             secret_key: var(KEY_VARIABLE)
                 .map(|raw| MasterKey::parse(&raw, KEY_VARIABLE))
@@ -203,7 +250,7 @@ impl Config {
             rate_limits: false,
             proof_limits: ProofLimits::default(),
             holds_per_address: 3,
-            limits: crate::limits::LimitSettings::default(),
+            limits: LimitSettings::default(),
             metrics_token: None,
             secret_key: test_secret_key(database_url),
             job_lease: std::time::Duration::from_secs(DEFAULT_JOB_LEASE_SECONDS),

@@ -45,7 +45,7 @@ pub fn build_state(
 ) -> Result<web::Data<AppState>, StartupError> {
     let mailer = Mailer::from_config(&config)?;
     let db = Database::open(&config.database_url, config.db_pool_size)?;
-    let unlocked = crate::vault::unlock(&db, &config)?;
+    let unlocked = crate::vault::unlock(&db, config.secret_key.as_ref())?;
     if unlocked.sealed_now > 0 {
         tracing::info!(
             count = unlocked.sealed_now,

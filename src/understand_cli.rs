@@ -9,11 +9,29 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::booking::{BusinessCalendar, CalendarCache};
-use crate::cli::UnderstandArgs;
 use crate::config::Config;
 use crate::domain::{Locale, TimeZoneName};
 use crate::storage::{Database, businesses};
 use crate::understanding::{Context, TimeRange, Understanding, understand};
+
+/// The arguments of `chairside understand`.
+#[derive(Debug, clap::Args)]
+pub struct UnderstandArgs {
+    /// Local wall-clock "now" the message is read against, e.g. 2019-03-01T09:00:00 (default:
+    /// the current time in the zone).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// IANA time zone.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// Language hint: en or de (default: detect).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Match services and staff of this business (from DATABASE_URL).
+    #[arg(long)]
+    pub business: Option<String>,
+    pub text: Option<String>,
+}
 
 /// One input line.
 #[derive(Debug, Deserialize)]

@@ -54,7 +54,7 @@ impl ResetLink {
             email = self.email,
             business = self.business_name,
         );
-        let escape = crate::web::escape;
+        let escape = crate::html::escape;
         let html = format!(
             "<p>Hello {name},</p>\
              <p>someone (hopefully you) asked to set a new password for the Chairside login \

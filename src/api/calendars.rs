@@ -26,7 +26,8 @@ pub async fn feed(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = notifications::staff_feed(&state.scheduler, path.into_inner(), state.now()).await?;
+    let body =
+        notifications::staff_feed(state.scheduler.db(), path.into_inner(), state.now()).await?;
     Ok(ics_response("PUBLISH", body))
 }
 

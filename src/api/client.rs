@@ -9,7 +9,7 @@
 //! secure-cookie decision and the logs use this one answer.
 
 use std::future::{Ready, ready};
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -18,37 +18,8 @@ use ipnet::IpNet;
 use super::AppState;
 use super::error::ApiError;
 
-/// The address a request really comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ClientAddress(pub IpAddr);
-
-impl ClientAddress {
-    /// The key limits are counted under. An IPv6 client usually owns a whole /64, so that is
-    /// what one client is; IPv4-mapped addresses count as the IPv4 address.
-    pub fn key(&self) -> String {
-        match self.0 {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => v4.to_string(),
-                None => {
-                    let s = v6.segments();
-                    format!("{}/64", Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-                }
-            },
-        }
-    }
-
-    /// For requests that reach a handler without a socket (never in a served request).
-    pub fn unknown() -> Self {
-        Self(IpAddr::from([0, 0, 0, 0]))
-    }
-}
-
-impl std::fmt::Display for ClientAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::config::parse_trusted_proxies;
+pub use crate::limits::ClientAddress;
 
 /// What is known about where a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,20 +29,6 @@ pub struct RequestOrigin {
     pub https: bool,
     /// The host the client asked for.
     pub host: String,
-}
-
-/// The trusted proxies, parsed from `CHAIRSIDE_TRUSTED_PROXIES`: addresses or CIDR ranges,
-/// separated by commas or spaces.
-pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<IpNet>, String> {
-    raw.split([',', ' ', '\t', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<IpNet>()
-                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
-                .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR range"))
-        })
-        .collect()
 }
 
 fn trusted(proxies: &[IpNet], address: IpAddr) -> bool {

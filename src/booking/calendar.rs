@@ -9,71 +9,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use chrono_tz::Tz;
-
-use crate::domain::{
-    BookingPolicy, ChatPolicy, ContactRequirement, DayHours, Locale, ServiceTiming, TimeZoneName,
-    WeeklyHours,
-};
+use crate::details::BusinessProfile;
+use crate::domain::{DayHours, ServiceTiming, WeeklyHours};
 use crate::scheduling::{CalendarException, ExceptionRule};
 use crate::storage::models::{Business, CalendarExceptionRow, Service};
-use crate::storage::{DbConnection, StorageError, StorageResult, closures, staff, services};
-
-/// The business fields the core and the replies need, parsed.
-#[derive(Debug, Clone)]
-pub struct BusinessProfile {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub tz: Tz,
-    pub locale: Locale,
-    pub address: String,
-    pub phone: Option<String>,
-    pub notification_email: Option<String>,
-    pub policy: BookingPolicy,
-    pub chat: ChatPolicy,
-    pub config_version: i64,
-    /// The business's privacy notice, linked from the chat's greeting.
-    pub privacy_url: Option<String>,
-    /// Days after its appointment that a booking's manage link keeps working.
-    pub manage_link_days: i32,
-}
-
-impl BusinessProfile {
-    pub fn from_row(row: &Business) -> StorageResult<Self> {
-        let corrupt = |what: &str| StorageError::Corrupt(format!("{what} of business {}", row.id));
-        Ok(Self {
-            id: row.id.clone(),
-            slug: row.slug.clone(),
-            name: row.name.clone(),
-            tz: TimeZoneName::parse("time_zone", &row.time_zone)
-                .map_err(|_| corrupt("time zone"))?
-                .tz(),
-            locale: Locale::parse("locale", &row.locale).map_err(|_| corrupt("locale"))?,
-            address: row.address.clone(),
-            phone: row.phone.clone(),
-            notification_email: row.notification_email.clone(),
-            policy: BookingPolicy {
-                slot_interval_minutes: row.slot_interval_minutes,
-                min_notice_minutes: row.min_notice_minutes,
-                booking_horizon_days: row.booking_horizon_days,
-                cancellation_cutoff_minutes: row.cancellation_cutoff_minutes,
-            },
-            chat: ChatPolicy {
-                hold_minutes: row.hold_minutes,
-                handoff_timeout_minutes: row.handoff_timeout_minutes,
-                contact_requirement: ContactRequirement::parse(
-                    "contact_requirement",
-                    &row.contact_requirement,
-                )
-                .map_err(|_| corrupt("contact requirement"))?,
-            },
-            config_version: row.config_version,
-            privacy_url: row.privacy_url.clone(),
-            manage_link_days: row.manage_link_days,
-        })
-    }
-}
+use crate::storage::{DbConnection, StorageError, StorageResult, closures, services, staff};
 
 #[derive(Debug, Clone)]
 pub struct ServiceProfile {

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use super::availability::{busy_by_staff, daily_load, local_day, performers, unknown_service};
-use super::calendar::{BusinessCalendar, BusinessProfile, CalendarCache, ServiceProfile};
+use super::calendar::{BusinessCalendar, CalendarCache, ServiceProfile};
 use super::{Scheduler, write_with_retries};
+use crate::details::{BookingDetails, BusinessProfile, details_of};
 use crate::domain::{
     BookingPolicy, BookingReference, BookingStatus, CancelledBy, Channel, EmailAddress, PersonName,
     PhoneNumber, RequestedStart, ValidationError,
@@ -63,68 +64,6 @@ pub enum StatusChange {
     NoShow,
     /// Undo a completed or no-show mark.
     Confirmed,
-}
-
-/// The contact a booking was made with, as given. It proves nothing about who the customer is
-/// (`Booking::customer_id` links a proven customer record); it is how the business reaches
-/// whoever made this one booking.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookingContact {
-    pub name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-}
-
-impl BookingContact {
-    pub fn of(booking: &Booking) -> Option<Self> {
-        let contact = Self {
-            name: booking.customer_name.clone(),
-            phone: booking.customer_phone.clone(),
-            email: booking.customer_email.clone(),
-        };
-        (!contact.name.is_empty() || contact.phone.is_some() || contact.email.is_some())
-            .then_some(contact)
-    }
-}
-
-/// A booking with the names that go with it, as shown to customers and staff.
-#[derive(Debug, Clone)]
-pub struct BookingDetails {
-    pub booking: Booking,
-    pub business: BusinessProfile,
-    pub service_name: String,
-    pub staff_name: String,
-    /// The booking's own contact snapshot.
-    pub customer: Option<BookingContact>,
-}
-
-impl BookingDetails {
-    pub fn new(
-        booking: Booking,
-        business: BusinessProfile,
-        service_name: String,
-        staff_name: String,
-    ) -> Self {
-        Self {
-            customer: BookingContact::of(&booking),
-            booking,
-            business,
-            service_name,
-            staff_name,
-        }
-    }
-
-    pub fn status(&self) -> BookingStatus {
-        BookingStatus::parse("status", &self.booking.status).unwrap_or(BookingStatus::Confirmed)
-    }
-
-    pub fn start(&self) -> DateTime<Utc> {
-        self.booking.start_at.and_utc()
-    }
-
-    pub fn end(&self) -> DateTime<Utc> {
-        self.booking.end_at.and_utc()
-    }
 }
 
 /// The policy a booking change is checked against: the business's own for customers; for the
@@ -585,16 +524,6 @@ pub fn release_hold(
         bookings::save(conn, &booking)?;
     }
     Ok(())
-}
-
-/// Fills in the names that go with a booking.
-pub fn details_of(conn: &mut DbConnection, booking: Booking) -> Result<BookingDetails, AppError> {
-    let business =
-        businesses::by_id(conn, &booking.business_id)?.ok_or(AppError::NotFound("business"))?;
-    let profile = BusinessProfile::from_row(&business)?;
-    super::listing::with_details(conn, &profile, vec![booking])?
-        .pop()
-        .ok_or(AppError::NotFound("booking"))
 }
 
 impl CustomerContact {

@@ -1,17 +1,15 @@
 //! Bookings as lists: a business's bookings over dates, and one day's schedule per staff member.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Scheduler;
-use super::calendar::{BusinessCalendar, BusinessProfile};
-use super::changes::BookingDetails;
+use super::calendar::BusinessCalendar;
+use crate::details::{BookingDetails, BusinessProfile, details_on_dates};
 use crate::error::AppError;
 use crate::scheduling::{Timeline, working_windows};
-use crate::storage::models::{Booking, Business};
-use crate::storage::{DbConnection, bookings, staff, services};
+use crate::storage::models::Business;
 
 pub use crate::storage::bookings::BookingFilter;
 
@@ -44,8 +42,7 @@ impl Scheduler {
         self.db
             .read(move |conn| {
                 let profile = BusinessProfile::from_row(&business)?;
-                let rows = bookings_on_dates(conn, &profile, from, to, &filter)?;
-                with_details(conn, &profile, rows)
+                details_on_dates(conn, &profile, from, to, &filter)
             })
             .await
     }
@@ -70,8 +67,7 @@ impl Scheduler {
                         .filter(|s| s.occupies_time())
                         .collect();
                 }
-                let rows = bookings_on_dates(conn, &profile, date, date, &filter)?;
-                let details = with_details(conn, &profile, rows)?;
+                let details = details_on_dates(conn, &profile, date, date, &filter)?;
                 Ok(DaySchedule {
                     staff: staff_days(&calendar, date, details),
                     business: profile,
@@ -80,58 +76,6 @@ impl Scheduler {
             })
             .await
     }
-}
-
-fn bookings_on_dates(
-    conn: &mut DbConnection,
-    business: &BusinessProfile,
-    from: NaiveDate,
-    to: NaiveDate,
-    filter: &BookingFilter,
-) -> Result<Vec<Booking>, AppError> {
-    let tz = business.tz;
-    // A day away on either side covers every UTC offset; the exact local dates are filtered below.
-    let start = (from - Days::new(1))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
-    let end = (to + Days::new(2)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    let rows = bookings::list(conn, &business.id, start, end, filter)?;
-    Ok(rows
-        .into_iter()
-        .filter(|b| {
-            let date = b.start_at.and_utc().with_timezone(&tz).date_naive();
-            from <= date && date <= to
-        })
-        .collect())
-}
-
-/// Adds service and staff names to many bookings with two queries.
-pub fn with_details(
-    conn: &mut DbConnection,
-    business: &BusinessProfile,
-    rows: Vec<Booking>,
-) -> Result<Vec<BookingDetails>, AppError> {
-    let service_names: HashMap<String, String> = services::list(conn, &business.id, true)?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let staff_names: HashMap<String, String> = staff::staff_of(conn, &business.id, true)?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|booking| {
-            let service = service_names.get(&booking.service_id).cloned();
-            let staff = staff_names.get(&booking.staff_id).cloned();
-            BookingDetails::new(
-                booking,
-                business.clone(),
-                service.unwrap_or_default(),
-                staff.unwrap_or_default(),
-            )
-        })
-        .collect())
 }
 
 fn staff_days(

@@ -15,14 +15,17 @@ use std::sync::Arc;
 
 pub use availability::{Availability, AvailabilityQuery, OfferedSlot, offered_slots};
 pub use calendar::{
-    BusinessCalendar, BusinessProfile, CalendarCache, ServiceProfile, StaffCalendar,
-    exception_from_row,
+    BusinessCalendar, CalendarCache, ServiceProfile, StaffCalendar, exception_from_row,
 };
 pub use changes::{
-    Actor, BookingContact, BookingDetails, BookingRequest, CustomerContact, StatusChange,
-    cancel_booking, confirm_hold, create_booking, details_of, move_booking, release_hold,
+    Actor, BookingRequest, CustomerContact, StatusChange, cancel_booking, confirm_hold,
+    create_booking, move_booking, release_hold,
 };
-pub use listing::{BookingFilter, DaySchedule, StaffDay, with_details};
+pub use listing::{BookingFilter, DaySchedule, StaffDay};
+
+pub use crate::details::{
+    BookingContact, BookingDetails, BusinessProfile, details_of, with_details,
+};
 pub use watch::{BookingFeed, ChangeFeed, ChangeWatcher};
 
 use crate::error::AppError;

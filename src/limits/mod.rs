@@ -12,6 +12,7 @@
 //! one address). Limits that protect a person rather than the server — failed logins,
 //! password-reset mails, one-time codes — are counted in `attempts` instead and stay on.
 
+mod client;
 mod rate;
 mod table;
 
@@ -22,11 +23,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use prometheus::{IntCounterVec, IntGauge, Opts};
 
+pub use client::ClientAddress;
 pub use rate::Rate;
 
-use crate::api::client::ClientAddress;
 use crate::clock::Clock;
-use crate::config::ConfigError;
 use crate::metrics::Metrics;
 use crate::storage::{Database, StorageError, rate_buckets};
 use table::Table;
@@ -125,37 +125,6 @@ impl Default for LimitSettings {
 }
 
 impl LimitSettings {
-    /// Reads `CHAIRSIDE_LIMIT_<CLASS>` (`30/min`, or `off`) and `CHAIRSIDE_LIMIT_MAX_CLIENTS`
-    /// through `lookup`.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut settings = Self::default();
-        for class in LimitClass::ALL {
-            let Some(raw) = lookup(class.setting()) else {
-                continue;
-            };
-            let rate = if raw.eq_ignore_ascii_case("off") {
-                None
-            } else {
-                Some(Rate::parse(&raw).map_err(|message| ConfigError {
-                    name: class.setting(),
-                    message,
-                })?)
-            };
-            settings.set(class, rate);
-        }
-        if let Some(raw) = lookup("CHAIRSIDE_LIMIT_MAX_CLIENTS") {
-            settings.max_clients =
-                raw.parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| ConfigError {
-                        name: "CHAIRSIDE_LIMIT_MAX_CLIENTS",
-                        message: format!("{raw:?}: a positive number of buckets"),
-                    })?;
-        }
-        Ok(settings)
-    }
-
     pub fn rate(&self, class: LimitClass) -> Option<Rate> {
         self.rates[class.index()]
     }

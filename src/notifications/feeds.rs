@@ -7,12 +7,13 @@ use chrono::{DateTime, Days, Utc};
 
 use super::ics;
 use crate::access;
-use crate::booking::{BookingFilter, BusinessProfile, Scheduler};
+use crate::details::{BusinessProfile, details_on_dates};
 use crate::domain::BookingStatus;
 use crate::error::AppError;
+use crate::storage::bookings::BookingFilter;
 use crate::storage::models::CalendarFeed;
 use crate::storage::notifications as stored;
-use crate::storage::{DbConnection, businesses, staff, to_db_time};
+use crate::storage::{Database, DbConnection, businesses, staff, to_db_time};
 
 /// Recent appointments stay in the feed for this long, so they do not vanish from a calendar
 /// the moment they end.
@@ -31,8 +32,7 @@ pub fn rotate_feed(
     staff_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    staff::find_staff(conn, business_id, staff_id)?
-        .ok_or(AppError::NotFound("staff member"))?;
+    staff::find_staff(conn, business_id, staff_id)?.ok_or(AppError::NotFound("staff member"))?;
     let token = access::generate_feed_token();
     stored::replace_feed(
         conn,
@@ -48,12 +48,11 @@ pub fn rotate_feed(
 
 /// The feed behind a token, as an iCalendar document.
 pub async fn staff_feed(
-    scheduler: &Scheduler,
+    db: &Database,
     token: String,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let (business, staff_name) = scheduler
-        .db()
+    let (business, staff_name) = db
         .read(move |conn| {
             let feed = stored::feed_by_hash(conn, &access::hash_secret(&token))?
                 .ok_or(AppError::NotFound("calendar"))?;
@@ -76,13 +75,13 @@ pub async fn staff_feed(
         ],
         ..Default::default()
     };
-    let bookings = scheduler
-        .list_bookings(
-            business,
-            today - Days::new(FEED_PAST_DAYS),
-            today + Days::new(FEED_FUTURE_DAYS),
-            filter,
-        )
+    let (from, to) = (
+        today - Days::new(FEED_PAST_DAYS),
+        today + Days::new(FEED_FUTURE_DAYS),
+    );
+    let listed = profile.clone();
+    let bookings = db
+        .read(move |conn| details_on_dates(conn, &listed, from, to, &filter))
         .await?;
     Ok(ics::staff_feed(&staff_name, &profile.name, &bookings, now))
 }

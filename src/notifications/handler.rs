@@ -12,9 +12,9 @@ use super::{
     plan_reminder_deliveries,
 };
 use crate::access::Secrets;
-use crate::booking::{BookingDetails, BusinessProfile};
 use crate::clock::Clock;
 use crate::customers::links::{self, LinkSubject};
+use crate::details::{BookingDetails, BusinessProfile};
 use crate::domain::BookingStatus;
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, Outcome};
 use crate::storage::notifications as stored;

@@ -20,7 +20,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::templates;
-use crate::booking::BookingDetails;
+use crate::details::BookingDetails;
 use crate::domain::{BookingStatus, Locale};
 
 /// How long before an appointment the calendar app itself reminds its user.
@@ -269,7 +269,7 @@ fn fold_into(out: &mut String, line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::booking::{BookingContact, BusinessProfile};
+    use crate::details::{BookingContact, BusinessProfile};
     use crate::domain::BookingPolicy;
     use crate::storage::models::Booking;
     use chrono::TimeZone;

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
-use crate::booking::BookingDetails;
+use crate::details::BookingDetails;
 use crate::domain::Locale;
 
 /// Why a message is sent.

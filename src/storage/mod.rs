@@ -15,10 +15,10 @@ pub mod attempts;
 pub mod bookings;
 pub mod businesses;
 pub mod channels;
+pub mod closures;
 pub mod codes;
 pub mod conversations;
 pub mod customers;
-pub mod closures;
 pub mod identities;
 pub mod jobs;
 pub mod models;
@@ -26,10 +26,10 @@ pub mod notifications;
 pub mod privacy;
 pub mod questions;
 pub mod rate_buckets;
-pub mod staff;
 pub mod schema;
 pub mod services;
 pub mod settings;
+pub mod staff;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -179,6 +179,8 @@ impl ManageConnection for Connector {
 pub struct Database {
     pool: Pool<Connector>,
     backend: Backend,
+    /// The SQLite file, when the data is in one (the vault keeps its key file beside it).
+    file: Option<std::path::PathBuf>,
     /// SQLite allows one writer at a time. Queueing writers here, in order, beats letting them
     /// collide in SQLite's busy handler, which sleeps and retries.
     sqlite_writer: Arc<Mutex<()>>,
@@ -190,6 +192,7 @@ impl Database {
     /// Connects to `url` — `postgres://…` / `postgresql://…` for PostgreSQL, anything else is a
     /// SQLite file path (optionally prefixed `sqlite://` or `sqlite:`) — and applies migrations.
     pub fn open(url: &str, pool_size: u32) -> StorageResult<Self> {
+        let file = sqlite_file(url);
         let (backend, url) = parse_url(url);
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
@@ -203,6 +206,7 @@ impl Database {
         let db = Self {
             pool,
             backend,
+            file,
             sqlite_writer: Arc::new(Mutex::new(())),
         };
         db.migrate()?;
@@ -211,6 +215,11 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The SQLite file the data is in; `None` for PostgreSQL and in-memory databases.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
     }
 
     pub fn connection(&self) -> StorageResult<PooledDbConnection> {

@@ -9,13 +9,13 @@ use std::path::PathBuf;
 
 use super::key::{self, KeySource, MasterKey};
 use super::{Binding, Vault, VaultError, sealed_version};
-use crate::access::MANAGE_KEY_SETTING;
-use crate::config::Config;
 use crate::storage::{self, Database, DbConnection, StorageResult, channels, settings};
 
 /// The setting that holds [`KEY_CHECK_MARKER`] sealed under the current key.
 const KEY_CHECK_SETTING: &str = "secret_key_check";
 const KEY_CHECK_MARKER: &str = "chairside secret key check";
+/// The setting that holds the manage-link key (see `access::Secrets`).
+pub const MANAGE_KEY_SETTING: &str = "manage_token_key";
 /// Settings whose values are sealed.
 const SEALED_SETTINGS: [&str; 1] = [MANAGE_KEY_SETTING];
 /// The tables protected values live in.
@@ -90,19 +90,18 @@ pub struct Unlocked {
 
 /// Finds the key (the configured one, else the SQLite key file, made on first start), checks
 /// it against the database's key check, and seals any value still stored in plain text.
-pub fn unlock(db: &Database, config: &Config) -> Result<Unlocked, VaultError> {
-    let key_file = storage::sqlite_file(&config.database_url).map(|db| key::key_file_of(&db));
+pub fn unlock(db: &Database, configured: Option<&MasterKey>) -> Result<Unlocked, VaultError> {
+    let key_file = db.file().map(key::key_file_of);
     let unlocked = db.write_blocking(|conn| {
         settings::lock_for_setup(conn)?;
         let (vault, source, sealed_now) = match settings::get(conn, KEY_CHECK_SETTING)? {
             Some(check) => {
-                let (vault, source) =
-                    open_check(&check, config.secret_key.as_ref(), key_file.as_ref())?;
+                let (vault, source) = open_check(&check, configured, key_file.as_ref())?;
                 check_sealed(conn, &vault)?;
                 (vault, source, 0)
             }
             None => {
-                let (key, source) = first_key(config.secret_key.as_ref(), key_file, db)?;
+                let (key, source) = first_key(configured, key_file, db)?;
                 let vault = Vault::new(key, 1);
                 settings::set(conn, KEY_CHECK_SETTING, &key_check(&vault))?;
                 let sealed_now = seal_plain(conn, &vault)?;
@@ -264,8 +263,12 @@ pub struct Rotated {
 /// Re-seals every protected value under `new_key` as the next key version, in one
 /// transaction. With a key file, the new key is written beside it first and replaces it once
 /// the transaction has committed.
-pub fn rotate(db: &Database, config: &Config, new_key: MasterKey) -> Result<Rotated, VaultError> {
-    let current = unlock(db, config)?;
+pub fn rotate(
+    db: &Database,
+    configured: Option<&MasterKey>,
+    new_key: MasterKey,
+) -> Result<Rotated, VaultError> {
+    let current = unlock(db, configured)?;
     let next = current.vault.successor(new_key)?;
     if let KeySource::File(path) = &current.source {
         let pending = key::pending_key_file(path);

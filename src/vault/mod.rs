@@ -24,7 +24,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 
-pub use at_rest::{Unlocked, rotate, unlock};
+pub use at_rest::{MANAGE_KEY_SETTING, Unlocked, rotate, unlock};
 pub use key::{KeySource, MasterKey};
 
 use crate::storage::StorageError;

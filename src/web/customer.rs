@@ -3,9 +3,10 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::{Framing, escape, html};
+use super::{Framing, html};
 use crate::api::AppState;
 use crate::api::error::ApiError;
+use crate::html::escape;
 use crate::storage::businesses;
 
 const CHAT_PAGE: &str = include_str!("../../static/chat/chat.html");
