@@ -580,7 +580,10 @@ mod checker {
     #[test]
     fn modules_of_one_group_may_not_use_each_other() {
         let g = graph(&[
-            ("lib.rs", "pub mod low;\n\n// Both on the same layer.\npub mod mid;\npub mod high;\n"),
+            (
+                "lib.rs",
+                "pub mod low;\n\n// Both on the same layer.\npub mod mid;\npub mod high;\n",
+            ),
             ("low.rs", ""),
             ("mid.rs", "use crate::low;\n"),
             ("high.rs", "use crate::{low, mid};\n"),
@@ -588,7 +591,10 @@ mod checker {
         assert_eq!(g.groups, [0, 1, 1]);
         assert!(g.cycles().is_empty());
         let report = g.layer_report();
-        assert_eq!(report.lines().collect::<Vec<_>>(), ["  high -> mid: src/high.rs:1"]);
+        assert_eq!(
+            report.lines().collect::<Vec<_>>(),
+            ["  high -> mid: src/high.rs:1"]
+        );
     }
 
     #[test]
