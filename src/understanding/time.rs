@@ -7,7 +7,7 @@ use chrono::NaiveTime;
 use super::lexicon::{Lex, Part};
 use super::scope;
 use super::text::{Kind, Text};
-use super::{Cx, Locale, TimeRange, TimeRelation};
+use super::{Locale, ParseContext, TimeRange, TimeRelation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Meridiem {
@@ -59,8 +59,9 @@ pub(super) struct Mention {
     pub score: i32,
 }
 
+/// The time or span of the day the message settles on, out of all it mentions.
 #[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Picked {
+pub(super) struct ChosenTime {
     pub time: Option<NaiveTime>,
     pub relation: Option<TimeRelation>,
     pub range: Option<TimeRange>,
@@ -97,12 +98,12 @@ fn apply_part(h: u8, part: Part) -> u8 {
     }
 }
 
-fn within(t: NaiveTime, cx: &Cx) -> bool {
+fn within(t: NaiveTime, cx: &ParseContext) -> bool {
     cx.open <= t && t < cx.close
 }
 
 /// A bare "3" or "10:30" is whichever of am/pm falls inside the opening hours.
-fn by_opening(h: u8, m: u8, cx: &Cx) -> Option<NaiveTime> {
+fn by_opening(h: u8, m: u8, cx: &ParseContext) -> Option<NaiveTime> {
     let (early, late) = match h {
         12 => (hm(12, m)?, hm(0, m)?),
         _ => (hm(h, m)?, hm(h + 12, m)?),
@@ -116,7 +117,7 @@ fn by_opening(h: u8, m: u8, cx: &Cx) -> Option<NaiveTime> {
     })
 }
 
-fn resolve(c: Clock, cx: &Cx) -> Option<NaiveTime> {
+fn resolve(c: Clock, cx: &ParseContext) -> Option<NaiveTime> {
     if c.h > 24 || c.m > 59 {
         return None;
     }
@@ -136,7 +137,7 @@ fn readings(c: Clock) -> impl Iterator<Item = NaiveTime> {
 }
 
 /// Resolves "2-4pm", "between 2 and 5", "11-2pm", "14-16 Uhr".
-fn resolve_pair(first: Clock, second: Clock, cx: &Cx) -> Option<(NaiveTime, NaiveTime)> {
+fn resolve_pair(first: Clock, second: Clock, cx: &ParseContext) -> Option<(NaiveTime, NaiveTime)> {
     let mut first = first;
     if first.is_bare() && second.part.is_some() {
         first.part = second.part;
@@ -172,12 +173,12 @@ fn part_span(part: Part, modifier: Lex) -> (u8, u8) {
     }
 }
 
-fn clip(from: NaiveTime, to: NaiveTime, cx: &Cx) -> (NaiveTime, NaiveTime) {
+fn clip(from: NaiveTime, to: NaiveTime, cx: &ParseContext) -> (NaiveTime, NaiveTime) {
     let (a, b) = (from.max(cx.open), to.min(cx.close));
     if a < b { (a, b) } else { (from, to) }
 }
 
-fn part_range(part: Part, modifier: Lex, cx: &Cx) -> Option<(NaiveTime, NaiveTime)> {
+fn part_range(part: Part, modifier: Lex, cx: &ParseContext) -> Option<(NaiveTime, NaiveTime)> {
     let (from, to) = part_span(part, modifier);
     Some(clip(hm(from, 0)?, hm(to, 0)?, cx))
 }
@@ -205,7 +206,7 @@ fn flip(r: TimeRelation) -> TimeRelation {
 
 struct Scan<'s, 't> {
     text: &'s Text<'t>,
-    cx: &'s Cx,
+    cx: &'s ParseContext,
     used: &'s [bool],
 }
 
@@ -777,7 +778,7 @@ impl Scan<'_, '_> {
     }
 }
 
-pub(super) fn find(text: &Text, cx: &Cx, used: &mut [bool]) -> Vec<Mention> {
+pub(super) fn find(text: &Text, cx: &ParseContext, used: &mut [bool]) -> Vec<Mention> {
     let scan = Scan { text, cx, used };
     let mut out = Vec::new();
     let mut leftovers = Vec::new();
@@ -846,7 +847,7 @@ fn best<'m>(
         })
 }
 
-pub(super) fn pick(mentions: &[Mention], pen: &[i32], cx: &Cx) -> Picked {
+pub(super) fn pick(mentions: &[Mention], pen: &[i32], cx: &ParseContext) -> ChosenTime {
     let mut at = best(mentions, pen, |v| matches!(v, Value::At(..)));
     let mut range = best(mentions, pen, |v| matches!(v, Value::Range(..)));
     let part = best(mentions, pen, |v| matches!(v, Value::Part(..)));
@@ -859,7 +860,7 @@ pub(super) fn pick(mentions: &[Mention], pen: &[i32], cx: &Cx) -> Picked {
     if rejected(range) && clean(at) {
         range = None;
     }
-    let mut out = Picked::default();
+    let mut out = ChosenTime::default();
     if let Some((m, p)) = at
         && let Value::At(t, rel) = m.value
     {
@@ -898,8 +899,8 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
-    fn cx(lang: Option<Locale>, open: u8, close: u8) -> Cx {
-        Cx {
+    fn cx(lang: Option<Locale>, open: u8, close: u8) -> ParseContext {
+        ParseContext {
             today: NaiveDate::from_ymd_opt(2019, 3, 1).unwrap_or_default(),
             lang,
             now: hm(10, 0).unwrap_or_default(),
@@ -909,7 +910,7 @@ mod tests {
         }
     }
 
-    fn run(input: &str, cx: &Cx) -> Picked {
+    fn run(input: &str, cx: &ParseContext) -> ChosenTime {
         let text = Text::new(input);
         let mut used = vec![false; text.len()];
         let _ = super::super::date::find(&text, cx, &mut used);
@@ -917,11 +918,11 @@ mod tests {
         pick(&found, &super::super::scope::penalties(&text), cx)
     }
 
-    fn time_of(input: &str, cx: &Cx) -> Option<String> {
+    fn time_of(input: &str, cx: &ParseContext) -> Option<String> {
         run(input, cx).time.map(|t| t.format("%H:%M").to_string())
     }
 
-    fn range_of(input: &str, cx: &Cx) -> Option<String> {
+    fn range_of(input: &str, cx: &ParseContext) -> Option<String> {
         run(input, cx)
             .range
             .map(|r| format!("{}-{}", r.from.format("%H:%M"), r.to.format("%H:%M")))
