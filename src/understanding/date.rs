@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::lexicon::Lex;
 use super::text::{Kind, Text};
-use super::{Cx, DateKind, DateOrder, DateRange, Locale};
+use super::{DateKind, DateOrder, DateRange, Locale, ParseContext};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Value {
@@ -25,8 +25,9 @@ pub(super) struct Mention {
     pub score: i32,
 }
 
+/// The date the message settles on, out of all the dates it mentions.
 #[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Picked {
+pub(super) struct ChosenDate {
     pub date: Option<NaiveDate>,
     pub kind: Option<DateKind>,
     pub range: Option<DateRange>,
@@ -174,7 +175,7 @@ fn month_at(text: &Text, i: usize) -> Option<u32> {
     }
 }
 
-fn weekday_at(text: &Text, cx: &Cx, i: usize) -> Option<(u8, usize)> {
+fn weekday_at(text: &Text, cx: &ParseContext, i: usize) -> Option<(u8, usize)> {
     let wd = match text.lex(i) {
         Lex::Weekday(wd) => wd,
         // "do", "mi", "fr" are everyday words outside German chat.
@@ -304,7 +305,7 @@ fn dotted_pair_is_time(text: &Text, i: usize, closed: bool, first: u32, second: 
 }
 
 /// 14.3. / 14.03.2025 / 5/3 / 5/3/25
-fn numeric(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn numeric(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let a = small(text, i)?;
     let sep = text.punct(i + 1).filter(|c| matches!(c, '.' | '/'))?;
     let b = small(text, i + 2)?;
@@ -334,7 +335,7 @@ fn numeric(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
 }
 
 /// A date right after a weekday: "friday the 13th", "Freitag, den 21.03.".
-fn date_after_weekday(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn date_after_weekday(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let mut j = i;
     if text.is_punct(j, ',') {
         j += 1;
@@ -354,7 +355,7 @@ fn date_after_weekday(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
 }
 
 /// [this|next] weekday [next week | in 2 weeks | the 13th]
-fn weekday_expr(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn weekday_expr(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let (modifier, j) = match (text.lex(i), text.lex(i + 1)) {
         // Past days are never booked; swallow "last friday" so it yields nothing.
         (Lex::Last, Lex::Weekday(_)) => return Some(day(i, i + 2, None, DateKind::Weekday, PLAIN)),
@@ -392,7 +393,7 @@ fn weekend(today: NaiveDate, weeks: u64) -> (Option<NaiveDate>, Option<NaiveDate
 }
 
 /// Week words first: "next week friday", "nächste Woche", "this weekend".
-fn week_first(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn week_first(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let (weeks, mut j) = match (text.lex(i), text.lex(i + 1)) {
         (Lex::Next | Lex::Naechste | Lex::Coming, Lex::Week | Lex::Weekend) => (1, i + 1),
         (Lex::This, Lex::Week | Lex::Weekend) => (0, i + 1),
@@ -427,11 +428,11 @@ fn week_first(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
 }
 
 /// "14 March", "the 5th of July", "14. März", "March 7th", "march 10, 2025"
-fn day_month(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn day_month(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     day_then_month(text, cx, i).or_else(|| month_then_day(text, cx, i))
 }
 
-fn day_then_month(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn day_then_month(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let (dom, mut j, _) = day_number(text, i)?;
     if text.lex(j) == Lex::Of {
         j += 1;
@@ -440,7 +441,7 @@ fn day_then_month(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
     finish_day_month(text, cx, i, j + 1, month, dom)
 }
 
-fn month_then_day(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn month_then_day(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let month = month_at(text, i)?;
     let mut j = i + 1;
     if text.is_punct(j, '.') {
@@ -458,7 +459,7 @@ fn month_then_day(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
 
 fn finish_day_month(
     text: &Text,
-    cx: &Cx,
+    cx: &ParseContext,
     start: usize,
     end: usize,
     month: u32,
@@ -477,7 +478,7 @@ fn finish_day_month(
 }
 
 /// "the 14th", "14th of this month", "am 14.", "der 17.", "on the fifth"
-fn day_only(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn day_only(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let (dom, end, marked) = day_number(text, i)?;
     let is_num = text.toks.get(i).is_some_and(|t| t.kind == Kind::Num);
     let dotted = is_num && end == i + 2;
@@ -544,7 +545,7 @@ fn stands_alone(text: &Text, i: usize) -> bool {
 }
 
 /// today, tomorrow, übermorgen, the day after tomorrow
-fn relative_day(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn relative_day(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let today = cx.today;
     let rel = |end: usize, date: Option<NaiveDate>| day(i, end, date, DateKind::Relative, PLAIN);
     match text.lex(i) {
@@ -568,7 +569,7 @@ fn relative_day(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
 }
 
 /// Relative days and counts: "tomorrow", "in 3 days", "a week from today".
-fn relative(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn relative(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     relative_day(text, cx, i)
         .or_else(|| in_count(text, cx, i))
         .or_else(|| count_from(text, cx, i))
@@ -580,7 +581,7 @@ pub(super) fn morgen_means_morning(text: &Text, i: usize) -> bool {
 }
 
 /// "a week from today", "3 days from now", "two weeks from friday"
-fn count_from(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn count_from(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let n = count_at(text, i)?;
     let days = match text.lex(i + 1) {
         Lex::DayUnit => n,
@@ -605,7 +606,7 @@ fn count_from(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
 }
 
 /// "in 3 days", "in zwei Wochen", "in a month"
-fn in_count(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn in_count(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     if text.lex(i) != Lex::In {
         return None;
     }
@@ -621,7 +622,7 @@ fn in_count(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
     Some(day(i, i + 3, date, DateKind::Relative, PLAIN))
 }
 
-fn parse_at(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
+fn parse_at(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     iso(text, i)
         .or_else(|| numeric(text, cx, i))
         .or_else(|| weekday_expr(text, cx, i))
@@ -631,7 +632,7 @@ fn parse_at(text: &Text, cx: &Cx, i: usize) -> Option<Mention> {
         .or_else(|| relative(text, cx, i))
 }
 
-pub(super) fn find(text: &Text, cx: &Cx, used: &mut [bool]) -> Vec<Mention> {
+pub(super) fn find(text: &Text, cx: &ParseContext, used: &mut [bool]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < text.len() {
@@ -674,7 +675,7 @@ fn direction(text: &Text, m: &Mention) -> i32 {
 }
 
 /// Highest score after negation penalties; the earliest mention wins a tie.
-pub(super) fn pick(text: &Text, mentions: &[Mention], pen: &[i32]) -> Picked {
+pub(super) fn pick(text: &Text, mentions: &[Mention], pen: &[i32]) -> ChosenDate {
     let best = |want_span: bool| {
         mentions
             .iter()
@@ -689,7 +690,7 @@ pub(super) fn pick(text: &Text, mentions: &[Mention], pen: &[i32]) -> Picked {
             })
             .map(|(m, _)| m)
     };
-    let mut out = Picked::default();
+    let mut out = ChosenDate::default();
     if let Some(m) = best(false)
         && let Value::Day(d) = m.value
     {
@@ -709,8 +710,8 @@ mod tests {
     use super::*;
     use chrono::NaiveTime;
 
-    fn cx(today: &str, lang: Option<Locale>, order: DateOrder) -> Cx {
-        Cx {
+    fn cx(today: &str, lang: Option<Locale>, order: DateOrder) -> ParseContext {
+        ParseContext {
             today: NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default(),
             lang,
             order,
@@ -720,7 +721,7 @@ mod tests {
         }
     }
 
-    fn date_of(input: &str, cx: &Cx) -> Option<String> {
+    fn date_of(input: &str, cx: &ParseContext) -> Option<String> {
         let text = Text::new(input);
         let mut used = vec![false; text.len()];
         let found = find(&text, cx, &mut used);

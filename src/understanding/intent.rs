@@ -86,16 +86,17 @@ pub(super) enum Cue {
     Bin,
     For,
     /// data, Daten, details: what a privacy request is about.
-    Data,
+    PersonalData,
     /// forget, erase, vergessen, GDPR: asking to be forgotten.
     Forget,
 }
 
 sorted_table!(pub(super) CUES: Cue = [
-    ("data", Cue::Data), ("daten", Cue::Data), ("kundendaten", Cue::Data),
-    ("information", Cue::Data), ("informationen", Cue::Data), ("infos", Cue::Data),
-    ("details", Cue::Data), ("personal", Cue::Data), ("personenbezogenen", Cue::Data),
-    ("account", Cue::Data), ("konto", Cue::Data), ("profil", Cue::Data), ("profile", Cue::Data),
+    ("data", Cue::PersonalData), ("daten", Cue::PersonalData), ("kundendaten", Cue::PersonalData),
+    ("information", Cue::PersonalData), ("informationen", Cue::PersonalData),
+    ("infos", Cue::PersonalData), ("details", Cue::PersonalData), ("personal", Cue::PersonalData),
+    ("personenbezogenen", Cue::PersonalData), ("account", Cue::PersonalData),
+    ("konto", Cue::PersonalData), ("profil", Cue::PersonalData), ("profile", Cue::PersonalData),
     ("forget", Cue::Forget), ("vergessen", Cue::Forget), ("vergiss", Cue::Forget),
     ("vergesst", Cue::Forget), ("erase", Cue::Forget), ("wipe", Cue::Forget),
     ("gdpr", Cue::Forget), ("dsgvo", Cue::Forget), ("datenschutz", Cue::Forget),
@@ -265,8 +266,10 @@ pub(super) struct Signals {
     pub fresh_when: bool,
 }
 
+/// What the message asks for, with the option it picks and the yes/no it
+/// carries, which the dialogue reads even when another intent wins.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(super) struct Found {
+pub(super) struct DetectedIntent {
     pub intent: Option<Intent>,
     pub choice: Option<u32>,
     pub choice_last: bool,
@@ -289,7 +292,7 @@ pub(super) fn mask_greetings(text: &mut Text) {
 
 /// The message with the set of cues it contains, so that most rules are
 /// answered by a bit test before any scan.
-struct Msg<'m, 't> {
+struct CuedMessage<'m, 't> {
     text: &'m Text<'t>,
     cues: u128,
     words: usize,
@@ -299,10 +302,10 @@ fn bit(c: Cue) -> u128 {
     1u128 << (c as u8)
 }
 
-impl<'m, 't> Msg<'m, 't> {
+impl<'m, 't> CuedMessage<'m, 't> {
     fn new(text: &'m Text<'t>) -> Self {
         let cues = (0..text.len()).fold(0, |acc, i| acc | bit(text.cue(i)));
-        Msg {
+        CuedMessage {
             text,
             cues,
             words: text.word_count(),
@@ -438,7 +441,7 @@ impl<'m, 't> Msg<'m, 't> {
     fn is_privacy(&self) -> bool {
         let wipe = self.any(Cue::Remove) || self.any(Cue::Forget) || self.any(Cue::Cancel);
         let forget_me = self.any(Cue::Forget) && (self.any(Cue::Me) || self.words <= 2);
-        (wipe && self.any(Cue::Data)) || forget_me
+        (wipe && self.any(Cue::PersonalData)) || forget_me
     }
 
     fn is_human(&self) -> bool {
@@ -660,8 +663,8 @@ impl<'m, 't> Msg<'m, 't> {
     }
 }
 
-pub(super) fn detect(text: &Text, sig: &Signals) -> Found {
-    let msg = Msg::new(text);
+pub(super) fn detect(text: &Text, sig: &Signals) -> DetectedIntent {
+    let msg = CuedMessage::new(text);
     let (choice, choice_last) = msg.choice();
     let refused = msg.refused_cancel();
     let confirmation = if refused { Some(false) } else { msg.polarity() };
@@ -694,7 +697,7 @@ pub(super) fn detect(text: &Text, sig: &Signals) -> Found {
     } else {
         None
     };
-    Found {
+    DetectedIntent {
         intent,
         choice,
         choice_last,
@@ -810,7 +813,7 @@ mod tests {
         for (input, want) in cases {
             let mut text = Text::new(input);
             super::super::contact::extract(&mut text);
-            assert_eq!(Msg::new(&text).choice(), want, "{input}");
+            assert_eq!(CuedMessage::new(&text).choice(), want, "{input}");
         }
     }
 }

@@ -69,7 +69,7 @@ sorted_table!(pub(super) STOPWORDS: Locale = [
 ]);
 
 pub(super) fn is_stopword(word: &str) -> bool {
-    super::words::info(word).is_some_and(|i| i.lang.is_some())
+    super::words::lookup(word).is_some_and(|facts| facts.lang.is_some())
 }
 
 fn has_german_letters(s: &str) -> bool {

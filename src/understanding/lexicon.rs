@@ -42,9 +42,7 @@ const fn sift_down<T: Copy, const N: usize>(t: &mut [Entry<T>; N], mut root: usi
         if !str_lt(t[root].0, t[child].0) {
             return;
         }
-        let tmp = t[root];
-        t[root] = t[child];
-        t[child] = tmp;
+        t.swap(root, child);
         root = child;
     }
 }
@@ -60,9 +58,7 @@ pub(super) const fn sorted<T: Copy, const N: usize>(mut t: [Entry<T>; N]) -> [En
     let mut end = N;
     while end > 1 {
         end -= 1;
-        let tmp = t[0];
-        t[0] = t[end];
-        t[end] = tmp;
+        t.swap(0, end);
         sift_down(&mut t, 0, end);
     }
     t

@@ -339,7 +339,7 @@ pub(super) fn match_service(text: &Text, used: &[bool], services: &[ServiceName]
 /// A staff name that is also an everyday word ("Will", "May", "Mark") only
 /// counts when capitalised or introduced by "with"/"bei".
 fn needs_evidence(name_word: &str) -> bool {
-    super::words::info(name_word).is_some()
+    super::words::lookup(name_word).is_some()
         || super::lexicon::derived(name_word, false) != Lex::None
 }
 

@@ -349,8 +349,9 @@ pub fn is_closing(input: &str) -> bool {
     (0..text.len()).any(|i| CLOSING.contains(&text.word(i)))
 }
 
-/// Everything the parsers need, computed once per message.
-struct Cx {
+/// Everything the date and time parsers resolve against, computed once per
+/// message from the caller's [`Context`] and the detected language.
+struct ParseContext {
     today: NaiveDate,
     now: NaiveTime,
     lang: Option<Locale>,
@@ -365,7 +366,7 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     let mut text = text::Text::new(input);
     let detected = language::detect(&text);
     let (open, close) = ctx.opening_hours();
-    let cx = Cx {
+    let cx = ParseContext {
         today: ctx.now.date(),
         now: ctx.now.time(),
         lang: detected.or(ctx.lang),
@@ -379,8 +380,8 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     let mut used = vec![false; text.len()];
     let dates = date::find(&text, &cx, &mut used);
     let times = time::find(&text, &cx, &mut used);
-    let picked_date = date::pick(&text, &dates, &penalties);
-    let picked_time = time::pick(&times, &penalties, &cx);
+    let chosen_date = date::pick(&text, &dates, &penalties);
+    let chosen_time = time::pick(&times, &penalties, &cx);
 
     let service = matching::match_service(&text, &used, ctx.services);
     let staff = matching::match_staff(&text, &used, ctx.staff);
@@ -390,8 +391,8 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     let signals = intent::Signals {
         service: service.is_some(),
         staff: staff.is_some(),
-        when: picked_date.date.is_some() || picked_time.time.is_some(),
-        fresh_when: picked_date.clean || picked_time.clean,
+        when: chosen_date.date.is_some() || chosen_time.time.is_some(),
+        fresh_when: chosen_date.clean || chosen_time.clean,
     };
     let found = intent::detect(&text, &signals);
     let name = contact::name(&text, &used);
@@ -404,13 +405,13 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
         staff: staff
             .and_then(|(i, _)| ctx.staff.get(i))
             .map(|s| s.id.to_string()),
-        date: picked_date.date,
-        date_kind: picked_date.kind,
-        impossible_date: picked_date.impossible,
-        date_range: picked_date.range,
-        time: picked_time.time,
-        time_relation: picked_time.relation,
-        time_range: picked_time.range,
+        date: chosen_date.date,
+        date_kind: chosen_date.kind,
+        impossible_date: chosen_date.impossible,
+        date_range: chosen_date.range,
+        time: chosen_time.time,
+        time_relation: chosen_time.relation,
+        time_range: chosen_time.range,
         choice: found.choice,
         choice_last: found.choice_last,
         confirmation: found.confirmation,

@@ -244,17 +244,17 @@ impl<'a> Text<'a> {
             let word = &self.norm[tok.start as usize..tok.end as usize];
             // Capitalised words mid-sentence are likely names ("Morgan"), so
             // they are not bent into the nearest temporal word.
-            let info = words::classify(word, !(tok.cap && i > 0));
+            let facts = words::classify(word, !(tok.cap && i > 0));
             let t = &mut self.toks[i];
             // "I'm" folds to German "im" (= "in the"); as a contraction it is not a preposition.
-            t.lex = if tok.joined && info.lex == Lex::In {
+            t.lex = if tok.joined && facts.lex == Lex::In {
                 Lex::None
             } else {
-                info.lex
+                facts.lex
             };
-            t.cue = info.cue;
-            t.lang = info.lang;
-            t.flags = info.flags;
+            t.cue = facts.cue;
+            t.lang = facts.lang;
+            t.flags = facts.flags;
         }
     }
 

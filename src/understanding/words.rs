@@ -9,8 +9,9 @@ use super::language::STOPWORDS;
 use super::lexicon::{Entry, Lex, WORDS, str_lt};
 use super::scope::FLAG_WORDS;
 
+/// What the tables say about one word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Info {
+pub(super) struct WordFacts {
     pub lex: Lex,
     pub cue: Cue,
     /// The language this word is evidence for.
@@ -19,7 +20,7 @@ pub(super) struct Info {
     pub flags: u8,
 }
 
-const BLANK: Info = Info {
+const BLANK: WordFacts = WordFacts {
     lex: Lex::None,
     cue: Cue::None,
     lang: None,
@@ -78,25 +79,25 @@ const fn smallest(h: Heads) -> Option<&'static str> {
 }
 
 /// Consumes every table row for `word`, collecting what they say.
-const fn take(mut h: Heads, word: &str) -> (Heads, Info) {
-    let mut info = BLANK;
+const fn take(mut h: Heads, word: &str) -> (Heads, WordFacts) {
+    let mut facts = BLANK;
     if h.lex < WORDS.len() && str_eq(WORDS[h.lex].0, word) {
-        info.lex = WORDS[h.lex].1;
+        facts.lex = WORDS[h.lex].1;
         h.lex += 1;
     }
     if h.cue < CUES.len() && str_eq(CUES[h.cue].0, word) {
-        info.cue = CUES[h.cue].1;
+        facts.cue = CUES[h.cue].1;
         h.cue += 1;
     }
     if h.lang < STOPWORDS.len() && str_eq(STOPWORDS[h.lang].0, word) {
-        info.lang = Some(STOPWORDS[h.lang].1);
+        facts.lang = Some(STOPWORDS[h.lang].1);
         h.lang += 1;
     }
     if h.flags < FLAG_WORDS.len() && str_eq(FLAG_WORDS[h.flags].0, word) {
-        info.flags = FLAG_WORDS[h.flags].1;
+        facts.flags = FLAG_WORDS[h.flags].1;
         h.flags += 1;
     }
-    (h, info)
+    (h, facts)
 }
 
 const START: Heads = Heads {
@@ -116,28 +117,28 @@ const fn distinct_words() -> usize {
     n
 }
 
-const fn merged<const N: usize>() -> [Entry<Info>; N] {
+const fn merged<const N: usize>() -> [Entry<WordFacts>; N] {
     let mut out = [("", BLANK); N];
     let mut h = START;
     let mut n = 0;
     while let Some(w) = smallest(h) {
-        let (next, info) = take(h, w);
-        out[n] = (w, info);
+        let (next, facts) = take(h, w);
+        out[n] = (w, facts);
         h = next;
         n += 1;
     }
     out
 }
 
-static TABLE: [Entry<Info>; distinct_words()] = merged();
+static TABLE: [Entry<WordFacts>; distinct_words()] = merged();
 
-pub(super) fn info(word: &str) -> Option<Info> {
+pub(super) fn lookup(word: &str) -> Option<WordFacts> {
     super::lexicon::find(&TABLE, word)
 }
 
 /// Facts about any word: from the table, or derived for unknown words.
-pub(super) fn classify(word: &str, may_fuzz: bool) -> Info {
-    info(word).unwrap_or(Info {
+pub(super) fn classify(word: &str, may_fuzz: bool) -> WordFacts {
+    lookup(word).unwrap_or(WordFacts {
         lex: super::lexicon::derived(word, may_fuzz),
         ..BLANK
     })
@@ -151,10 +152,10 @@ mod tests {
     fn merged_table_is_sorted_and_complete() {
         super::super::lexicon::assert_strictly_sorted(&TABLE);
         assert!(TABLE.len() >= WORDS.len().max(CUES.len()));
-        let morgen = info("morgen").unwrap_or(BLANK);
+        let morgen = lookup("morgen").unwrap_or(BLANK);
         assert_eq!(morgen.lex, Lex::Morgen);
         assert_eq!(morgen.lang, Some(Locale::De));
-        assert_eq!(info("cancel").map(|i| i.cue), Some(Cue::Cancel));
-        assert_eq!(info("zzz"), None);
+        assert_eq!(lookup("cancel").map(|f| f.cue), Some(Cue::Cancel));
+        assert_eq!(lookup("zzz"), None);
     }
 }
