@@ -2,6 +2,8 @@
 //! customer and their bookings, and for proof of who the customer is. [`StoredDesk`] answers
 //! from the database inside the turn's transaction; the tests' desk answers from memory.
 
+#[cfg(test)]
+pub mod memory;
 mod stored;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};

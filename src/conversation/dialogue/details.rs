@@ -117,6 +117,14 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         Ok(true)
     }
 
+    pub(super) fn offer_changes(&mut self) {
+        let choices = vec![
+            self.choice(self.texts.button_other_day(), Payload::OtherDay),
+            self.choice(self.texts.button_stop(), Payload::Stop),
+        ];
+        self.ask(self.texts.what_to_change(), choices, Expecting::Nothing);
+    }
+
     pub(super) fn ask_confirm(&mut self) -> Result<(), AppError> {
         let Some((start, staff)) = self.chosen() else {
             return self.advance();

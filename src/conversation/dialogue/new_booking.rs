@@ -400,12 +400,4 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         self.ask(self.texts.dropped(), menu, Expecting::Nothing);
         Ok(())
     }
-
-    pub(super) fn offer_changes(&mut self) {
-        let choices = vec![
-            self.choice(self.texts.button_other_day(), Payload::OtherDay),
-            self.choice(self.texts.button_stop(), Payload::Stop),
-        ];
-        self.ask(self.texts.what_to_change(), choices, Expecting::Nothing);
-    }
 }
