@@ -15,9 +15,7 @@ use crate::booking::{
 use crate::conversation::state::Answer;
 use crate::customers::codes::{CodeCheck, CodeRoute};
 use crate::customers::{Identity, IdentityKind, ProvenContact, Region};
-use crate::domain::{
-    BookingPolicy, ChatPolicy, Locale, ServiceTiming, WeeklyHours,
-};
+use crate::domain::{BookingPolicy, ChatPolicy, Locale, ServiceTiming, WeeklyHours};
 use crate::error::AppError;
 use crate::scheduling::{Interval, Refusal, ResourceSchedule, SlotRequest, Timeline, free_slots};
 
@@ -222,9 +220,7 @@ impl MemoryDesk {
             Some(id) => vec![id],
             None => service.staff_ids.iter().map(String::as_str).collect(),
         };
-        let date = start
-            .with_timezone(&self.calendar.business.tz)
-            .date_naive();
+        let date = start.with_timezone(&self.calendar.business.tz).date_naive();
         self.free(&service, &performers, date, date, except)
             .into_iter()
             .find(|s| s.start.timestamp() == start.timestamp())
@@ -498,10 +494,7 @@ impl Desk for MemoryDesk {
         format!("https://salon.test/manage/{}", booking.id)
     }
 
-    fn code_route(
-        &mut self,
-        identity: &Identity,
-    ) -> Result<Result<CodeRoute, NoRoute>, AppError> {
+    fn code_route(&mut self, identity: &Identity) -> Result<Result<CodeRoute, NoRoute>, AppError> {
         Ok(match identity.kind {
             IdentityKind::Email => Ok(CodeRoute::Email(identity.value.clone())),
             IdentityKind::Phone if !identity.value.starts_with('+') => {

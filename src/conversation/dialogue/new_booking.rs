@@ -7,7 +7,6 @@ use super::Dialogue;
 use super::offers::{OFFERS, first_days, in_range, spread};
 use crate::booking::{OfferedSlot, ServiceProfile};
 use crate::conversation::desk::{Desk, HoldOutcome};
-use crate::conversation::payload::Payload;
 use crate::conversation::state::{Expecting, Hold, Pick};
 use crate::domain::{EmailAddress, PhoneNumber};
 use crate::error::AppError;
