@@ -181,9 +181,12 @@ fn chat_expecting(expecting: Expecting) -> (Chat, String) {
     (chat, own.id)
 }
 
+/// One message sent to a chat, and the replies it got.
+type Turn = Box<dyn Fn(&mut Chat) -> Vec<Reply>>;
+
 /// The turns to try in each state: every intent alone, yes, no, nonsense, and every tap.
-fn turns(own: &str) -> Vec<Box<dyn Fn(&mut Chat) -> Vec<Reply>>> {
-    let mut turns: Vec<Box<dyn Fn(&mut Chat) -> Vec<Reply>>> = Vec::new();
+fn turns(own: &str) -> Vec<Turn> {
+    let mut turns: Vec<Turn> = Vec::new();
     for intent in INTENTS {
         turns.push(Box::new(move |chat: &mut Chat| {
             let understanding = Understanding {
