@@ -5,18 +5,19 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 
-use super::desk::{Desk, Links};
+use super::desk::{ChatRules, Links, StoredDesk};
 use super::dialogue::{Dialogue, Effect, LinkFollowed, TurnInput};
 use super::inbox;
 use super::message::{Inbound, InboundContent, Reply};
 use super::outbox::{self, Outbound};
+use super::owner::{OWNER_BOT, OWNER_HUMAN};
 use super::payload::Payload;
+pub use super::reading::understand;
 use super::state::DialogueState;
 use super::texts::Texts;
 use crate::booking::{BusinessCalendar, CalendarCache};
-use crate::config::ProofLimits;
 use crate::customers::codes::CodeDelivery;
 use crate::customers::links::{self, LinkSubject};
 use crate::customers::{self, CodeCourier, Identity, NoCourier, Region};
@@ -29,15 +30,12 @@ use crate::storage::{
     Database, DbConnection, bookings, businesses, conversations, customers as customer_records,
     identities, new_id, to_db_time,
 };
-use crate::understanding::{self, Context, DateOrder, ServiceName, StaffName, Understanding};
+use crate::understanding::Understanding;
 
 /// How much of a message is read; the rest of a very long message is kept but not parsed.
 const READ_CHARS: usize = 1_000;
 /// How much of a message is kept in the transcript.
 const KEEP_CHARS: usize = 4_000;
-
-pub const OWNER_BOT: &str = "bot";
-pub const OWNER_HUMAN: &str = "human";
 
 /// What became of an inbound message.
 #[derive(Debug, Clone)]
@@ -51,33 +49,6 @@ pub struct TurnOutcome {
     /// The newest message of the conversation after this turn, so a client polling for later
     /// messages (staff replies) starts after it.
     pub last_message_id: Option<String>,
-}
-
-/// What the engine applies to every conversation beyond each business's own settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChatRules {
-    pub proof_limits: ProofLimits,
-    /// Live holds one client address may keep at a business; `None`: no cap (per-client
-    /// limits are off).
-    pub holds_per_address: Option<u32>,
-}
-
-impl Default for ChatRules {
-    fn default() -> Self {
-        Self {
-            proof_limits: ProofLimits::default(),
-            holds_per_address: Some(3),
-        }
-    }
-}
-
-impl ChatRules {
-    pub fn from_config(config: &crate::config::Config) -> Self {
-        Self {
-            proof_limits: config.proof_limits,
-            holds_per_address: config.rate_limits.then_some(config.holds_per_address),
-        }
-    }
 }
 
 /// Handles customer messages for every channel.
@@ -322,7 +293,7 @@ fn turn(
     let texts = Texts::new(locale, calendar.business.tz);
     let mut state = DialogueState::load(&conversation.state);
     let (replies, effects, codes) = {
-        let mut desk = Desk::new(
+        let mut desk = StoredDesk::new(
             conn,
             Arc::clone(&calendar),
             calendars,
@@ -598,69 +569,4 @@ fn read(
         unsupported,
         link: None,
     }
-}
-
-/// Runs the understanding module with the business's services, staff and hours.
-pub fn understand(
-    text: &str,
-    calendar: &BusinessCalendar,
-    hint: Option<Locale>,
-    now: DateTime<Utc>,
-) -> Understanding {
-    let tz = calendar.business.tz;
-    let synonyms: Vec<Vec<&str>> = calendar
-        .services
-        .iter()
-        .map(|s| s.synonyms.iter().map(String::as_str).collect())
-        .collect();
-    let services: Vec<ServiceName<'_>> = calendar
-        .services
-        .iter()
-        .zip(&synonyms)
-        .map(|(s, syn)| ServiceName {
-            id: &s.id,
-            name: &s.name,
-            synonyms: syn,
-        })
-        .collect();
-    let staff: Vec<StaffName<'_>> = calendar
-        .staff
-        .iter()
-        .map(|s| StaffName {
-            id: &s.id,
-            name: &s.name,
-        })
-        .collect();
-    let mut context = Context::new(now.with_timezone(&tz).naive_local(), tz)
-        .with_lang(hint)
-        .with_services(&services)
-        .with_staff(&staff)
-        .with_date_order(if tz.name().starts_with("America/") {
-            DateOrder::MonthDay
-        } else {
-            DateOrder::DayMonth
-        });
-    if let Some((open, close)) = opening_span(calendar) {
-        context = context.with_opening(open, close);
-    }
-    understanding::understand(text, &context)
-}
-
-/// From the earliest opening to the latest closing of any staff member's week.
-fn opening_span(calendar: &BusinessCalendar) -> Option<(NaiveTime, NaiveTime)> {
-    let intervals = calendar
-        .staff
-        .iter()
-        .flat_map(|s| s.weekly.iter().map(|(_, i)| i));
-    let (mut open, mut close) = (u16::MAX, 0u16);
-    for interval in intervals {
-        open = open.min(interval.start());
-        close = close.max(interval.end());
-    }
-    let time = |m: u16| {
-        NaiveTime::from_hms_opt(u32::from(m.min(1439)) / 60, u32::from(m.min(1439)) % 60, 0)
-    };
-    (open < close)
-        .then(|| Some((time(open)?, time(close)?)))
-        .flatten()
 }

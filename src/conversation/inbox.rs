@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
-use super::engine::OWNER_HUMAN;
+use super::owner::OWNER_HUMAN;
 use crate::booking::ChangeFeed;
 use crate::storage::models::Conversation;
 use crate::storage::{DbConnection, StorageResult, conversations};

@@ -12,15 +12,17 @@ pub mod engine;
 pub mod inbox;
 pub mod message;
 pub mod outbox;
+pub mod owner;
 pub mod payload;
+pub mod reading;
 pub mod state;
 pub mod texts;
-pub mod verification;
 
-pub use desk::Links;
-pub use engine::{ChatRules, ConversationEngine, OWNER_BOT, OWNER_HUMAN, TurnOutcome};
+pub use desk::{ChatRules, Links};
+pub use engine::{ConversationEngine, TurnOutcome};
 pub use inbox::ConversationFeed;
 pub use message::{Choice, Inbound, InboundContent, Reply, Sender};
+pub use owner::{OWNER_BOT, OWNER_HUMAN};
 
 use crate::booking::BookingDetails;
 use crate::domain::Locale;

@@ -1,14 +1,15 @@
-//! The desk's side of proving who a customer is in chat: sending a one-time code (by the route
-//! the business can offer), checking a typed code, and checking a booking reference with its
-//! contact — which answers the same way whether the reference exists or not, and never opens a
-//! booking by itself: a match only earns a code sent to the booking's own contact.
+//! The stored desk's side of proving who a customer is in chat: sending a one-time code (by
+//! the route the business can offer), checking a typed code, and checking a booking reference
+//! with its contact — which answers the same way whether the reference exists or not, and never
+//! opens a booking by itself: a match only earns a code sent to the booking's own contact.
 
 use chrono::Duration;
 
-use super::desk::Desk;
+use super::StoredDesk;
+use crate::conversation::desk::{CodeRequest, Desk, NoRoute, ReferenceCheck};
 use crate::customers::codes::{self, CodeCheck, CodeDelivery, CodeRefused, CodeRoute};
 use crate::customers::{Identity, IdentityKind};
-use crate::domain::{Channel, EmailAddress, Locale, PhoneNumber, Platform};
+use crate::domain::{Channel, Locale, Platform};
 use crate::error::AppError;
 use crate::storage::attempts;
 use crate::storage::{bookings, conversations, to_db_time};
@@ -16,50 +17,9 @@ use crate::storage::{bookings, conversations, to_db_time};
 /// How long a WhatsApp number may be written to freely after it last wrote.
 const WHATSAPP_WINDOW: Duration = Duration::hours(24);
 
-/// What asking for a code did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CodeRequest {
-    Sent {
-        masked: String,
-    },
-    Limited {
-        retry_after_seconds: i64,
-    },
-    /// Codes cannot go to this contact from here.
-    NoRoute(NoRoute),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoRoute {
-    /// The business has no way to send a text message to a phone number.
-    NoSms,
-    /// A national number whose country cannot be told.
-    NeedsCountryCode,
-}
-
-/// What checking a reference did. Deliberately the same whether or not it matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReferenceCheck {
-    Checked,
-    Limited { retry_after_seconds: i64 },
-}
-
-impl Desk<'_> {
-    /// The identity a typed phone number or email address would be.
-    pub fn contact_identity(
-        &mut self,
-        phone: Option<&PhoneNumber>,
-        email: Option<&EmailAddress>,
-    ) -> Result<Option<Identity>, AppError> {
-        Ok(match (email, phone) {
-            (Some(email), _) => Some(Identity::email(email)),
-            (None, Some(phone)) => Some(Identity::phone(phone, self.region()?)),
-            (None, None) => None,
-        })
-    }
-
+impl StoredDesk<'_> {
     /// Whether a code could reach `identity`, and how.
-    pub fn code_route(
+    pub(super) fn route_code(
         &mut self,
         identity: &Identity,
     ) -> Result<Result<CodeRoute, NoRoute>, AppError> {
@@ -116,12 +76,12 @@ impl Desk<'_> {
     }
 
     /// Sends a one-time code to `identity` (after the turn commits), within the limits.
-    pub fn request_code(
+    pub(super) fn issue_code(
         &mut self,
         identity: &Identity,
         locale: Locale,
     ) -> Result<CodeRequest, AppError> {
-        let route = match self.code_route(identity)? {
+        let route = match self.route_code(identity)? {
             Ok(route) => route,
             Err(no) => return Ok(CodeRequest::NoRoute(no)),
         };
@@ -155,7 +115,7 @@ impl Desk<'_> {
         }
     }
 
-    pub fn check_code(&mut self, typed: &str) -> Result<CodeCheck, AppError> {
+    pub(super) fn check_typed_code(&mut self, typed: &str) -> Result<CodeCheck, AppError> {
         Ok(codes::check(
             self.conn,
             &self.links.secrets,
@@ -168,7 +128,7 @@ impl Desk<'_> {
     /// "I have a booking K6P-DK3, my phone is …": within the limits per reference and per
     /// client, and only when the reference names a booking made with that very contact, a code
     /// goes to the contact. The answer never tells which part did not match.
-    pub fn check_reference(
+    pub(super) fn check_reference_contact(
         &mut self,
         reference: &str,
         identity: &Identity,
@@ -204,7 +164,7 @@ impl Desk<'_> {
             });
         if matched {
             // Whether this code went out (or hit its own limit) is not told either.
-            self.request_code(identity, locale)?;
+            self.issue_code(identity, locale)?;
         }
         Ok(ReferenceCheck::Checked)
     }

@@ -1,20 +1,20 @@
-//! The dialogue's view of the business during one turn: availability, holds, the customer and
-//! their bookings. Everything runs inside the turn's transaction; attempts that may lose a race
-//! (a hold, a move) run in a savepoint, so losing one leaves the turn able to offer
-//! alternatives instead of failing.
+//! The desk over the database: everything runs inside the turn's transaction; attempts that
+//! may lose a race (a hold, a move) run in a savepoint, so losing one leaves the turn able to
+//! offer alternatives instead of failing.
+
+mod proof;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::access::Secrets;
 use crate::booking::{
     self, Actor, BookingContact, BookingDetails, BookingRequest, BusinessCalendar, CalendarCache,
     CustomerContact, OfferedSlot, ServiceProfile,
 };
-use crate::customers::codes::CodeDelivery;
+use crate::customers::codes::{CodeCheck, CodeDelivery, CodeRoute};
 use crate::customers::{self, Identity, Region};
-use crate::domain::{Channel, RequestedStart};
+use crate::domain::{Channel, Locale, RequestedStart};
 use crate::error::AppError;
 use crate::scheduling::Refusal;
 use crate::storage::models::{Booking, BookingAnswer, Conversation, Customer, CustomerQuestion};
@@ -23,55 +23,29 @@ use crate::storage::{
     to_db_time,
 };
 
-use super::engine::ChatRules;
-use super::message::Inbound;
-use super::state::Answer;
+use super::{Attempt, ChatRules, CodeRequest, Desk, HoldOutcome, Links, NoRoute, ReferenceCheck};
+use crate::conversation::message::Inbound;
+use crate::conversation::state::Answer;
 
-/// How links to a booking's page are made.
-#[derive(Clone)]
-pub struct Links {
-    pub secrets: Secrets,
-    pub public_url: String,
-}
-
-impl Links {
-    pub fn manage(&self, slug: &str, booking: &Booking) -> String {
-        self.secrets
-            .manage_url(&self.public_url, slug, &booking.id, booking.manage_version)
-    }
-}
-
-pub struct Desk<'a> {
-    pub(super) conn: &'a mut DbConnection,
-    pub calendar: Arc<BusinessCalendar>,
-    pub(super) calendars: &'a CalendarCache,
-    pub(super) conversation: &'a mut Conversation,
-    pub(super) links: &'a Links,
-    pub(super) rules: &'a ChatRules,
-    pub channel: Channel,
-    pub now: DateTime<Utc>,
+pub struct StoredDesk<'a> {
+    conn: &'a mut DbConnection,
+    calendar: Arc<BusinessCalendar>,
+    calendars: &'a CalendarCache,
+    conversation: &'a mut Conversation,
+    links: &'a Links,
+    rules: &'a ChatRules,
+    channel: Channel,
+    now: DateTime<Utc>,
     /// Who the platform vouches the sender is (none on the web chat).
-    pub(super) identity: Option<Identity>,
+    identity: Option<Identity>,
     /// The web chat customer's client address.
-    pub(super) client: Option<String>,
-    pub(super) region: Option<Region>,
+    client: Option<String>,
+    region: Option<Region>,
     /// One-time codes to send once the turn has committed.
-    pub(super) deliveries: Vec<CodeDelivery>,
+    deliveries: Vec<CodeDelivery>,
 }
 
-/// The result of an attempt that another customer may have beaten us to.
-pub type Attempt<T> = Result<T, Refusal>;
-
-/// What asking to hold a slot did.
-#[derive(Debug)]
-pub enum HoldOutcome {
-    Held(Box<BookingDetails>),
-    Refused(Refusal),
-    /// This client address holds enough slots already: the time is noted, not held.
-    NotHeld,
-}
-
-impl<'a> Desk<'a> {
+impl<'a> StoredDesk<'a> {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         conn: &'a mut DbConnection,
@@ -104,19 +78,85 @@ impl<'a> Desk<'a> {
     }
 }
 
-impl Desk<'_> {
-    pub fn today(&self) -> NaiveDate {
-        self.now
-            .with_timezone(&self.calendar.business.tz)
-            .date_naive()
+/// What the desk does on its own behalf.
+impl StoredDesk<'_> {
+    /// A booking of this conversation, for its proven customer if there is one.
+    fn request(
+        &self,
+        service_id: &str,
+        staff: Option<&str>,
+        start: DateTime<Utc>,
+        contact: Option<&CustomerContact>,
+    ) -> BookingRequest {
+        BookingRequest {
+            service_id: service_id.to_owned(),
+            staff_id: staff.map(str::to_owned),
+            start: RequestedStart::Instant(start),
+            customer: contact.cloned(),
+            customer_id: self.conversation.customer_id.clone(),
+            conversation_id: Some(self.conversation.id.clone()),
+            held_by: None,
+            notes: String::new(),
+            channel: self.channel,
+            hold_until: None,
+            by_business: false,
+        }
     }
 
-    pub fn service(&self, id: &str) -> Option<ServiceProfile> {
-        self.calendar.service(id).cloned()
+    fn keep_answers(&mut self, booking_id: &str, answers: &[Answer]) -> Result<(), AppError> {
+        for answer in answers {
+            questions::add_answer(
+                self.conn,
+                &BookingAnswer {
+                    booking_id: booking_id.to_owned(),
+                    question_id: answer.question_id.clone(),
+                    customer_id: self.conversation.customer_id.clone(),
+                    question: answer.question.clone(),
+                    answer: answer.answer.clone(),
+                    created_at: to_db_time(self.now),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// On a platform that vouches for its senders, the first booking makes the sender a
+    /// customer the chat knows next time.
+    fn prove_sender(&mut self, contact: &CustomerContact) -> Result<(), AppError> {
+        let (None, Some(identity)) = (&self.conversation.customer_id, self.identity.clone()) else {
+            return Ok(());
+        };
+        let proven = customers::ProvenContact {
+            name: contact.name.as_str().to_owned(),
+            phone: contact.phone.as_ref().map(|p| p.as_str().to_owned()),
+            email: contact.email.as_ref().map(|e| e.as_str().to_owned()),
+        };
+        self.prove(&identity, &proven)
+    }
+
+    /// The public settings of the business's connection to a platform, if it has one.
+    fn connection_settings(
+        &mut self,
+        platform: crate::domain::Platform,
+    ) -> Result<Option<serde_json::Value>, AppError> {
+        Ok(
+            channel_rows::find(self.conn, &self.calendar.business.id, platform.as_str())?
+                .and_then(|row| serde_json::from_str(&row.settings).ok()),
+        )
+    }
+}
+
+impl Desk for StoredDesk<'_> {
+    fn calendar(&self) -> &BusinessCalendar {
+        &self.calendar
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 
     /// Free slots for `service` (with `staff`, or anyone) from `from` to `to`, never before today.
-    pub fn slots(
+    fn slots(
         &mut self,
         service: &ServiceProfile,
         staff: Option<&str>,
@@ -143,15 +183,10 @@ impl Desk<'_> {
         )
     }
 
-    /// The last date customers may book.
-    pub fn horizon(&self) -> NaiveDate {
-        self.today() + Days::new(self.calendar.business.policy.booking_horizon_days.max(0) as u64)
-    }
-
     /// Holds `start` for the customer, for the business's hold time. A conversation holds one
     /// slot at a time; a web chat that proved nobody holds nothing once its client address
     /// holds `holds_per_address` slots at the business (the time is then only noted).
-    pub fn hold(
+    fn hold(
         &mut self,
         service_id: &str,
         staff: Option<&str>,
@@ -193,37 +228,14 @@ impl Desk<'_> {
         )
     }
 
-    /// A booking of this conversation, for its proven customer if there is one.
-    fn request(
-        &self,
-        service_id: &str,
-        staff: Option<&str>,
-        start: DateTime<Utc>,
-        contact: Option<&CustomerContact>,
-    ) -> BookingRequest {
-        BookingRequest {
-            service_id: service_id.to_owned(),
-            staff_id: staff.map(str::to_owned),
-            start: RequestedStart::Instant(start),
-            customer: contact.cloned(),
-            customer_id: self.conversation.customer_id.clone(),
-            conversation_id: Some(self.conversation.id.clone()),
-            held_by: None,
-            notes: String::new(),
-            channel: self.channel,
-            hold_until: None,
-            by_business: false,
-        }
-    }
-
-    pub fn release(&mut self, booking_id: &str) -> Result<(), AppError> {
+    fn release(&mut self, booking_id: &str) -> Result<(), AppError> {
         booking::release_hold(self.conn, booking_id, self.now)
     }
 
     /// Confirms a hold with the contact the customer gave, storing the answers to the
     /// business's questions. The booking is linked to the conversation's customer only when
     /// the conversation proved who they are.
-    pub fn confirm(
+    fn confirm(
         &mut self,
         booking_id: &str,
         contact: &CustomerContact,
@@ -242,7 +254,7 @@ impl Desk<'_> {
     }
 
     /// Books a time that was noted rather than held, at the confirmation.
-    pub fn book_now(
+    fn book_now(
         &mut self,
         service_id: &str,
         staff: &str,
@@ -262,40 +274,9 @@ impl Desk<'_> {
         Ok(booked)
     }
 
-    fn keep_answers(&mut self, booking_id: &str, answers: &[Answer]) -> Result<(), AppError> {
-        for answer in answers {
-            questions::add_answer(
-                self.conn,
-                &BookingAnswer {
-                    booking_id: booking_id.to_owned(),
-                    question_id: answer.question_id.clone(),
-                    customer_id: self.conversation.customer_id.clone(),
-                    question: answer.question.clone(),
-                    answer: answer.answer.clone(),
-                    created_at: to_db_time(self.now),
-                },
-            )?;
-        }
-        Ok(())
-    }
-
-    /// On a platform that vouches for its senders, the first booking makes the sender a
-    /// customer the chat knows next time.
-    fn prove_sender(&mut self, contact: &CustomerContact) -> Result<(), AppError> {
-        let (None, Some(identity)) = (&self.conversation.customer_id, self.identity.clone()) else {
-            return Ok(());
-        };
-        let proven = customers::ProvenContact {
-            name: contact.name.as_str().to_owned(),
-            phone: contact.phone.as_ref().map(|p| p.as_str().to_owned()),
-            email: contact.email.as_ref().map(|e| e.as_str().to_owned()),
-        };
-        self.prove(&identity, &proven)
-    }
-
     /// The sender's own number where the platform vouches for it (WhatsApp, SMS): their
     /// phone number needs no asking.
-    pub fn sender_phone(&self) -> Option<String> {
+    fn sender_phone(&self) -> Option<String> {
         self.identity
             .as_ref()
             .filter(|i| i.kind == customers::IdentityKind::Phone)
@@ -303,7 +284,7 @@ impl Desk<'_> {
     }
 
     /// Ties the conversation to the customer `identity` proves (creating one from `contact`).
-    pub fn prove(
+    fn prove(
         &mut self,
         identity: &Identity,
         contact: &customers::ProvenContact,
@@ -324,7 +305,7 @@ impl Desk<'_> {
 
     /// Where the business is, for numbers typed without a country code (see
     /// [`customers::region_of`]).
-    pub fn region(&mut self) -> Result<Region, AppError> {
+    fn region(&mut self) -> Result<Region, AppError> {
         if let Some(region) = self.region {
             return Ok(region);
         }
@@ -337,19 +318,8 @@ impl Desk<'_> {
         Ok(region)
     }
 
-    /// The public settings of the business's connection to a platform, if it has one.
-    pub(super) fn connection_settings(
-        &mut self,
-        platform: crate::domain::Platform,
-    ) -> Result<Option<serde_json::Value>, AppError> {
-        Ok(
-            channel_rows::find(self.conn, &self.calendar.business.id, platform.as_str())?
-                .and_then(|row| serde_json::from_str(&row.settings).ok()),
-        )
-    }
-
     /// The customer this conversation belongs to, if known.
-    pub fn customer(&mut self) -> Result<Option<Customer>, AppError> {
+    fn customer(&mut self) -> Result<Option<Customer>, AppError> {
         match self.conversation.customer_id.clone() {
             Some(id) => Ok(customer_records::find(
                 self.conn,
@@ -360,13 +330,9 @@ impl Desk<'_> {
         }
     }
 
-    pub fn link_customer(&mut self, customer_id: &str) {
-        self.conversation.customer_id = Some(customer_id.to_owned());
-    }
-
     /// The upcoming confirmed bookings this conversation may see and change: made in it, or
     /// its proven customer's.
-    pub fn upcoming(&mut self) -> Result<Vec<BookingDetails>, AppError> {
+    fn upcoming(&mut self) -> Result<Vec<BookingDetails>, AppError> {
         let rows = bookings::upcoming_of(
             self.conn,
             &self.calendar.business.id,
@@ -379,32 +345,8 @@ impl Desk<'_> {
             .collect()
     }
 
-    /// One of the customer's upcoming bookings; anything else (a forged id) is not found.
-    pub fn own_booking(&mut self, id: &str) -> Result<Option<BookingDetails>, AppError> {
-        Ok(self.upcoming()?.into_iter().find(|b| b.booking.id == id))
-    }
-
-    pub fn booking_by_reference(&mut self, reference: &str) -> Result<Option<Booking>, AppError> {
-        Ok(bookings::find_by_reference(
-            self.conn,
-            &self.calendar.business.id,
-            reference,
-        )?)
-    }
-
-    pub fn customer_of(&mut self, booking: &Booking) -> Result<Option<Customer>, AppError> {
-        match &booking.customer_id {
-            Some(id) => Ok(customer_records::find(
-                self.conn,
-                &self.calendar.business.id,
-                id,
-            )?),
-            None => Ok(None),
-        }
-    }
-
     /// Records that the customer confirmed they will come.
-    pub fn confirm_attendance(&mut self, booking_id: &str) -> Result<(), AppError> {
+    fn confirm_attendance(&mut self, booking_id: &str) -> Result<(), AppError> {
         if let Some(mut booking) = bookings::find(self.conn, booking_id)? {
             booking.attendance_confirmed_at = Some(to_db_time(self.now));
             booking.updated_at = to_db_time(self.now);
@@ -414,10 +356,7 @@ impl Desk<'_> {
     }
 
     /// Cancels one of the customer's bookings; customers are bound by the cutoff.
-    pub fn cancel(
-        &mut self,
-        booking_id: &str,
-    ) -> Result<Result<BookingDetails, AppError>, AppError> {
+    fn cancel(&mut self, booking_id: &str) -> Result<Result<BookingDetails, AppError>, AppError> {
         let now = self.now;
         business_rule(self.conn, |conn| {
             booking::cancel_booking(conn, booking_id, &Actor::Customer, now)
@@ -425,7 +364,7 @@ impl Desk<'_> {
     }
 
     /// Moves one of the customer's bookings.
-    pub fn move_to(
+    fn move_to(
         &mut self,
         booking_id: &str,
         start: DateTime<Utc>,
@@ -445,12 +384,12 @@ impl Desk<'_> {
         })
     }
 
-    pub fn questions(&mut self) -> Result<Vec<CustomerQuestion>, AppError> {
+    fn questions(&mut self) -> Result<Vec<CustomerQuestion>, AppError> {
         Ok(questions::active_of(self.conn, &self.calendar.business.id)?)
     }
 
     /// The questions answered on earlier bookings of this conversation or its proven customer.
-    pub fn answered_before(&mut self) -> Result<Vec<String>, AppError> {
+    fn answered_before(&mut self) -> Result<Vec<String>, AppError> {
         Ok(questions::answered_in(
             self.conn,
             &self.conversation.id,
@@ -460,7 +399,7 @@ impl Desk<'_> {
 
     /// The name and contact the customer gave before: their proven customer record's, else
     /// those of the latest booking made in this conversation (what they themselves typed here).
-    pub fn known_contact(&mut self) -> Result<Option<BookingContact>, AppError> {
+    fn known_contact(&mut self) -> Result<Option<BookingContact>, AppError> {
         if let Some(customer) = self.customer()? {
             return Ok(Some(BookingContact {
                 name: customer.name,
@@ -475,8 +414,33 @@ impl Desk<'_> {
         )
     }
 
-    pub fn manage_link(&self, booking: &Booking) -> String {
+    fn manage_link(&self, booking: &Booking) -> String {
         self.links.manage(&self.calendar.business.slug, booking)
+    }
+
+    fn code_route(&mut self, identity: &Identity) -> Result<Result<CodeRoute, NoRoute>, AppError> {
+        self.route_code(identity)
+    }
+
+    fn request_code(
+        &mut self,
+        identity: &Identity,
+        locale: Locale,
+    ) -> Result<CodeRequest, AppError> {
+        self.issue_code(identity, locale)
+    }
+
+    fn check_code(&mut self, typed: &str) -> Result<CodeCheck, AppError> {
+        self.check_typed_code(typed)
+    }
+
+    fn check_reference(
+        &mut self,
+        reference: &str,
+        identity: &Identity,
+        locale: Locale,
+    ) -> Result<ReferenceCheck, AppError> {
+        self.check_reference_contact(reference, identity, locale)
     }
 }
 
