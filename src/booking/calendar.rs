@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::scheduling::{CalendarException, ExceptionRule};
 use crate::storage::models::{Business, CalendarExceptionRow, Service};
-use crate::storage::{DbConnection, StorageError, StorageResult, closures, staff, services};
+use crate::storage::{DbConnection, StorageError, StorageResult, closures, services, staff};
 
 /// The business fields the core and the replies need, parsed.
 #[derive(Debug, Clone)]
@@ -41,7 +41,12 @@ pub struct BusinessProfile {
 
 impl BusinessProfile {
     pub fn from_row(row: &Business) -> StorageResult<Self> {
-        let corrupt = |what: &str| StorageError::Corrupt(format!("{what} of business {}", row.id));
+        let corrupt = |what: &str| {
+            StorageError::corrupt(
+                format!("{what} of business {}", row.id),
+                "not a known value",
+            )
+        };
         Ok(Self {
             id: row.id.clone(),
             slug: row.slug.clone(),
@@ -182,9 +187,9 @@ fn service_profile(row: Service, staff_ids: Vec<String>) -> StorageResult<Servic
         row.buffer_before_minutes.into(),
         row.buffer_after_minutes.into(),
     )
-    .map_err(|e| StorageError::Corrupt(format!("service {}: {e}", row.id)))?;
+    .map_err(|e| StorageError::corrupt(format!("timing of service {}", row.id), e))?;
     Ok(ServiceProfile {
-        synonyms: serde_json::from_str(&row.synonyms).unwrap_or_default(),
+        synonyms: row.decode_synonyms()?,
         id: row.id,
         name: row.name,
         timing,
@@ -196,13 +201,11 @@ fn service_profile(row: Service, staff_ids: Vec<String>) -> StorageResult<Servic
 
 /// Closures store no hours; special days store their intervals as `[["09:00","13:00"]]`.
 pub fn exception_from_row(row: &CalendarExceptionRow) -> StorageResult<CalendarException> {
-    let rule = match &row.hours {
+    let rule = match row.decode_hours()? {
         None => ExceptionRule::Closed,
-        Some(json) => {
-            let pairs: Vec<[String; 2]> = serde_json::from_str(json)
-                .map_err(|e| StorageError::Corrupt(format!("hours of closure {}: {e}", row.id)))?;
+        Some(pairs) => {
             let hours = DayHours::parse(&pairs)
-                .map_err(|e| StorageError::Corrupt(format!("hours of closure {}: {e}", row.id)))?;
+                .map_err(|e| StorageError::corrupt(format!("hours of closure {}", row.id), e))?;
             ExceptionRule::Hours(hours)
         }
     };
