@@ -138,3 +138,136 @@ where
         self.raw.as_str().to_sql(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::{PgConnection, SqliteConnection};
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::storage::DbConnection;
+
+    diesel::table! {
+        json_probe (id) {
+            id -> Text,
+            words -> Text,
+            extra -> Nullable<Text>,
+        }
+    }
+
+    #[derive(Debug, Queryable, Selectable, Insertable)]
+    #[diesel(table_name = json_probe)]
+    struct Probe {
+        id: String,
+        words: JsonText<Vec<String>>,
+        extra: Option<JsonText<Value>>,
+    }
+
+    // Temporary: each connection has its own, so tests running side by side do not meet.
+    const PROBE_TABLE: &str =
+        "CREATE TEMPORARY TABLE json_probe (id TEXT PRIMARY KEY, words TEXT NOT NULL, extra TEXT)";
+
+    /// Writes values, reads them back and reads a corrupt one, on any connection type (the
+    /// backends' own and `DbConnection`, whose `MultiBackend` is a backend of its own).
+    macro_rules! round_trip_and_corruption {
+        ($conn:expr) => {{
+            let conn = &mut $conn;
+            conn.batch_execute(PROBE_TABLE).expect("probe table");
+            let words = vec!["fade".to_owned(), "say \"hi\" ✂".to_owned()];
+            let rows = [
+                Probe {
+                    id: "full".to_owned(),
+                    words: JsonText::encode(words.as_slice()).unwrap(),
+                    extra: Some(JsonText::encode(&json!({"n": 1, "list": [true, null]})).unwrap()),
+                },
+                Probe {
+                    id: "bare".to_owned(),
+                    words: JsonText::encode(&Vec::new()).unwrap(),
+                    extra: None,
+                },
+            ];
+            for row in &rows {
+                diesel::insert_into(json_probe::table)
+                    .values(row)
+                    .execute(conn)
+                    .expect("insert");
+            }
+            conn.batch_execute(
+                "INSERT INTO json_probe (id, words, extra) VALUES ('bad', '[\"cut\"', 'nonsense')",
+            )
+            .expect("insert corrupt");
+            let read: Vec<Probe> = json_probe::table
+                .order(json_probe::id)
+                .select(Probe::as_select())
+                .load(conn)
+                .expect("a corrupt value does not fail the query");
+            let [bad, bare, full] = read.as_slice() else {
+                panic!("three rows: {read:?}");
+            };
+            assert_eq!(full.words.decode("json_probe.words", "full").unwrap(), words);
+            let extra = full.extra.as_ref().expect("extra").decode("json_probe.extra", "full");
+            assert_eq!(extra.unwrap(), json!({"n": 1, "list": [true, null]}));
+            assert_eq!(bare.words.decode("json_probe.words", "bare").unwrap(), Vec::<String>::new());
+            assert!(bare.extra.is_none());
+            match bad.words.decode("json_probe.words", "bad") {
+                Err(StorageError::Corrupt { what, detail }) => {
+                    assert_eq!(what, "json_probe.words of bad");
+                    assert!(detail.contains("EOF"), "{detail}");
+                }
+                other => panic!("not reported as corrupt: {other:?}"),
+            }
+            let extra = bad.extra.as_ref().expect("extra");
+            assert!(matches!(
+                extra.decode("json_probe.extra", "bad"),
+                Err(StorageError::Corrupt { .. })
+            ));
+        }};
+    }
+
+    fn sqlite() -> SqliteConnection {
+        SqliteConnection::establish(":memory:").expect("in-memory SQLite")
+    }
+
+    /// The test server, or `None` (with a notice) where there is none and CI does not insist.
+    fn postgres() -> Option<PgConnection> {
+        let url = std::env::var("CHAIRSIDE_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        match PgConnection::establish(&url) {
+            Ok(conn) => Some(conn),
+            Err(e) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
+                panic!("PostgreSQL is required here but unreachable at {url}: {e}")
+            }
+            Err(e) => {
+                eprintln!("!!! POSTGRESQL TESTS DID NOT RUN: cannot reach {url}: {e}");
+                None
+            }
+        }
+    }
+
+    #[test]
+    fn sqlite_round_trips_and_reports_corruption() {
+        round_trip_and_corruption!(sqlite());
+        round_trip_and_corruption!(DbConnection::Sqlite(sqlite()));
+    }
+
+    #[test]
+    fn postgres_round_trips_and_reports_corruption() {
+        if let Some(mut conn) = postgres() {
+            round_trip_and_corruption!(conn);
+        }
+        if let Some(conn) = postgres() {
+            round_trip_and_corruption!(DbConnection::Postgres(conn));
+        }
+    }
+
+    #[test]
+    fn a_value_of_another_shape_is_corrupt() {
+        let stored = JsonText::<Vec<String>>::from_raw(r#"{"not": "a list"}"#.to_owned());
+        assert!(matches!(
+            stored.decode("services.synonyms", "s1"),
+            Err(StorageError::Corrupt { what, .. }) if what == "services.synonyms of s1"
+        ));
+    }
+}
