@@ -64,10 +64,10 @@ impl Secrets {
         })?;
         let encoded = vault
             .open(&binding, &stored)
-            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        let manage_key = URL_SAFE_NO_PAD
-            .decode(encoded.as_bytes())
-            .map_err(|_| StorageError::Corrupt(format!("setting {MANAGE_KEY_SETTING}")))?;
+            .map_err(|e| StorageError::corrupt(format!("setting {MANAGE_KEY_SETTING}"), e))?;
+        let manage_key = URL_SAFE_NO_PAD.decode(encoded.as_bytes()).map_err(|_| {
+            StorageError::corrupt(format!("setting {MANAGE_KEY_SETTING}"), "not base64")
+        })?;
         Ok(Self { manage_key })
     }
 

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::accounts;
-use crate::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::domain::{
     BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
 };
 use crate::error::AppError;
+use crate::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::storage::{Database, StorageError, businesses, to_db_time};
 
 pub const DEMO_SLUG: &str = "demo-barber";
@@ -51,7 +51,7 @@ pub fn seed_if_empty(
     })
     .map_err(|e: AppError| match e {
         AppError::Storage(s) => s,
-        other => StorageError::Corrupt(format!("demo data: {other}")),
+        other => StorageError::corrupt("demo data", other),
     })
 }
 
@@ -81,8 +81,8 @@ pub fn create(
     let (business, api_key) =
         setup::create_business(conn, &Slug::parse("slug", DEMO_SLUG)?, settings, now)?;
     let week = |json: &str| -> Result<WeeklyHours, AppError> {
-        let parsed = serde_json::from_str(json)
-            .map_err(|e| StorageError::Corrupt(format!("demo hours: {e}")))?;
+        let parsed =
+            serde_json::from_str(json).map_err(|e| StorageError::corrupt("demo hours", e))?;
         Ok(WeeklyHours::parse(&parsed)?)
     };
     let lunch = r#"[["09:00","12:30"],["13:30","18:00"]]"#;

@@ -165,10 +165,10 @@ fn load_business(config: &Config, slug: &str) -> Result<Arc<BusinessCalendar>, S
     let cache = CalendarCache::default();
     db.read_blocking(|conn| {
         let business = businesses::by_slug(conn, slug)?.ok_or_else(|| {
-            crate::storage::StorageError::Corrupt(format!(
-                "no business {slug:?} in {}",
-                config.database_url
-            ))
+            crate::storage::StorageError::corrupt(
+                format!("business {slug:?}"),
+                format!("not in {}", config.database_url),
+            )
         })?;
         cache.get(conn, &business)
     })

@@ -177,7 +177,7 @@ fn verify_in(memory: &mut Vec<Block>, password: &str, stored: &str) -> bool {
 }
 
 fn hashing_failed(e: argon2::password_hash::Error) -> AppError {
-    StorageError::Corrupt(format!("password hashing failed: {e}")).into()
+    StorageError::corrupt("password hash", e).into()
 }
 
 /// Argon2id with a fresh random salt; takes tens of milliseconds by design. Only for callers

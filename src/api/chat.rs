@@ -118,16 +118,18 @@ pub struct MessageView {
     pub created_at: String,
 }
 
-impl From<&crate::storage::models::ConversationMessage> for MessageView {
-    fn from(m: &crate::storage::models::ConversationMessage) -> Self {
-        Self {
+impl TryFrom<&crate::storage::models::ConversationMessage> for MessageView {
+    type Error = crate::storage::StorageError;
+
+    fn try_from(m: &crate::storage::models::ConversationMessage) -> Result<Self, Self::Error> {
+        Ok(Self {
             id: m.id.clone(),
             direction: m.direction.clone(),
             author: m.author.clone(),
             text: m.text.clone(),
-            choices: crate::conversation::outbox::reply_of(m).choices,
+            choices: crate::conversation::outbox::reply_of(m)?.choices,
             created_at: super::views::utc_time(m.created_at),
-        }
+        })
     }
 }
 
@@ -167,6 +169,9 @@ pub async fn messages(
         })
         .await?;
     Ok(HttpResponse::Ok().json(MessagesView {
-        messages: messages.iter().map(MessageView::from).collect(),
+        messages: messages
+            .iter()
+            .map(MessageView::try_from)
+            .collect::<Result<_, _>>()?,
     }))
 }

@@ -6,8 +6,8 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Access, JsonBody};
 use super::views::{ClosureBody, ClosureView};
-use crate::setup::{self, AffectedBookings, ClosureInput};
 use crate::domain::{DayHours, ValidationError, clean_text, parse_date};
+use crate::setup::{self, AffectedBookings, ClosureInput};
 use crate::storage::models::Booking;
 use crate::storage::models::CalendarExceptionRow;
 use crate::storage::to_db_time;
@@ -76,10 +76,10 @@ fn closure_input(body: ClosureBody) -> Result<ClosureInput, ApiError> {
     })
 }
 
-fn view(row: &CalendarExceptionRow, cancelled: &[Booking]) -> ClosureView {
-    let mut view = ClosureView::from(row);
+fn view(row: &CalendarExceptionRow, cancelled: &[Booking]) -> Result<ClosureView, ApiError> {
+    let mut view = ClosureView::try_from(row)?;
     view.cancelled_bookings = cancelled.iter().map(|b| b.id.clone()).collect();
-    view
+    Ok(view)
 }
 
 /// Closes dates (no `hours`) or sets special hours on them, for the business or one staff
@@ -103,7 +103,7 @@ pub async fn create(
             setup::add_closure(conn, &business.id, input, now).map_err(ApiError::from)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view(&row, &cancelled)))
+    Ok(HttpResponse::Created().json(view(&row, &cancelled)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/businesses/{slug}/closures", tag = "closures", security(("api_key" = [])),
@@ -118,7 +118,11 @@ pub async fn list(
         .db
         .read(move |conn| setup::list_closures(conn, &business.id).map_err(ApiError::from))
         .await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(ClosureView::from).collect::<Vec<_>>()))
+    let views = rows
+        .iter()
+        .map(ClosureView::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(views))
 }
 
 #[utoipa::path(get, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", security(("api_key" = [])),
@@ -137,7 +141,7 @@ pub async fn get(
                 .ok_or_else(|| ApiError::not_found("closure"))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ClosureView::from(&row)))
+    Ok(HttpResponse::Ok().json(ClosureView::try_from(&row)?))
 }
 
 /// Replaces a closure (send it whole, as for creating).
@@ -160,7 +164,7 @@ pub async fn update(
             setup::replace_closure(conn, &business.id, &id, input, now).map_err(ApiError::from)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view(&row, &cancelled)))
+    Ok(HttpResponse::Ok().json(view(&row, &cancelled)?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", security(("api_key" = [])),

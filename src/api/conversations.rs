@@ -78,7 +78,10 @@ fn view(
         None,
         if with_transcript { 500 } else { 1 },
     )?;
-    let messages: Vec<MessageView> = transcript.iter().map(MessageView::from).collect();
+    let messages: Vec<MessageView> = transcript
+        .iter()
+        .map(MessageView::try_from)
+        .collect::<Result<_, _>>()?;
     Ok(ConversationView {
         id: conversation.id.clone(),
         channel: conversation.channel.clone(),
@@ -91,7 +94,7 @@ fn view(
             .map(|at| utc_time(at.naive_utc())),
         last_inbound_at: conversation.last_inbound_at.map(utc_time),
         updated_at: utc_time(conversation.updated_at),
-        last_message: transcript.last().map(MessageView::from),
+        last_message: transcript.last().map(MessageView::try_from).transpose()?,
         messages: with_transcript.then_some(messages),
     })
 }

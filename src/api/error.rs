@@ -3,7 +3,8 @@
 //! Handlers return `Result<_, ApiError>` and convert lower-layer errors with `?`: validation
 //! problems name the field (422), lookups that fail are 404, refusals of the booking rules are
 //! 409 or 422 with a stable `code` that clients can branch on. Anything unexpected is logged
-//! with its cause and answered with a generic 500 that reveals nothing internal.
+//! with its cause and answered with a generic 500 that reveals nothing internal, except corrupt
+//! stored data: a 500 `corrupt_data` that names the value, so that it is found and repaired.
 //!
 //! Every error body has the shape `{"error":{"code":"…","message":"…","field":"…"?}}`.
 
@@ -168,6 +169,12 @@ impl From<StorageError> for ApiError {
                     "the database is busy or unreachable; please retry",
                 )
             }
+            // Logged with its detail where it was found; the client learns what, not how.
+            StorageError::Corrupt { what, .. } => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "corrupt_data",
+                format!("stored data is corrupt ({what}); the operator must repair it"),
+            ),
             other => Self::internal(&other),
         }
     }

@@ -68,6 +68,9 @@ pub async fn list(
         })
         .await?;
     Ok(HttpResponse::Ok().json(NotificationListView {
-        notifications: jobs.iter().map(NotificationJobView::from).collect(),
+        notifications: jobs
+            .iter()
+            .map(NotificationJobView::try_from)
+            .collect::<Result<_, _>>()?,
     }))
 }

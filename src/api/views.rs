@@ -11,9 +11,10 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::setup::{ServiceRecord, StaffRecord};
 use crate::booking::BookingDetails;
 use crate::domain::ReminderOffsets;
+use crate::setup::{ServiceRecord, StaffRecord};
+use crate::storage::StorageError;
 use crate::storage::models::{Business, CalendarExceptionRow, Customer};
 
 /// `Some(None)` for an explicit `null`, `None` for a missing field: PATCH needs both.
@@ -279,7 +280,7 @@ impl From<&ServiceRecord> for ServiceView {
             buffer_after_minutes: s.buffer_after_minutes,
             price_cents: s.price_cents,
             currency: s.currency.clone(),
-            synonyms: serde_json::from_str(&s.synonyms).unwrap_or_default(),
+            synonyms: r.synonyms.clone(),
             active: s.active != 0,
             position: s.position,
             staff_ids: r.staff_ids.clone(),
@@ -318,20 +319,19 @@ pub struct ClosureView {
     pub cancelled_bookings: Vec<String>,
 }
 
-impl From<&CalendarExceptionRow> for ClosureView {
-    fn from(r: &CalendarExceptionRow) -> Self {
-        Self {
+impl TryFrom<&CalendarExceptionRow> for ClosureView {
+    type Error = StorageError;
+
+    fn try_from(r: &CalendarExceptionRow) -> Result<Self, StorageError> {
+        Ok(Self {
             id: r.id.clone(),
             staff_id: r.resource_id.clone(),
             from: r.first_date.to_string(),
             to: r.last_date.to_string(),
-            hours: r
-                .hours
-                .as_deref()
-                .and_then(|h| serde_json::from_str(h).ok()),
+            hours: r.decode_hours()?,
             reason: r.reason.clone(),
             cancelled_bookings: Vec::new(),
-        }
+        })
     }
 }
 
@@ -701,11 +701,13 @@ pub struct NotificationJobView {
     pub updated_at: String,
 }
 
-impl From<&crate::storage::models::Job> for NotificationJobView {
-    fn from(job: &crate::storage::models::Job) -> Self {
-        let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+impl TryFrom<&crate::storage::models::Job> for NotificationJobView {
+    type Error = StorageError;
+
+    fn try_from(job: &crate::storage::models::Job) -> Result<Self, StorageError> {
+        let payload = job.decode_payload()?;
         let text = |field: &str| payload[field].as_str().map(str::to_owned);
-        Self {
+        Ok(Self {
             id: job.id.clone(),
             kind: job.kind.clone(),
             status: job.status.clone(),
@@ -718,7 +720,7 @@ impl From<&crate::storage::models::Job> for NotificationJobView {
             max_attempts: job.max_attempts,
             last_error: job.last_error.clone(),
             updated_at: utc_time(job.updated_at),
-        }
+        })
     }
 }
 

@@ -122,9 +122,9 @@ fn service_profile(row: Service, staff_ids: Vec<String>) -> StorageResult<Servic
         row.buffer_before_minutes.into(),
         row.buffer_after_minutes.into(),
     )
-    .map_err(|e| StorageError::Corrupt(format!("service {}: {e}", row.id)))?;
+    .map_err(|e| StorageError::corrupt(format!("timing of service {}", row.id), e))?;
     Ok(ServiceProfile {
-        synonyms: serde_json::from_str(&row.synonyms).unwrap_or_default(),
+        synonyms: row.decode_synonyms()?,
         id: row.id,
         name: row.name,
         timing,
@@ -136,13 +136,11 @@ fn service_profile(row: Service, staff_ids: Vec<String>) -> StorageResult<Servic
 
 /// Closures store no hours; special days store their intervals as `[["09:00","13:00"]]`.
 pub fn exception_from_row(row: &CalendarExceptionRow) -> StorageResult<CalendarException> {
-    let rule = match &row.hours {
+    let rule = match row.decode_hours()? {
         None => ExceptionRule::Closed,
-        Some(json) => {
-            let pairs: Vec<[String; 2]> = serde_json::from_str(json)
-                .map_err(|e| StorageError::Corrupt(format!("hours of closure {}: {e}", row.id)))?;
+        Some(pairs) => {
             let hours = DayHours::parse(&pairs)
-                .map_err(|e| StorageError::Corrupt(format!("hours of closure {}: {e}", row.id)))?;
+                .map_err(|e| StorageError::corrupt(format!("hours of closure {}", row.id), e))?;
             ExceptionRule::Hours(hours)
         }
     };

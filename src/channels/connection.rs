@@ -24,8 +24,9 @@ use chrono::NaiveDateTime;
 
 use crate::domain::{PhoneNumber, Platform, ValidationError};
 use crate::error::AppError;
+use crate::storage::json_text::decode_json;
 use crate::storage::models::ChannelConnection;
-use crate::storage::{DbConnection, StorageError, channels, new_id};
+use crate::storage::{DbConnection, JsonText, StorageError, StorageResult, channels, new_id};
 use crate::vault::{Binding, Vault};
 
 /// What a field of a connection holds.
@@ -193,17 +194,20 @@ pub struct Connection {
 
 impl Connection {
     pub fn from_row(row: &ChannelConnection, vault: &Vault) -> Result<Self, StorageError> {
-        let corrupt = || StorageError::Corrupt(format!("channel connection {}", row.id));
+        let corrupt = || {
+            StorageError::corrupt(
+                format!("channel connection {}", row.id),
+                "not a known platform",
+            )
+        };
         let secrets = vault
             .open(
                 &Binding::channel_secrets(&row.business_id, &row.platform),
                 &row.secrets,
             )
-            .map_err(|e| StorageError::Corrupt(format!("channel connection {}: {e}", row.id)))?;
-        let object = |raw: &str| match serde_json::from_str(raw) {
-            Ok(Value::Object(map)) => Ok(map),
-            _ => Err(corrupt()),
-        };
+            .map_err(|e| {
+                StorageError::corrupt(format!("secrets of channel connection {}", row.id), e)
+            })?;
         let platform = Platform::parse("platform", &row.platform).map_err(|_| corrupt())?;
         let status = if routing_field(platform).is_none() || row.routing_key.is_some() {
             Status::Active
@@ -217,8 +221,8 @@ impl Connection {
             status,
             version: row.version,
             updated_at: row.updated_at,
-            settings: object(&row.settings)?,
-            secrets: object(&secrets)?,
+            settings: row.decode_settings()?,
+            secrets: decode_json(&secrets, "channel_connections.secrets", &row.id)?,
         })
     }
 
@@ -248,8 +252,8 @@ impl Connection {
         serde_json::from_value(templates.get(kind)?.clone()).ok()
     }
 
-    pub fn settings_json(&self) -> String {
-        Value::Object(self.settings.clone()).to_string()
+    pub fn settings_json(&self) -> StorageResult<JsonText<Map<String, Value>>> {
+        JsonText::encode(&self.settings)
     }
 
     pub fn secrets_json(&self) -> String {
@@ -481,7 +485,7 @@ pub fn save(
             platform: platform.as_str().to_owned(),
             routing_key: claimed_key.clone().filter(|_| connection.is_active()),
             claimed_key,
-            settings: connection.settings_json(),
+            settings: connection.settings_json()?,
             secrets: connection.sealed_secrets(vault),
             created_at: now,
             updated_at: now,
@@ -586,6 +590,6 @@ mod tests {
         assert_eq!(t.parameters, ["service", "time"]);
         assert!(c.template("booking_update").is_none());
         assert_eq!(c.claimed_key().as_deref(), Some("1"));
-        assert!(!c.settings_json().contains("\"t\""));
+        assert!(!c.settings_json().unwrap().as_str().contains("\"t\""));
     }
 }

@@ -60,11 +60,10 @@ pub fn render(
     message: &ConversationMessage,
     now: DateTime<Utc>,
 ) -> Result<ApiRequest, String> {
-    let reply = outbox::reply_of(message);
+    let reply = outbox::reply_of(message).map_err(|corrupt| corrupt.to_string())?;
     let template: Option<TemplateUse> = message
-        .template
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok());
+        .decode_template()
+        .map_err(|corrupt| corrupt.to_string())?;
     let out = Outgoing {
         recipient: &conversation.external_key,
         reply: &reply,

@@ -158,9 +158,9 @@ impl ConversationEngine {
                 conversation.owner = OWNER_BOT.to_owned();
                 conversation.handed_off_at = None;
                 conversation.updated_at = to_db_time(now);
-                let mut state = DialogueState::load(&conversation.state);
+                let mut state = DialogueState::load(&conversation)?;
                 state.expecting = Default::default();
-                conversation.state = state.to_json();
+                conversation.state = state.to_json()?;
                 conversations::save(conn, &conversation)?;
                 outbox::queue(
                     conn,
@@ -237,7 +237,10 @@ fn turn(
     {
         let answers = conversations::replies_to(conn, &previous.id)?;
         let last_message_id = Some(answers.last().map_or(previous.id.clone(), |m| m.id.clone()));
-        let replies = answers.iter().map(outbox::reply_of).collect();
+        let replies = answers
+            .iter()
+            .map(outbox::reply_of)
+            .collect::<Result<_, _>>()?;
         let outcome = TurnOutcome {
             conversation_id: conversation.id,
             replies,
@@ -291,7 +294,7 @@ fn turn(
         .unwrap_or(calendar.business.locale);
     conversation.locale = Some(locale.as_str().to_owned());
     let texts = Texts::new(locale, calendar.business.tz);
-    let mut state = DialogueState::load(&conversation.state);
+    let mut state = DialogueState::load(&conversation)?;
     let (replies, effects, codes) = {
         let mut desk = StoredDesk::new(
             conn,
@@ -313,7 +316,7 @@ fn turn(
         conversation.owner = OWNER_HUMAN.to_owned();
         conversation.handed_off_at = Some(to_db_time(now));
     }
-    conversation.state = state.to_json();
+    conversation.state = state.to_json()?;
     conversations::save(conn, &conversation)?;
     let sent = outbox::queue(
         conn,
@@ -360,7 +363,7 @@ fn open_conversation(
         locale: inbound.locale.map(|l| l.as_str().to_owned()),
         owner: OWNER_BOT.to_owned(),
         handed_off_at: None,
-        state: "{}".to_owned(),
+        state: DialogueState::default().to_json()?,
         last_inbound_at: None,
         last_outbound_at: None,
         created_at: to_db_time(now),

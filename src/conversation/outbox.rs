@@ -13,7 +13,7 @@ use super::message::{Choice, Reply};
 use crate::domain::Channel;
 use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Conversation, ConversationMessage};
-use crate::storage::{DbConnection, StorageResult, conversations, new_id, to_db_time};
+use crate::storage::{DbConnection, JsonText, StorageResult, conversations, new_id, to_db_time};
 
 /// The job kind that delivers one outbound message through its channel.
 pub const SEND_JOB: &str = "chat.send";
@@ -126,7 +126,8 @@ pub fn queue(
     let template = outbound
         .template
         .as_ref()
-        .and_then(|t| serde_json::to_string(t).ok());
+        .map(JsonText::encode_as)
+        .transpose()?;
     let mut ids = Vec::with_capacity(replies.len());
     for (n, reply) in replies.iter().enumerate() {
         let id = match &outbound.key {
@@ -145,7 +146,8 @@ pub fn queue(
         let message = ConversationMessage {
             id,
             choices: (!reply.choices.is_empty())
-                .then(|| serde_json::to_string(&reply.choices).unwrap_or_default()),
+                .then(|| JsonText::encode_as(&reply.choices))
+                .transpose()?,
             in_reply_to: outbound.in_reply_to.clone(),
             purpose: outbound.purpose.as_str().to_owned(),
             template: template.clone(),
@@ -171,14 +173,10 @@ pub fn queue(
 }
 
 /// A stored outbound message as the reply it was.
-pub fn reply_of(message: &ConversationMessage) -> Reply {
-    let choices: Vec<Choice> = message
-        .choices
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
-    Reply {
+pub fn reply_of(message: &ConversationMessage) -> StorageResult<Reply> {
+    let choices: Vec<Choice> = message.decode_choices()?.unwrap_or_default();
+    Ok(Reply {
         text: message.text.clone(),
         choices,
-    }
+    })
 }

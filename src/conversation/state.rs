@@ -1,14 +1,16 @@
 //! What the dialogue remembers between messages, stored as JSON on the conversation.
 //!
-//! Everything is optional with defaults, so a state written by an older version still loads,
-//! and a state that cannot be read at all is replaced by a fresh one rather than failing the
-//! conversation.
+//! Everything is optional with defaults, so a state written by an older version still loads.
+//! A state that cannot be read at all fails the turn as corrupt data: starting the conversation
+//! afresh would silently drop the booking the customer was in the middle of.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::message::{Choice, Reply};
 use crate::customers::Identity;
+use crate::storage::models::Conversation;
+use crate::storage::{DefinedAbove, JsonText, StorageResult};
 
 /// What the last question asked for: how to read the next answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -144,11 +146,11 @@ pub struct DialogueState {
 }
 
 impl DialogueState {
-    pub fn load(json: &str) -> Self {
-        serde_json::from_str(json).unwrap_or_default()
+    pub fn load(conversation: &Conversation) -> StorageResult<Self> {
+        conversation.decode_state()
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    pub fn to_json(&self) -> StorageResult<JsonText<DefinedAbove>> {
+        JsonText::encode_as(self)
     }
 }

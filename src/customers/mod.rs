@@ -153,8 +153,9 @@ pub fn region_of(
     business_phone: Option<&str>,
 ) -> StorageResult<Region> {
     let sms_number = channels::find(conn, business_id, crate::domain::Platform::Twilio.as_str())?
-        .and_then(|row| serde_json::from_str::<serde_json::Value>(&row.settings).ok())
-        .and_then(|s| s["from_number"].as_str().map(str::to_owned));
+        .map(|row| row.decode_settings())
+        .transpose()?
+        .and_then(|s| s.get("from_number")?.as_str().map(str::to_owned));
     Ok(Region::from_numbers(
         [business_phone, sms_number.as_deref()]
             .into_iter()

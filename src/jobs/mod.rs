@@ -34,7 +34,7 @@ use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::storage::jobs::Finish;
 use crate::storage::models::Job;
-use crate::storage::{Database, DbConnection, StorageResult, jobs, new_id, to_db_time};
+use crate::storage::{Database, DbConnection, JsonText, StorageResult, jobs, new_id, to_db_time};
 
 /// A job to create.
 #[derive(Debug, Clone)]
@@ -75,13 +75,13 @@ impl JobSpec {
         self
     }
 
-    fn row(&self, now: DateTime<Utc>) -> Job {
+    fn row(&self, now: DateTime<Utc>) -> StorageResult<Job> {
         let now = to_db_time(now);
-        Job {
+        Ok(Job {
             id: new_id(),
             business_id: self.business_id.clone(),
             kind: self.kind.to_owned(),
-            payload: self.payload.to_string(),
+            payload: JsonText::encode(&self.payload)?,
             dedupe_key: self.dedupe_key.clone(),
             status: jobs::PENDING.to_owned(),
             run_at: to_db_time(self.run_at),
@@ -94,19 +94,19 @@ impl JobSpec {
             updated_at: now,
             finished_at: None,
             started_at: None,
-        }
+        })
     }
 }
 
 /// Adds a job inside the caller's transaction. A keyed job that already exists is left as it
 /// is (returns `false`): enqueueing the same work twice does it once.
 pub fn enqueue(conn: &mut DbConnection, spec: &JobSpec, now: DateTime<Utc>) -> StorageResult<bool> {
-    jobs::insert(conn, &spec.row(now))
+    jobs::insert(conn, &spec.row(now)?)
 }
 
 /// Creates or re-arms a keyed job to run at `spec.run_at` with `spec.payload`.
 pub fn schedule(conn: &mut DbConnection, spec: &JobSpec, now: DateTime<Utc>) -> StorageResult<()> {
-    jobs::upsert_by_key(conn, &spec.row(now))
+    jobs::upsert_by_key(conn, &spec.row(now)?)
 }
 
 /// Cancels the pending jobs whose key starts with `prefix`.
@@ -474,6 +474,11 @@ impl Worker {
                 false,
             );
         };
+        // A payload that does not decode would fail the same way on every attempt.
+        let payload = match job.decode_payload() {
+            Ok(payload) => payload,
+            Err(corrupt) => return (job, Outcome::Failed(corrupt.to_string()), false),
+        };
         let gate = Arc::new(SendGate {
             db: self.db.clone(),
             clock: Arc::clone(&self.clock),
@@ -486,7 +491,7 @@ impl Worker {
             id: job.id.clone(),
             kind: job.kind.clone(),
             business_id: job.business_id.clone(),
-            payload: serde_json::from_str(&job.payload).unwrap_or(Value::Null),
+            payload,
             attempt: job.attempts,
             max_attempts: job.max_attempts,
             interrupted: claim.interrupted,

@@ -175,7 +175,10 @@ fn reminder_key(booking_id: &str, offset_minutes: i32) -> String {
 
 fn reminder_offsets(business: &Business) -> StorageResult<ReminderOffsets> {
     ReminderOffsets::from_json(&business.reminder_offsets_minutes).ok_or_else(|| {
-        StorageError::Corrupt(format!("reminder offsets of business {}", business.id))
+        StorageError::corrupt(
+            format!("reminder offsets of business {}", business.id),
+            "not a list of minutes",
+        )
     })
 }
 
@@ -339,8 +342,9 @@ fn chat_channel(booking: &Booking) -> Option<Channel> {
 }
 
 fn business_of(conn: &mut DbConnection, booking: &Booking) -> StorageResult<Business> {
-    businesses::by_id(conn, &booking.business_id)?
-        .ok_or_else(|| StorageError::Corrupt(format!("business of booking {}", booking.id)))
+    businesses::by_id(conn, &booking.business_id)?.ok_or_else(|| {
+        StorageError::corrupt(format!("business of booking {}", booking.id), "missing")
+    })
 }
 
 /// The address an audience is reached at, if there is one on record: the business's own, or

@@ -186,7 +186,7 @@ fn redact_jobs(
                 continue;
             }
             seen.push(job.id.clone());
-            let payload = redact(&job.payload, &escaped);
+            let payload = redact(job.payload.as_str(), &escaped);
             let error = job.last_error.as_deref().map(|e| redact(e, contacts));
             if privacy::redact_job(conn, &job.id, &payload, error.as_deref(), to_db_time(now))? {
                 cancelled += 1;

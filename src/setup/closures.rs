@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Interval, Timeline, working_windows};
 use crate::storage::models::{Booking, CalendarExceptionRow};
-use crate::storage::{DbConnection, bookings, businesses, closures, new_id, staff};
+use crate::storage::{DbConnection, JsonText, bookings, businesses, closures, new_id, staff};
 
 /// What to do with bookings that a closure leaves outside working hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -111,7 +111,8 @@ fn save(
     row.hours = input
         .hours
         .as_ref()
-        .map(|h| serde_json::to_string(&h.to_pairs()).unwrap_or_default());
+        .map(|h| JsonText::encode(&h.to_pairs()))
+        .transpose()?;
     row.reason = input.reason.clone();
     row.updated_at = now;
     if existing {

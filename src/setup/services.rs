@@ -5,11 +5,13 @@ use chrono::NaiveDateTime;
 use crate::domain::{ServiceTiming, ValidationError};
 use crate::error::AppError;
 use crate::storage::models::{Service, ServiceChanges};
-use crate::storage::{DbConnection, businesses, new_id, staff, services};
+use crate::storage::{DbConnection, JsonText, businesses, new_id, services, staff};
 
 #[derive(Debug, Clone)]
 pub struct ServiceRecord {
     pub service: Service,
+    /// The service's stored synonyms, decoded.
+    pub synonyms: Vec<String>,
     pub staff_ids: Vec<String>,
 }
 
@@ -61,7 +63,7 @@ pub fn add_service(
         buffer_after_minutes: timing.buffer_after_minutes,
         price_cents: input.price_cents.flatten(),
         currency: input.currency.clone().unwrap_or_else(|| "EUR".to_owned()),
-        synonyms: synonyms_json(input.synonyms.as_deref().unwrap_or_default()),
+        synonyms: JsonText::encode(input.synonyms.as_deref().unwrap_or_default())?,
         active: i32::from(input.active.unwrap_or(true)),
         position,
         created_at: now,
@@ -106,7 +108,11 @@ pub fn update_service(
         buffer_after_minutes: Some(timing.buffer_after_minutes),
         price_cents: input.price_cents,
         currency: input.currency.clone(),
-        synonyms: input.synonyms.as_deref().map(synonyms_json),
+        synonyms: input
+            .synonyms
+            .as_deref()
+            .map(JsonText::encode)
+            .transpose()?,
         active: input.active.map(i32::from),
         position: input.position,
     };
@@ -166,13 +172,15 @@ fn records_for(
 ) -> Result<Vec<ServiceRecord>, AppError> {
     let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
     let mut links = services::resources_of(conn, &ids)?;
-    Ok(list
-        .into_iter()
-        .map(|service| ServiceRecord {
-            staff_ids: links.remove(&service.id).unwrap_or_default(),
-            service,
+    list.into_iter()
+        .map(|service| {
+            Ok(ServiceRecord {
+                synonyms: service.decode_synonyms()?,
+                staff_ids: links.remove(&service.id).unwrap_or_default(),
+                service,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Staff ids must belong to this business; another business's ids are refused like unknown ones.
@@ -194,8 +202,4 @@ fn checked_staff(
         }
     }
     Ok(checked)
-}
-
-fn synonyms_json(synonyms: &[String]) -> String {
-    serde_json::to_string(synonyms).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -21,6 +21,7 @@ pub mod conversations;
 pub mod customers;
 pub mod identities;
 pub mod jobs;
+pub mod json_text;
 pub mod models;
 pub mod notifications;
 pub mod privacy;
@@ -30,6 +31,8 @@ pub mod schema;
 pub mod services;
 pub mod settings;
 pub mod staff;
+
+pub use json_text::{DefinedAbove, JsonText};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -91,11 +94,23 @@ pub enum StorageError {
     Migration(String),
     #[error("the database task stopped before finishing")]
     TaskAborted,
-    #[error("a stored value is corrupt: {0}")]
-    Corrupt(String),
+    /// A stored value that does not read as what it must be. Never replaced by a default:
+    /// whoever meets it fails, so the damage is seen and repaired rather than spread.
+    #[error("stored data is corrupt: {what}: {detail}")]
+    Corrupt { what: String, detail: String },
+    #[error("a value could not be encoded for storage: {0}")]
+    Unencodable(String),
 }
 
 impl StorageError {
+    /// A [`StorageError::Corrupt`] for `what` (which value of which row), logged here: the
+    /// request or job that meets it may answer with less detail.
+    pub fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> Self {
+        let (what, detail) = (what.into(), detail.to_string());
+        tracing::error!(%what, %detail, "corrupt data in the database");
+        Self::Corrupt { what, detail }
+    }
+
     /// Whether the database refused a write because two allocations of one resource would
     /// overlap (the PostgreSQL exclusion constraint or the SQLite trigger).
     pub fn is_overlap(&self) -> bool {

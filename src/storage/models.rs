@@ -3,7 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use serde::de::DeserializeOwned;
 
+use super::StorageResult;
+use super::json_text::{DefinedAbove, JsonText};
 use super::schema::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -99,7 +102,8 @@ pub struct CalendarExceptionRow {
     pub resource_id: Option<String>,
     pub first_date: NaiveDate,
     pub last_date: NaiveDate,
-    pub hours: Option<String>,
+    /// Special-day intervals, `[["09:00","13:00"]]`; none for a closure.
+    pub hours: Option<JsonText<Vec<[String; 2]>>>,
     pub reason: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -117,7 +121,7 @@ pub struct Service {
     pub buffer_after_minutes: i32,
     pub price_cents: Option<i64>,
     pub currency: String,
-    pub synonyms: String,
+    pub synonyms: JsonText<Vec<String>>,
     pub active: i32,
     pub position: i32,
     pub created_at: NaiveDateTime,
@@ -134,7 +138,7 @@ pub struct ServiceChanges {
     pub buffer_after_minutes: Option<i32>,
     pub price_cents: Option<Option<i64>>,
     pub currency: Option<String>,
-    pub synonyms: Option<String>,
+    pub synonyms: Option<JsonText<Vec<String>>>,
     pub active: Option<i32>,
     pub position: Option<i32>,
 }
@@ -207,7 +211,7 @@ pub struct Job {
     pub id: String,
     pub business_id: Option<String>,
     pub kind: String,
-    pub payload: String,
+    pub payload: JsonText<serde_json::Value>,
     pub dedupe_key: Option<String>,
     pub status: String,
     pub run_at: NaiveDateTime,
@@ -259,7 +263,8 @@ pub struct Conversation {
     pub locale: Option<String>,
     pub owner: String,
     pub handed_off_at: Option<NaiveDateTime>,
-    pub state: String,
+    /// The dialogue's state (`conversation::state`).
+    pub state: JsonText<DefinedAbove>,
     pub last_inbound_at: Option<NaiveDateTime>,
     pub last_outbound_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -278,13 +283,14 @@ pub struct ConversationMessage {
     pub external_id: Option<String>,
     pub text: String,
     pub payload: Option<String>,
-    pub choices: Option<String>,
+    /// The choices offered with an outbound message (`conversation::message`).
+    pub choices: Option<JsonText<DefinedAbove>>,
     pub created_at: NaiveDateTime,
     pub in_reply_to: Option<String>,
     /// `reply`, `update` or `staff`: how the message may go out once the platform's window closed.
     pub purpose: String,
     /// JSON: the WhatsApp template that stands in for an update outside the window, and its values.
-    pub template: Option<String>,
+    pub template: Option<JsonText<DefinedAbove>>,
     pub send_started_at: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
     pub platform_message_id: Option<String>,
@@ -300,7 +306,61 @@ pub struct CalendarFeed {
     pub created_at: NaiveDateTime,
 }
 
+// Each JSON column is decoded by its row, which knows the column and its own id, so that a
+// corrupt value is reported as exactly that.
+
+impl CalendarExceptionRow {
+    pub fn decode_hours(&self) -> StorageResult<Option<Vec<[String; 2]>>> {
+        self.hours
+            .as_ref()
+            .map(|hours| hours.decode("calendar_exceptions.hours", &self.id))
+            .transpose()
+    }
+}
+
+impl Service {
+    pub fn decode_synonyms(&self) -> StorageResult<Vec<String>> {
+        self.synonyms.decode("services.synonyms", &self.id)
+    }
+}
+
+impl Job {
+    pub fn decode_payload(&self) -> StorageResult<serde_json::Value> {
+        self.payload.decode("jobs.payload", &self.id)
+    }
+}
+
+impl Conversation {
+    /// The dialogue's state, as the type the conversation layer names.
+    pub fn decode_state<S: DeserializeOwned>(&self) -> StorageResult<S> {
+        self.state.decode_as("conversations.state", &self.id)
+    }
+}
+
+impl ChannelConnection {
+    pub fn decode_settings(&self) -> StorageResult<serde_json::Map<String, serde_json::Value>> {
+        self.settings
+            .decode("channel_connections.settings", &self.id)
+    }
+}
+
 impl ConversationMessage {
+    /// The choices offered with the message, as the type the conversation layer names.
+    pub fn decode_choices<C: DeserializeOwned>(&self) -> StorageResult<Option<C>> {
+        self.choices
+            .as_ref()
+            .map(|choices| choices.decode_as("conversation_messages.choices", &self.id))
+            .transpose()
+    }
+
+    /// The template that stands in for the message outside the platform's window, if any.
+    pub fn decode_template<T: DeserializeOwned>(&self) -> StorageResult<Option<T>> {
+        self.template
+            .as_ref()
+            .map(|template| template.decode_as("conversation_messages.template", &self.id))
+            .transpose()
+    }
+
     /// A message as first stored: not yet delivered anywhere.
     pub fn new(
         conversation_id: &str,
@@ -337,7 +397,8 @@ pub struct ChannelConnection {
     pub business_id: String,
     pub platform: String,
     pub routing_key: Option<String>,
-    pub settings: String,
+    /// The connection's public settings, a JSON object.
+    pub settings: JsonText<serde_json::Map<String, serde_json::Value>>,
     pub secrets: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

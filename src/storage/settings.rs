@@ -24,7 +24,8 @@ pub fn get_or_init(
         Err(e) if e.is_unique_violation() => {}
         Err(e) => return Err(e),
     }
-    get(conn, key)?.ok_or_else(|| super::StorageError::Corrupt(format!("setting {key} vanished")))
+    get(conn, key)?
+        .ok_or_else(|| super::StorageError::corrupt(format!("setting {key}"), "vanished"))
 }
 
 pub fn get(conn: &mut DbConnection, key: &str) -> StorageResult<Option<String>> {

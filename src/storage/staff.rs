@@ -98,7 +98,12 @@ pub fn hours_of(
         .load(conn)?;
     let mut grouped: HashMap<String, [Vec<WallInterval>; 7]> = HashMap::new();
     for row in rows {
-        let corrupt = || StorageError::Corrupt(format!("working hours of {}", row.resource_id));
+        let corrupt = || {
+            StorageError::corrupt(
+                format!("working hours of {}", row.resource_id),
+                "out of range",
+            )
+        };
         let day = usize::try_from(row.weekday)
             .ok()
             .filter(|d| *d < 7)
@@ -119,7 +124,7 @@ pub fn hours_of(
         let mut week: [DayHours; 7] = Default::default();
         for (slot, intervals) in week.iter_mut().zip(days) {
             *slot = DayHours::new(intervals)
-                .map_err(|e| StorageError::Corrupt(format!("working hours of {id}: {e}")))?;
+                .map_err(|e| StorageError::corrupt(format!("working hours of {id}"), e))?;
         }
         result.insert(id.clone(), WeeklyHours::from_days(week));
     }

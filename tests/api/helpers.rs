@@ -255,6 +255,20 @@ impl TestApp {
         body["slots"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Runs SQL straight on the database, as a damaged or hand-edited database would be.
+    pub async fn execute_sql(&self, sql: &str) {
+        let sql = sql.to_owned();
+        self.state
+            .db
+            .write(
+                move |conn| -> Result<(), chairside::storage::StorageError> {
+                    Ok(conn.batch_execute(&sql)?)
+                },
+            )
+            .await
+            .expect("SQL runs");
+    }
+
     pub async fn book(&self, slug: &str, body: Value) -> (u16, Value) {
         self.post(&format!("/api/v1/businesses/{slug}/bookings"), None, body)
             .await

@@ -81,6 +81,21 @@ async fn status_of(app: &TestApp, key: &str) -> (String, i32, Option<String>) {
 }
 
 on_both_backends! {
+    async fn a_job_whose_payload_is_corrupt_fails_without_running(app: TestApp) {
+        let handler = Recorder::default();
+        let worker = worker(&app, handler.clone());
+        enqueue(&app, JobSpec::new("test", json!({"n": 1}), app.clock.now()).keyed("corrupt")).await;
+        enqueue(&app, JobSpec::new("test", json!({"n": 2}), app.clock.now()).keyed("sound")).await;
+        app.execute_sql("UPDATE jobs SET payload = '{\"n\": 1' WHERE dedupe_key = 'corrupt'").await;
+        assert_eq!(worker.run_batch().await.unwrap(), 2);
+        let (status, attempts, error) = status_of(&app, "corrupt").await;
+        assert_eq!((status.as_str(), attempts), ("failed", 1), "no retry: it would fail alike");
+        let error = error.expect("the failure is recorded");
+        assert!(error.contains("corrupt") && error.contains("jobs.payload"), "{error}");
+        assert_eq!(status_of(&app, "sound").await.0, "done", "one corrupt job stops no other");
+        assert_eq!(handler.runs.lock().unwrap().len(), 1, "the handler never saw the corrupt job");
+    }
+
     async fn failed_jobs_are_retried_with_backoff_then_given_up(app: TestApp) {
         let handler = Recorder { failures: 2, ..Default::default() };
         let worker = worker(&app, handler.clone());

@@ -8,6 +8,7 @@ mod businesses;
 mod channels;
 mod chat;
 mod concurrency;
+mod corrupt_data;
 mod dst;
 mod holds;
 mod inbox;

@@ -8,6 +8,7 @@ use crate::api::views::{BookingView, utc_time};
 use crate::privacy::export::{BookingRecord, ConversationRecord};
 use crate::privacy::search::FoundCustomer;
 use crate::privacy::{CustomerRecord, Erasure};
+use crate::storage::StorageError;
 use crate::storage::models::{BookingAnswer, Customer, CustomerIdentity, Job};
 
 /// Bookings staff say belong to one person.
@@ -165,15 +166,21 @@ pub struct ExportedConversationView {
     pub messages: Vec<MessageView>,
 }
 
-impl From<&ConversationRecord> for ExportedConversationView {
-    fn from(c: &ConversationRecord) -> Self {
-        Self {
+impl TryFrom<&ConversationRecord> for ExportedConversationView {
+    type Error = StorageError;
+
+    fn try_from(c: &ConversationRecord) -> Result<Self, StorageError> {
+        Ok(Self {
             id: c.conversation.id.clone(),
             channel: c.conversation.channel.clone(),
             created_at: utc_time(c.conversation.created_at),
             privacy_request_at: c.conversation.privacy_request_at.map(utc_time),
-            messages: c.messages.iter().map(MessageView::from).collect(),
-        }
+            messages: c
+                .messages
+                .iter()
+                .map(MessageView::try_from)
+                .collect::<Result<_, _>>()?,
+        })
     }
 }
 
@@ -192,17 +199,19 @@ pub struct ExportedJobView {
     pub payload: serde_json::Value,
 }
 
-impl From<&Job> for ExportedJobView {
-    fn from(j: &Job) -> Self {
-        Self {
+impl TryFrom<&Job> for ExportedJobView {
+    type Error = StorageError;
+
+    fn try_from(j: &Job) -> Result<Self, StorageError> {
+        Ok(Self {
             id: j.id.clone(),
             kind: j.kind.clone(),
             status: j.status.clone(),
             run_at: utc_time(j.run_at),
             finished_at: j.finished_at.map(utc_time),
             last_error: j.last_error.clone(),
-            payload: serde_json::from_str(&j.payload).unwrap_or(serde_json::Value::Null),
-        }
+            payload: j.decode_payload()?,
+        })
     }
 }
 
@@ -233,8 +242,8 @@ impl ExportView {
         business: ExportBusinessView,
         visits: i64,
         exported_at: String,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, StorageError> {
+        Ok(Self {
             format: EXPORT_FORMAT,
             exported_at,
             business,
@@ -247,10 +256,14 @@ impl ExportView {
             conversations: record
                 .conversations
                 .iter()
-                .map(ExportedConversationView::from)
-                .collect(),
-            messages_sent: record.jobs.iter().map(ExportedJobView::from).collect(),
-        }
+                .map(ExportedConversationView::try_from)
+                .collect::<Result<_, _>>()?,
+            messages_sent: record
+                .jobs
+                .iter()
+                .map(ExportedJobView::try_from)
+                .collect::<Result<_, _>>()?,
+        })
     }
 }
 

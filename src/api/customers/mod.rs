@@ -172,7 +172,7 @@ fn export_view(
         slug: business.slug.clone(),
         name: business.name.clone(),
     };
-    Ok(ExportView::new(&record, about, visits, exported_at))
+    Ok(ExportView::new(&record, about, visits, exported_at)?)
 }
 
 /// Erases the customer: contact details, identities and transcripts removed, bookings kept as

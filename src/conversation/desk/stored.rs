@@ -141,7 +141,8 @@ impl StoredDesk<'_> {
     ) -> Result<Option<serde_json::Value>, AppError> {
         Ok(
             channel_rows::find(self.conn, &self.calendar.business.id, platform.as_str())?
-                .and_then(|row| serde_json::from_str(&row.settings).ok()),
+                .map(|row| row.decode_settings().map(serde_json::Value::Object))
+                .transpose()?,
         )
     }
 }
