@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chairside::access::Secrets;
-use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::clock::{Clock, ManualClock};
 use chairside::config::Config;
 use chairside::domain::{
@@ -29,6 +28,7 @@ use chairside::error::AppError;
 use chairside::jobs::{JobQueue, Worker, WorkerConfig};
 use chairside::metrics::Metrics;
 use chairside::notifications::{self, BookingChange, EMAIL_JOB, Mailer, NotificationHandler};
+use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::storage::models::Booking;
 use chairside::storage::schema::jobs;
 use chairside::storage::{Database, DbConnection, StorageError, bookings, new_id, to_db_time};

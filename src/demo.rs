@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::accounts;
-use crate::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::domain::{
     BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
 };
 use crate::error::AppError;
+use crate::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::storage::{Database, StorageError, businesses, to_db_time};
 
 pub const DEMO_SLUG: &str = "demo-barber";

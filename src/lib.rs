@@ -11,7 +11,6 @@
 
 pub mod access;
 pub mod accounts;
-pub mod setup;
 pub mod api;
 pub mod booking;
 pub mod channels;
@@ -29,6 +28,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod privacy;
 pub mod scheduling;
+pub mod setup;
 pub mod startup;
 pub mod storage;
 pub mod understand_cli;

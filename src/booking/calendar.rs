@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::scheduling::{CalendarException, ExceptionRule};
 use crate::storage::models::{Business, CalendarExceptionRow, Service};
-use crate::storage::{DbConnection, StorageError, StorageResult, closures, staff, services};
+use crate::storage::{DbConnection, StorageError, StorageResult, closures, services, staff};
 
 /// The business fields the core and the replies need, parsed.
 #[derive(Debug, Clone)]

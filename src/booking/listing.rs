@@ -11,7 +11,7 @@ use super::changes::BookingDetails;
 use crate::error::AppError;
 use crate::scheduling::{Timeline, working_windows};
 use crate::storage::models::{Booking, Business};
-use crate::storage::{DbConnection, bookings, staff, services};
+use crate::storage::{DbConnection, bookings, services, staff};
 
 pub use crate::storage::bookings::BookingFilter;
 

@@ -31,8 +31,7 @@ pub fn rotate_feed(
     staff_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    staff::find_staff(conn, business_id, staff_id)?
-        .ok_or(AppError::NotFound("staff member"))?;
+    staff::find_staff(conn, business_id, staff_id)?.ok_or(AppError::NotFound("staff member"))?;
     let token = access::generate_feed_token();
     stored::replace_feed(
         conn,
