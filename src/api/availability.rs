@@ -31,6 +31,7 @@ pub struct AvailabilityView {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Query {
     service_id: Option<String>,
     /// First local date, `YYYY-MM-DD`.

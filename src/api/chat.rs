@@ -101,6 +101,7 @@ pub async fn post(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PollQuery {
     /// Only messages after this message id.
     after: Option<String>,

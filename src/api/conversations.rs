@@ -43,6 +43,7 @@ pub struct ConversationView {
 const MAX_LISTED: i64 = 200;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `human` for the inbox of handed-off conversations, `bot`, or all when left out.
     owner: Option<String>,

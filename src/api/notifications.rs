@@ -71,6 +71,7 @@ const STATUSES: [&str; 5] = [
 ];
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Comma-separated: `pending`, `running`, `done`, `failed`, `cancelled` (default: all).
     status: Option<String>,

@@ -34,6 +34,7 @@ pub struct ScheduleView {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Query {
     /// Local date, `YYYY-MM-DD`; default today.
     date: Option<String>,
