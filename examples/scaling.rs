@@ -6,12 +6,12 @@
 
 use std::time::Instant;
 
-use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::booking::{AvailabilityQuery, Scheduler};
 use chairside::domain::{
     BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
 };
 use chairside::metrics::Metrics;
+use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::storage::{Database, DbConnection, StorageError, to_db_time};
 use chrono::{Days, TimeZone, Utc};
 use diesel::connection::SimpleConnection;

@@ -1,15 +1,37 @@
 //! Free slots (public).
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::views::{AvailabilityView, SlotView};
 use crate::booking::AvailabilityQuery;
 use crate::domain::parse_date;
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotView {
+    pub start: String,
+    pub end: String,
+    /// Who would take it: the requested staff member, or when anyone will do, the one booking
+    /// would choose (the least busy that day).
+    pub staff_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AvailabilityView {
+    #[schema(example = "Europe/Berlin")]
+    pub time_zone: String,
+    pub service_id: String,
+    pub staff_id: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub slots: Vec<SlotView>,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Query {
     service_id: Option<String>,
     /// First local date, `YYYY-MM-DD`.
@@ -21,7 +43,7 @@ pub struct Query {
 }
 
 /// The free slots for a service over local dates. Each time carries its true UTC offset.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/availability", tag = "bookings",
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/availability", operation_id = "availability_get", security(()), tag = "bookings",
     params(("slug" = String, Path), Query),
     responses((status = 200, body = AvailabilityView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get(

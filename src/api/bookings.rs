@@ -3,15 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody, authenticate, bearer_token, manage_token};
-use super::views::{
-    BookingListView, BookingView, CancelBody, CreateBookingBody, RescheduleBody, StatusBody,
-    WalkInBody,
-};
+use super::extract::{Access, JsonBody, Member, authenticate, bearer_token, manage_token};
+use super::json::BookingView;
 use crate::access;
 use crate::booking::{
     Actor, BookingDetails, BookingFilter, BookingRequest, CustomerContact, StatusChange,
@@ -21,6 +20,70 @@ use crate::domain::{
 };
 use crate::notifications;
 use crate::storage::{bookings, businesses};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerBody {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBookingBody {
+    pub service_id: String,
+    /// Omit for any staff member who performs the service.
+    pub staff_id: Option<String>,
+    /// RFC 3339 with offset, or local wall-clock time in the business's zone.
+    #[schema(example = "2027-03-29T09:00:00+02:00")]
+    pub start: String,
+    pub customer: CustomerBody,
+    pub notes: Option<String>,
+}
+
+/// A booking the business makes itself: a walk-in or a call to the desk.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalkInBody {
+    pub service_id: String,
+    /// Omit for any staff member who performs the service.
+    pub staff_id: Option<String>,
+    /// RFC 3339 with offset, or local wall-clock time in the business's zone.
+    #[schema(example = "2027-03-29T09:00")]
+    pub start: String,
+    /// Optional; a name without phone or email is enough.
+    pub customer: Option<CustomerBody>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleBody {
+    pub start: String,
+    /// Move to another staff member who performs the service.
+    pub staff_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    /// Checked for shape only: a cancellation stores no reason yet.
+    #[allow(dead_code)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    /// `arrived`, `completed`, `no_show`, or `confirmed` to undo any of them.
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingListView {
+    pub bookings: Vec<BookingView>,
+}
 
 /// Who is asking about a booking: its business (API key or staff session) or its customer
 /// (manage token). An explicit manage token wins over a session cookie, so that a staff member
@@ -56,7 +119,7 @@ async fn customer_with_token(
         .db
         .read(move |conn| {
             let Some(booking) = bookings::find(conn, &id)? else {
-                return Ok::<_, ApiError>(None);
+                return Ok::<_, crate::storage::StorageError>(None);
             };
             let days =
                 businesses::by_id(conn, &booking.business_id)?.map_or(30, |b| b.manage_link_days);
@@ -119,7 +182,7 @@ fn with_manage_link(details: &BookingDetails, state: &AppState) -> BookingView {
 }
 
 /// Books a slot. The server checks the slot again; 409 `slot_unavailable` when it is taken.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/bookings", tag = "bookings",
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/bookings", operation_id = "bookings_create", security(()), tag = "bookings",
     params(("slug" = String, Path)), request_body = CreateBookingBody,
     responses((status = 201, body = BookingView), (status = 404, body = ErrorBody),
         (status = 409, description = "slot_unavailable", body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -154,17 +217,15 @@ pub async fn create(
 
 /// Books for a customer at the desk or on the phone (API key or any staff session): no notice
 /// or horizon limits, channel `staff`, and the customer's contact is optional.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/walk-ins", tag = "bookings", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/walk-ins", operation_id = "bookings_walk_in", tag = "bookings",
     params(("slug" = String, Path)), request_body = WalkInBody,
     responses((status = 201, body = BookingView), (status = 403, body = ErrorBody),
         (status = 409, description = "slot_unavailable", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn walk_in(
-    path: web::Path<String>,
-    access: Access,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<WalkInBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = access.for_slug_any_role(&path)?;
     let customer = body
         .customer
         .map(|c| CustomerContact::parse_walk_in(&c.name, c.phone.as_deref(), c.email.as_deref()))
@@ -190,6 +251,7 @@ pub async fn walk_in(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// First local date, `YYYY-MM-DD` (default: today).
     from: Option<String>,
@@ -201,15 +263,13 @@ pub struct ListQuery {
 }
 
 /// The business's bookings by start.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/bookings", tag = "bookings", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/bookings", operation_id = "bookings_list", tag = "bookings",
     params(("slug" = String, Path), ListQuery), responses((status = 200, body = BookingListView)))]
 pub async fn list(
-    path: web::Path<String>,
+    Member { business, .. }: Member,
     query: web::Query<ListQuery>,
-    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug_any_role(&path)?;
     let profile = crate::booking::BusinessProfile::from_row(&business)?;
     let today = state.now().with_timezone(&profile.tz).date_naive();
     let from = query
@@ -255,7 +315,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/bookings/{id}", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/bookings/{id}", operation_id = "bookings_get", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
     params(("id" = String, Path), ("token" = Option<String>, Query, description = "The booking's manage token")),
     responses((status = 200, body = BookingView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -270,7 +330,7 @@ pub async fn get(
 }
 
 /// Cancels. Customers may cancel until the business's cutoff; the business at any time.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", operation_id = "bookings_cancel", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
     params(("id" = String, Path)), request_body(content = Option<CancelBody>),
     responses((status = 200, body = BookingView), (status = 409, description = "cutoff_passed or booking_not_changeable", body = ErrorBody)))]
 pub async fn cancel(
@@ -293,7 +353,7 @@ pub async fn cancel(
 }
 
 /// Moves a booking: either the new time is taken and the old one released, or nothing changes.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/reschedule", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/reschedule", operation_id = "bookings_reschedule", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
     params(("id" = String, Path)), request_body = RescheduleBody,
     responses((status = 200, body = BookingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reschedule(
@@ -315,7 +375,7 @@ pub async fn reschedule(
 
 /// Records what happened: `arrived`, `completed`, `no_show`, or `confirmed` to undo (business
 /// API key or any staff session).
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/status", tag = "bookings", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/status", operation_id = "bookings_set_status", tag = "bookings",
     params(("id" = String, Path)), request_body = StatusBody,
     responses((status = 200, body = BookingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_status(
@@ -345,7 +405,7 @@ pub async fn set_status(
 
 /// The booking as an iCalendar file (`METHOD:REQUEST`, or `CANCEL` once cancelled), for the
 /// customer's calendar app. Same access as the booking itself.
-#[utoipa::path(get, path = "/api/v1/bookings/{id}/calendar.ics", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/bookings/{id}/calendar.ics", operation_id = "bookings_calendar", tag = "bookings", security(("manage_token" = []), ("api_key" = [])),
     params(("id" = String, Path), ("token" = Option<String>, Query, description = "The booking's manage token")),
     responses((status = 200, description = "text/calendar", content_type = "text/calendar"), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -379,7 +439,7 @@ pub async fn calendar(
 
 /// Gives a booking a new manage link (staff: the old one leaked, or the customer asks): links
 /// of the old version stop working, and the new one is emailed to the booking's contact.
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/manage-link", tag = "bookings", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/manage-link", operation_id = "bookings_renew_link", tag = "bookings",
     params(("id" = String, Path)),
     responses((status = 200, description = "the booking with its new manage_url and manage_token", body = BookingView),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]

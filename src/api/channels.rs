@@ -1,16 +1,17 @@
 //! A business's messaging channel connections (owner session or API key). Secrets are
 //! write-only: a view names the secrets that are set, never their values.
 
-use actix_web::{HttpResponse, web};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
+use super::extract::{JsonBody, Owner};
 use crate::channels::connection::{self, Connection};
 use crate::domain::Platform;
-use crate::storage::{channels, to_db_time};
+use crate::storage::channels;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChannelView {
@@ -64,69 +65,73 @@ pub fn webhook_url(public_url: &str, platform: Platform, slug: &str) -> String {
     }
 }
 
-fn platform(raw: &str) -> Result<Platform, ApiError> {
-    Platform::parse("platform", raw).map_err(|_| ApiError::not_found("channel platform"))
+/// The route's `{platform}`; one the server does not know is no such resource (404).
+pub struct PlatformPath(Platform);
+
+impl FromRequest for PlatformPath {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let raw = req.match_info().get("platform").unwrap_or_default();
+        std::future::ready(
+            Platform::parse("platform", raw)
+                .map(PlatformPath)
+                .map_err(|_| ApiError::not_found("channel platform")),
+        )
+    }
 }
 
 /// The connected platforms.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/channels", tag = "channels", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/channels", operation_id = "channels_list", tag = "channels",
     params(("slug" = String, Path)), responses((status = 200, body = ChannelListView), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    path: web::Path<String>,
-    access: Access,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = access.for_slug(&path)?;
+    let id = business.id.clone();
     let rows = state
         .db
-        .read(move |conn| channels::of_business(conn, &business.id))
+        .read(move |conn| channels::of_business(conn, &id))
         .await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in &rows {
         let connection = Connection::from_row(row, &state.vault)?;
-        views.push(view(&state, &path, &connection, row.updated_at));
+        views.push(view(&state, &business.slug, &connection, row.updated_at));
     }
     Ok(HttpResponse::Ok().json(ChannelListView { channels: views }))
 }
 
 /// Connects a platform or changes its connection; a secret left out keeps its stored value.
-#[utoipa::path(put, path = "/api/v1/businesses/{slug}/channels/{platform}", tag = "channels", security(("api_key" = [])),
+#[utoipa::path(put, path = "/api/v1/businesses/{slug}/channels/{platform}", operation_id = "channels_put", tag = "channels",
     params(("slug" = String, Path), ("platform" = String, Path, description = "messenger, whatsapp, telegram or twilio")),
     request_body(content = Object, description = "messenger: page_id, page_access_token, app_secret, verify_token; whatsapp: phone_number_id, access_token, app_secret, verify_token, templates?; telegram: bot_token, secret_token; twilio: account_sid, auth_token, from_number"),
     responses((status = 200, body = ChannelView), (status = 422, body = ErrorBody)))]
 pub async fn put(
-    path: web::Path<(String, String)>,
-    access: Access,
+    owner: Owner,
+    PlatformPath(platform): PlatformPath,
     state: web::Data<AppState>,
     JsonBody(input): JsonBody<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, platform_name) = path.into_inner();
-    let business = access.for_slug(&slug)?;
-    let platform = platform(&platform_name)?;
-    let now = to_db_time(state.now());
+    let slug = owner.business.slug.clone();
     let vault = state.vault.clone();
-    let (connection, updated_at) = state
-        .db
-        .write(move |conn| {
-            connection::save(conn, &vault, &business.id, platform, input, now)
-                .map_err(ApiError::from)
+    let (connection, updated_at) = owner
+        .write(&state, move |conn, business, now| {
+            connection::save(conn, &vault, business, platform, input, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view(&state, &slug, &connection, updated_at)))
 }
 
 /// Disconnects a platform: its webhooks are refused from now on.
-#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/channels/{platform}", tag = "channels", security(("api_key" = [])),
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/channels/{platform}", operation_id = "channels_delete", tag = "channels",
     params(("slug" = String, Path), ("platform" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
-    path: web::Path<(String, String)>,
-    access: Access,
+    Owner { business, .. }: Owner,
+    PlatformPath(platform): PlatformPath,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, platform_name) = path.into_inner();
-    let business = access.for_slug(&slug)?;
-    let platform = platform(&platform_name)?;
     let deleted = state
         .db
         .write(move |conn| channels::delete(conn, &business.id, platform.as_str()))

@@ -63,7 +63,7 @@ async fn business_id(state: &AppState, slug: String) -> Result<String, ApiError>
 }
 
 /// Sends one customer message (text or a tapped choice) and returns the replies.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/chat", tag = "chat", params(("slug" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/chat", operation_id = "chat_post", security(()), tag = "chat", params(("slug" = String, Path)),
     request_body = ChatBody,
     responses((status = 200, body = ChatResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn post(
@@ -101,6 +101,7 @@ pub async fn post(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PollQuery {
     /// Only messages after this message id.
     after: Option<String>,
@@ -128,7 +129,7 @@ impl TryFrom<&crate::storage::models::ConversationMessage> for MessageView {
             author: m.author.clone(),
             text: m.text.clone(),
             choices: crate::conversation::outbox::reply_of(m)?.choices,
-            created_at: super::views::utc_time(m.created_at),
+            created_at: super::json::utc_time(m.created_at),
         })
     }
 }
@@ -139,7 +140,7 @@ pub struct MessagesView {
 }
 
 /// The conversation's messages (after a given one), for the widget to show staff replies.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/chat/{conversation_id}/messages", tag = "chat",
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/chat/{conversation_id}/messages", operation_id = "chat_messages", security(()), tag = "chat",
     params(("slug" = String, Path), ("conversation_id" = String, Path), PollQuery),
     responses((status = 200, body = MessagesView), (status = 404, body = ErrorBody)))]
 pub async fn messages(

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::Access;
-use super::views::utc_time;
+use super::extract::{Owner, PathId};
+use super::json::utc_time;
 use crate::customers::links::{self, LinkSubject};
 use crate::domain::check_range;
 use crate::storage::{channels, customers, to_db_time};
@@ -33,18 +33,16 @@ pub struct ChatLinkView {
 }
 
 /// A link that opens the chat knowing this customer (API key or owner).
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/customers/{id}/chat-link", tag = "chat", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/customers/{id}/chat-link", operation_id = "chat_links_create", tag = "chat",
     params(("slug" = String, Path), ("id" = String, Path)), request_body(content = Option<ChatLinkBody>),
     responses((status = 201, body = ChatLinkView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create(
-    path: web::Path<(String, String)>,
-    access: Access,
+    Owner { business, .. }: Owner,
+    PathId(customer_id): PathId,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, customer_id) = path.into_inner();
-    let business = access.for_slug(&slug)?;
     let body: ChatLinkBody = if body.iter().all(u8::is_ascii_whitespace) {
         ChatLinkBody::default()
     } else {

@@ -1,16 +1,65 @@
-//! Closures and special days (business API key).
+//! Closures and special days.
 
 use actix_web::{HttpResponse, web};
 
+use utoipa::ToSchema;
+
+use serde::{Deserialize, Serialize};
+
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
-use super::views::{ClosureBody, ClosureView};
+use super::extract::{JsonBody, Member, Owner, PathId};
 use crate::domain::{DayHours, ValidationError, clean_text, parse_date};
+use crate::error::AppError;
 use crate::setup::{self, AffectedBookings, ClosureInput};
-use crate::storage::models::Booking;
-use crate::storage::models::CalendarExceptionRow;
-use crate::storage::to_db_time;
+use crate::storage::models::{Booking, CalendarExceptionRow};
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureBody {
+    /// Omit or `null` for the whole business.
+    pub staff_id: Option<String>,
+    /// A single date; shorthand for `from` = `to`.
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Omit or `null` to close; intervals for a special day.
+    #[schema(value_type = Option<Vec<Vec<String>>>, example = json!([["09:00", "13:00"]]))]
+    pub hours: Option<Vec<[String; 2]>>,
+    pub reason: Option<String>,
+    /// `reject` (default), `cancel` or `keep`: what to do with bookings it leaves outside hours.
+    pub affected_bookings: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosureView {
+    pub id: String,
+    pub staff_id: Option<String>,
+    pub from: String,
+    pub to: String,
+    #[schema(value_type = Option<Vec<Vec<String>>>)]
+    pub hours: Option<Vec<[String; 2]>>,
+    pub reason: String,
+    /// Bookings cancelled by this change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cancelled_bookings: Vec<String>,
+}
+
+impl TryFrom<&CalendarExceptionRow> for ClosureView {
+    type Error = crate::storage::StorageError;
+
+    fn try_from(r: &CalendarExceptionRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: r.id.clone(),
+            staff_id: r.resource_id.clone(),
+            from: r.first_date.to_string(),
+            to: r.last_date.to_string(),
+            hours: r.decode_hours()?,
+            reason: r.reason.clone(),
+            cancelled_bookings: Vec::new(),
+        })
+    }
+}
 
 /// The longest closure accepted in one piece.
 const MAX_CLOSURE_DAYS: i64 = 366;
@@ -85,38 +134,30 @@ fn view(row: &CalendarExceptionRow, cancelled: &[Booking]) -> Result<ClosureView
 /// Closes dates (no `hours`) or sets special hours on them, for the business or one staff
 /// member. 409 `closure_affects_bookings` lists bookings it would leave outside working hours
 /// unless `affected_bookings` says to cancel or keep them.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/closures", tag = "closures", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/closures", tag = "closures", operation_id = "closures_create",
     params(("slug" = String, Path)), request_body = ClosureBody,
     responses((status = 201, body = ClosureView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    path: web::Path<String>,
-    key: Access,
+    owner: Owner,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<ClosureBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
     let input = closure_input(body)?;
-    let now = to_db_time(state.now());
-    let (row, cancelled) = state
-        .db
-        .write(move |conn| {
-            setup::add_closure(conn, &business.id, input, now).map_err(ApiError::from)
+    let (row, cancelled) = owner
+        .write(&state, move |conn, business, now| {
+            setup::add_closure(conn, business, input, now)
         })
         .await?;
     Ok(HttpResponse::Created().json(view(&row, &cancelled)?))
 }
 
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/closures", tag = "closures", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/closures", tag = "closures", operation_id = "closures_list",
     params(("slug" = String, Path)), responses((status = 200, body = Vec<ClosureView>)))]
-pub async fn list(
-    path: web::Path<String>,
-    key: Access,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug_any_role(&path)?;
-    let rows = state
-        .db
-        .read(move |conn| setup::list_closures(conn, &business.id).map_err(ApiError::from))
+pub async fn list(member: Member, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let rows = member
+        .read(&state, |conn, business| {
+            setup::list_closures(conn, business)
+        })
         .await?;
     let views = rows
         .iter()
@@ -125,62 +166,51 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(views))
 }
 
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", operation_id = "closures_get",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 200, body = ClosureView), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    path: web::Path<(String, String)>,
-    key: Access,
+    member: Member,
+    PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug_any_role(&slug)?;
-    let row = state
-        .db
-        .read(move |conn| {
-            crate::storage::closures::find(conn, &business.id, &id)?
-                .ok_or_else(|| ApiError::not_found("closure"))
+    let row = member
+        .read(&state, move |conn, business| {
+            crate::storage::closures::find(conn, business, &id)?
+                .ok_or(AppError::NotFound("closure"))
         })
         .await?;
     Ok(HttpResponse::Ok().json(ClosureView::try_from(&row)?))
 }
 
 /// Replaces a closure (send it whole, as for creating).
-#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", security(("api_key" = [])),
+#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", operation_id = "closures_update",
     params(("slug" = String, Path), ("id" = String, Path)), request_body = ClosureBody,
     responses((status = 200, body = ClosureView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
-    path: web::Path<(String, String)>,
-    key: Access,
+    owner: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<ClosureBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
     let input = closure_input(body)?;
-    let now = to_db_time(state.now());
-    let (row, cancelled) = state
-        .db
-        .write(move |conn| {
-            setup::replace_closure(conn, &business.id, &id, input, now).map_err(ApiError::from)
+    let (row, cancelled) = owner
+        .write(&state, move |conn, business, now| {
+            setup::replace_closure(conn, business, &id, input, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view(&row, &cancelled)?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", security(("api_key" = [])),
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", operation_id = "closures_delete",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
-    path: web::Path<(String, String)>,
-    key: Access,
+    owner: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
-    let now = to_db_time(state.now());
-    state
-        .db
-        .write(move |conn| {
-            setup::delete_closure(conn, &business.id, &id, now).map_err(ApiError::from)
+    owner
+        .write(&state, move |conn, business, now| {
+            setup::delete_closure(conn, business, &id, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

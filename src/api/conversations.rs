@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::chat::MessageView;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
-use super::views::{CustomerView, utc_time};
+use super::extract::{JsonBody, Member, PathId};
+use super::json::{CustomerView, utc_time};
 use crate::booking::BookingContact;
 use crate::conversation::{OWNER_BOT, OWNER_HUMAN, inbox};
 use crate::domain::required_text;
@@ -43,6 +43,7 @@ pub struct ConversationView {
 const MAX_LISTED: i64 = 200;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `human` for the inbox of handed-off conversations, `bot`, or all when left out.
     owner: Option<String>,
@@ -100,15 +101,13 @@ fn view(
 }
 
 /// Conversations, most recent first; `owner=human` is the inbox.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/conversations", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/conversations", operation_id = "conversations_list", tag = "chat",
     params(("slug" = String, Path), ListQuery), responses((status = 200, body = Vec<ConversationView>)))]
 pub async fn list(
-    path: web::Path<String>,
     query: web::Query<ListQuery>,
-    key: Access,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug_any_role(&path)?;
     let query = query.into_inner();
     let owner = match query.owner.as_deref() {
         None => None,
@@ -144,16 +143,14 @@ pub async fn list(
 }
 
 /// One conversation with its transcript.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/conversations/{id}", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/conversations/{id}", operation_id = "conversations_get", tag = "chat",
     params(("slug" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = ConversationView), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    path: web::Path<(String, String)>,
-    key: Access,
+    PathId(id): PathId,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug_any_role(&slug)?;
     let found = state
         .db
         .read(move |conn| {
@@ -172,17 +169,15 @@ pub struct StaffMessageBody {
 }
 
 /// A staff member's message to the customer, delivered through the conversation's channel.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/messages", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/messages", operation_id = "conversations_reply", tag = "chat",
     params(("slug" = String, Path), ("id" = String, Path)), request_body = StaffMessageBody,
     responses((status = 201, description = "Queued for delivery"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reply(
-    path: web::Path<(String, String)>,
-    key: Access,
+    PathId(id): PathId,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<StaffMessageBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug_any_role(&slug)?;
     let text = required_text("text", &body.text, 4_000)?;
     let message_id = state
         .conversations
@@ -192,15 +187,13 @@ pub async fn reply(
 }
 
 /// Staff take the conversation over: the bot stays silent.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/take-over", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/take-over", operation_id = "conversations_take_over", tag = "chat",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn take_over(
-    path: web::Path<(String, String)>,
-    key: Access,
+    PathId(id): PathId,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug_any_role(&slug)?;
     state
         .conversations
         .take_over(business.id, id, state.now())
@@ -209,15 +202,13 @@ pub async fn take_over(
 }
 
 /// Staff hand the conversation back to the bot, which tells the customer.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/hand-back", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/conversations/{id}/hand-back", operation_id = "conversations_hand_back", tag = "chat",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn hand_back(
-    path: web::Path<(String, String)>,
-    key: Access,
+    PathId(id): PathId,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug_any_role(&slug)?;
     state
         .conversations
         .hand_back(business.id, id, state.now())

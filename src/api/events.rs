@@ -26,7 +26,7 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::Access;
+use super::extract::Member;
 use crate::accounts;
 use crate::booking::{BookingFeed, ChangeFeed, ChangeWatcher};
 use crate::conversation::ConversationFeed;
@@ -172,21 +172,20 @@ impl Stream {
 
 /// Server-sent events announcing changes to the business's bookings and conversations (API
 /// key or any staff session). A session's stream ends within a few seconds of the session.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/events", tag = "bookings", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/events", operation_id = "events_stream", tag = "bookings",
     params(("slug" = String, Path)),
     responses((status = 200, description = "text/event-stream: `ready`, then `bookings` and `conversations` events with {\"changed\":[ids]}"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 429, description = "too_many_streams", body = ErrorBody)))]
 pub async fn stream(
-    path: web::Path<String>,
-    access: Access,
+    Member {
+        business, session, ..
+    }: Member,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let login = access
-        .session
+    let login = session
         .as_ref()
         .map(|s| (s.user.id.clone(), s.token_hash.clone()));
-    let business = access.for_slug_any_role(&path)?;
     let session = match login {
         None => None,
         Some((user_id, token_hash)) => Some(Session {

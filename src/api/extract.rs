@@ -12,9 +12,11 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use super::error::ApiError;
 use crate::domain::UserRole;
-use crate::storage::businesses;
+use crate::error::AppError;
 use crate::storage::models::Business;
+use crate::storage::{DbConnection, businesses, to_db_time};
 use crate::{access, accounts};
+use chrono::NaiveDateTime;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -137,13 +139,12 @@ pub enum Role {
     Staff,
 }
 
-/// The business a request acts for, proved by EITHER its API key (`Authorization: Bearer`) OR
-/// a staff session cookie; for a session, state-changing methods must also carry the session's
-/// CSRF token in `X-CSRF-Token`, and a cross-site `Origin` is refused.
+/// Who called, proved by EITHER the business API key (`Authorization: Bearer`) OR a staff
+/// session cookie; for a session, state-changing methods must also carry the session's CSRF
+/// token in `X-CSRF-Token`, and a cross-site `Origin` is refused.
 ///
-/// Handlers choose what the role allows: [`Access::for_slug`] admits the API key and owners
-/// only (the safe default for anything that changes settings); [`Access::for_slug_any_role`]
-/// admits staff too.
+/// Routes under `/businesses/{slug}` take [`Owner`] or [`Member`] instead, which also check the
+/// credentials against the slug; this one is for routes that name no business (a booking by id).
 pub struct Access {
     pub business: Business,
     pub role: Role,
@@ -152,20 +153,16 @@ pub struct Access {
 }
 
 impl Access {
-    /// The business, for callers with every right (API key or owner); staff get 403.
-    pub fn for_slug(self, slug: &str) -> Result<Business, ApiError> {
-        if self.role == Role::Staff {
+    /// Refuses another business's credentials, and staff when `owner_only` (the safe default for
+    /// anything that changes settings).
+    fn admit(&self, slug: &str, owner_only: bool) -> Result<(), ApiError> {
+        if owner_only && self.role == Role::Staff {
             return Err(ApiError::forbidden(
                 "only an owner of the business can change this",
             ));
         }
-        self.for_slug_any_role(slug)
-    }
-
-    /// The business, for any of its users; refuses another business's credentials.
-    pub fn for_slug_any_role(self, slug: &str) -> Result<Business, ApiError> {
         if self.business.slug == slug {
-            Ok(self.business)
+            Ok(())
         } else if self.role == Role::ApiKey {
             Err(ApiError::forbidden(
                 "this API key belongs to another business",
@@ -176,6 +173,23 @@ impl Access {
             ))
         }
     }
+
+    /// The caller, admitted to the business of the route's `{slug}`.
+    fn for_route(
+        req: &HttpRequest,
+        owner_only: bool,
+    ) -> Pin<Box<dyn Future<Output = Result<Self, ApiError>>>> {
+        let req = req.clone();
+        Box::pin(async move {
+            let access = authenticated(&req).await?;
+            let slug = req
+                .match_info()
+                .get("slug")
+                .ok_or_else(|| ApiError::internal(&"a business route without {slug}"))?;
+            access.admit(slug, owner_only)?;
+            Ok(access)
+        })
+    }
 }
 
 impl FromRequest for Access {
@@ -184,14 +198,112 @@ impl FromRequest for Access {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
+        Box::pin(async move { authenticated(&req).await })
+    }
+}
+
+/// The business of the route's `{slug}`, for a caller with every right over it: its API key or
+/// an owner's session. Staff get 403, and so does another business's key or login.
+pub struct Owner {
+    pub business: Business,
+    /// The session, when the caller is a logged-in owner.
+    pub session: Option<accounts::ActiveSession>,
+}
+
+impl FromRequest for Owner {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let access = Access::for_route(req, true);
         Box::pin(async move {
-            authenticate(&req).await?.ok_or_else(|| {
-                ApiError::unauthorized(
-                    "send the business API key as `Authorization: Bearer <key>`, or log in",
-                )
+            let Access {
+                business, session, ..
+            } = access.await?;
+            Ok(Owner { business, session })
+        })
+    }
+}
+
+/// The business of the route's `{slug}`, for any of its users (staff too): the day's work and
+/// reading settings. Another business's key or login gets 403.
+pub struct Member {
+    pub business: Business,
+    pub role: Role,
+    /// The session, when the caller is a logged-in user.
+    pub session: Option<accounts::ActiveSession>,
+}
+
+impl FromRequest for Member {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let access = Access::for_route(req, false);
+        Box::pin(async move {
+            let Access {
+                business,
+                role,
+                session,
+            } = access.await?;
+            Ok(Member {
+                business,
+                role,
+                session,
             })
         })
     }
+}
+
+impl Owner {
+    /// Runs `work` on the business in one writing transaction, at the request's time (as
+    /// stored): the shape of every settings change.
+    pub async fn write<T, F>(self, state: &AppState, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &str, NaiveDateTime) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let now = to_db_time(state.now());
+        let id = self.business.id;
+        Ok(state.db.write(move |conn| work(conn, &id, now)).await?)
+    }
+}
+
+impl Member {
+    /// Runs `work` on the business with a reading connection.
+    pub async fn read<T, F>(self, state: &AppState, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &str) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let id = self.business.id;
+        Ok(state.db.read(move |conn| work(conn, &id)).await?)
+    }
+}
+
+/// The route's `{id}` segment.
+pub struct PathId(pub String);
+
+impl FromRequest for PathId {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("id")
+                .map(|id| PathId(id.to_owned()))
+                .ok_or_else(|| ApiError::internal(&"a route without {id}")),
+        )
+    }
+}
+
+async fn authenticated(req: &HttpRequest) -> Result<Access, ApiError> {
+    authenticate(req).await?.ok_or_else(|| {
+        ApiError::unauthorized(
+            "send the business API key as `Authorization: Bearer <key>`, or log in",
+        )
+    })
 }
 
 /// The caller's business credentials: `None` when the request carries none (no bearer token,
@@ -217,7 +329,7 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Access>, ApiError>
     let now = state.now();
     let (session, business) = state
         .db
-        .read(move |conn| accounts::session_for_token(conn, &token, now).map_err(ApiError::from))
+        .read(move |conn| accounts::session_for_token(conn, &token, now))
         .await?
         .ok_or_else(|| ApiError::unauthorized("your session has ended; please log in again"))?;
     if !req.method().is_safe() {
@@ -285,10 +397,10 @@ pub async fn business_for_key(
         return Ok(None);
     }
     let hash = access::hash_api_key(&token);
-    state
+    Ok(state
         .db
-        .read(move |conn| businesses::by_api_key_hash(conn, &hash).map_err(ApiError::from))
-        .await
+        .read(move |conn| businesses::by_api_key_hash(conn, &hash))
+        .await?)
 }
 
 /// Checks the admin token for operations above any one business.

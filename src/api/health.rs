@@ -9,7 +9,7 @@ use super::extract::bearer_token;
 use crate::access::constant_time_eq;
 
 /// 200 when the database answers.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unreachable")))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", security(()), tag = "operations", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unreachable")))]
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let backend = state.db.backend().name();
     state
@@ -25,7 +25,7 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
 /// Prometheus text format: requests and latencies by route, bookings created, conflicts refused,
 /// requests refused by rate limits. With `CHAIRSIDE_METRICS_TOKEN` set, only for
 /// `Authorization: Bearer <token>`.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain"),
+#[utoipa::path(get, path = "/metrics", operation_id = "health_metrics", security(()), tag = "operations", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain"),
     (status = 401, description = "CHAIRSIDE_METRICS_TOKEN is set and was not sent", body = super::error::ErrorBody)))]
 pub async fn metrics(
     req: HttpRequest,

@@ -19,6 +19,7 @@ pub mod error;
 mod events;
 pub mod extract;
 mod health;
+pub mod json;
 mod notifications;
 pub mod openapi;
 mod questions;
@@ -28,7 +29,6 @@ mod session;
 mod staff;
 pub mod throttle;
 mod users;
-pub mod views;
 pub mod webhooks;
 
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use super::{
     availability, bookings, businesses, calendars, channels, chat, chat_links, closures,
     conversations, customers, error, events, health, notifications, questions, schedule, services,
-    session, staff, users, views,
+    session, staff, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -32,13 +32,20 @@ use super::{
         bookings::calendar, bookings::renew_link, calendars::feed, calendars::rotate, notifications::list,
         channels::list, channels::put, channels::delete,
         customers::search, customers::create, customers::get, customers::link, customers::export, customers::erase,
+        openapi_json,
+        webhooks::messenger_verify, webhooks::messenger_events, webhooks::whatsapp_verify, webhooks::whatsapp_events,
+        webhooks::telegram_update, webhooks::twilio_message,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, views::BusinessView, views::CreatedBusinessView)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, businesses::BusinessView, businesses::CreatedBusinessView)),
     modifiers(&Security),
+    // Most operations take the business API key or a staff session; the public ones and those
+    // with other credentials say so on their own.
+    security(("api_key" = []), ("session" = [])),
     tags(
         (name = "businesses"), (name = "staff"), (name = "services"), (name = "closures"),
         (name = "bookings"), (name = "calendars"), (name = "chat"), (name = "notifications"),
         (name = "operations"), (name = "session"), (name = "users"), (name = "channels"), (name = "customers"),
+        (name = "webhooks"),
     )
 )]
 pub struct ApiDoc;
@@ -79,7 +86,7 @@ impl Modify for Security {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "This document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", operation_id = "openapi_json", security(()), tag = "operations", responses((status = 200, description = "This document")))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
+use super::extract::{JsonBody, Owner, PathId};
 use crate::setup::{self, QuestionInput};
 use crate::storage::models::CustomerQuestion;
-use crate::storage::{questions, to_db_time};
+use crate::storage::questions;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,78 +58,61 @@ impl From<&CustomerQuestion> for QuestionView {
 }
 
 /// Adds a question the chat asks every new customer before confirming.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/questions", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/questions", tag = "chat", operation_id = "questions_create",
     params(("slug" = String, Path)), request_body = QuestionBody,
     responses((status = 201, body = QuestionView), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    path: web::Path<String>,
-    key: Access,
+    owner: Owner,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<QuestionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
-    let now = to_db_time(state.now());
-    let question = state
-        .db
-        .write(move |conn| {
-            setup::add_question(conn, &business.id, body.into(), now).map_err(ApiError::from)
+    let question = owner
+        .write(&state, move |conn, business, now| {
+            setup::add_question(conn, business, body.into(), now)
         })
         .await?;
     Ok(HttpResponse::Created().json(QuestionView::from(&question)))
 }
 
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/questions", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/questions", tag = "chat", operation_id = "questions_list",
     params(("slug" = String, Path)), responses((status = 200, body = Vec<QuestionView>)))]
-pub async fn list(
-    path: web::Path<String>,
-    key: Access,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
+pub async fn list(owner: Owner, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let id = owner.business.id;
     let all = state
         .db
-        .read(move |conn| questions::all_of(conn, &business.id).map_err(ApiError::from))
+        .read(move |conn| questions::all_of(conn, &id))
         .await?;
     Ok(HttpResponse::Ok().json(all.iter().map(QuestionView::from).collect::<Vec<_>>()))
 }
 
-#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/questions/{id}", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/questions/{id}", tag = "chat", operation_id = "questions_update",
     params(("slug" = String, Path), ("id" = String, Path)), request_body = QuestionBody,
     responses((status = 200, body = QuestionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    path: web::Path<(String, String)>,
-    key: Access,
+    owner: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<QuestionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
-    let now = to_db_time(state.now());
-    let question = state
-        .db
-        .write(move |conn| {
-            setup::update_question(conn, &business.id, &id, body.into(), now)
-                .map_err(ApiError::from)
+    let question = owner
+        .write(&state, move |conn, business, now| {
+            setup::update_question(conn, business, &id, body.into(), now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(QuestionView::from(&question)))
 }
 
 /// Stops asking the question; answers already given stay.
-#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/questions/{id}", tag = "chat", security(("api_key" = [])),
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/questions/{id}", tag = "chat", operation_id = "questions_delete",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
-    path: web::Path<(String, String)>,
-    key: Access,
+    owner: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
-    let now = to_db_time(state.now());
-    state
-        .db
-        .write(move |conn| {
-            setup::remove_question(conn, &business.id, &id, now).map_err(ApiError::from)
+    owner
+        .write(&state, move |conn, business, now| {
+            setup::remove_question(conn, business, &id, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

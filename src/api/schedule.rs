@@ -1,15 +1,40 @@
 //! One day's schedule per staff member (business API key).
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::Access;
-use super::views::{IntervalView, ScheduleView, StaffScheduleView, local_time};
+use super::extract::Member;
+use super::json::{BookingView, local_time};
 use crate::domain::parse_date;
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntervalView {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffScheduleView {
+    pub id: String,
+    pub name: String,
+    /// Working time that day.
+    pub hours: Vec<IntervalView>,
+    pub bookings: Vec<BookingView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleView {
+    pub date: String,
+    pub time_zone: String,
+    pub staff: Vec<StaffScheduleView>,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Query {
     /// Local date, `YYYY-MM-DD`; default today.
     date: Option<String>,
@@ -19,15 +44,13 @@ pub struct Query {
 }
 
 /// That local day's working hours and bookings, grouped by staff member.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/schedule", tag = "bookings", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/schedule", operation_id = "schedule_get", tag = "bookings",
     params(("slug" = String, Path), Query), responses((status = 200, body = ScheduleView), (status = 422, body = ErrorBody)))]
 pub async fn get(
-    path: web::Path<String>,
     query: web::Query<Query>,
-    key: Access,
+    Member { business, .. }: Member,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug_any_role(&path)?;
     let tz = crate::booking::BusinessProfile::from_row(&business)?.tz;
     let date = match query.date.as_deref() {
         Some(d) => parse_date("date", d)?,

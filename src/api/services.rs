@@ -1,164 +1,136 @@
-//! Services (business API key).
+//! Services: what can be booked, for how long, by whom. The request body is
+//! [`setup::ServiceInput`] itself, checked by the use case.
 
 use actix_web::{HttpResponse, web};
 
+use utoipa::ToSchema;
+
+use serde::Serialize;
+
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
-use super::views::{ServiceBody, ServiceView};
-use crate::setup::{self, ServiceInput};
-use crate::domain::{ValidationError, check_range, clean_text, required_text};
-use crate::storage::to_db_time;
+use super::extract::{JsonBody, Member, Owner, PathId};
+use crate::setup::{self, ServiceInput, ServiceRecord};
 
-fn service_input(body: ServiceBody) -> Result<ServiceInput, ApiError> {
-    if let Some(Some(price)) = body.price_cents {
-        check_range("price_cents", price, 0..=100_000_000)?;
-    }
-    let currency = body
-        .currency
-        .map(|c| {
-            let c = c.trim().to_ascii_uppercase();
-            if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
-                Ok(c)
-            } else {
-                Err(ValidationError::new(
-                    "currency",
-                    "must be a three-letter ISO 4217 code such as EUR",
-                ))
-            }
-        })
-        .transpose()?;
-    let synonyms = body
-        .synonyms
-        .map(|words| {
-            words
-                .iter()
-                .enumerate()
-                .map(|(i, s)| required_text(&format!("synonyms[{i}]"), s, 60))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?;
-    Ok(ServiceInput {
-        name: body
-            .name
-            .as_deref()
-            .map(|n| required_text("name", n, 100))
-            .transpose()?,
-        description: body
-            .description
-            .as_deref()
-            .map(|d| clean_text("description", d, 1000))
-            .transpose()?,
-        duration_minutes: body.duration_minutes,
-        buffer_before_minutes: body.buffer_before_minutes,
-        buffer_after_minutes: body.buffer_after_minutes,
-        price_cents: body.price_cents,
-        currency,
-        synonyms,
-        active: body.active,
-        position: body.position,
-        staff_ids: body.staff_ids,
-    })
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub duration_minutes: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub price_cents: Option<i64>,
+    pub currency: String,
+    pub synonyms: Vec<String>,
+    pub active: bool,
+    pub position: i32,
+    pub staff_ids: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/services", tag = "services", security(("api_key" = [])),
-    params(("slug" = String, Path)), request_body = ServiceBody,
-    responses((status = 201, body = ServiceView), (status = 422, body = ErrorBody)))]
-pub async fn create(
-    path: web::Path<String>,
-    key: Access,
-    state: web::Data<AppState>,
-    JsonBody(body): JsonBody<ServiceBody>,
-) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug(&path)?;
-    let input = service_input(body)?;
-    let now = to_db_time(state.now());
-    let record = state
-        .db
-        .write(move |conn| {
-            setup::add_service(conn, &business.id, input, now).map_err(ApiError::from)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(ServiceView::from(&record)))
+impl From<&ServiceRecord> for ServiceView {
+    fn from(r: &ServiceRecord) -> Self {
+        let s = &r.service;
+        Self {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            duration_minutes: s.duration_minutes,
+            buffer_before_minutes: s.buffer_before_minutes,
+            buffer_after_minutes: s.buffer_after_minutes,
+            price_cents: s.price_cents,
+            currency: s.currency.clone(),
+            synonyms: r.synonyms.clone(),
+            active: s.active != 0,
+            position: s.position,
+            staff_ids: r.staff_ids.clone(),
+        }
+    }
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Include services no longer offered.
     #[serde(default)]
     include_inactive: bool,
 }
 
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/services", tag = "services", security(("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/services", tag = "services", operation_id = "services_create",
+    params(("slug" = String, Path)), request_body = ServiceInput,
+    responses((status = 201, body = ServiceView), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    owner: Owner,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<ServiceInput>,
+) -> Result<HttpResponse, ApiError> {
+    let record = owner
+        .write(&state, move |conn, business, now| {
+            setup::add_service(conn, business, input, now)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ServiceView::from(&record)))
+}
+
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/services", tag = "services", operation_id = "services_list",
     params(("slug" = String, Path), ListQuery), responses((status = 200, body = Vec<ServiceView>)))]
 pub async fn list(
-    path: web::Path<String>,
+    member: Member,
     query: web::Query<ListQuery>,
-    key: Access,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = key.for_slug_any_role(&path)?;
     let all = query.include_inactive;
-    let records = state
-        .db
-        .read(move |conn| setup::list_services(conn, &business.id, all).map_err(ApiError::from))
+    let records = member
+        .read(&state, move |conn, business| {
+            setup::list_services(conn, business, all)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(records.iter().map(ServiceView::from).collect::<Vec<_>>()))
 }
 
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/services/{id}", tag = "services", security(("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/services/{id}", tag = "services", operation_id = "services_get",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 200, body = ServiceView), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    path: web::Path<(String, String)>,
-    key: Access,
+    member: Member,
+    PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug_any_role(&slug)?;
-    let record = state
-        .db
-        .read(move |conn| setup::service_record(conn, &business.id, &id).map_err(ApiError::from))
+    let record = member
+        .read(&state, move |conn, business| {
+            setup::service_record(conn, business, &id)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(ServiceView::from(&record)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/services/{id}", tag = "services", security(("api_key" = [])),
-    params(("slug" = String, Path), ("id" = String, Path)), request_body = ServiceBody,
+#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/services/{id}", tag = "services", operation_id = "services_update",
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = ServiceInput,
     responses((status = 200, body = ServiceView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    path: web::Path<(String, String)>,
-    key: Access,
+    owner: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
-    JsonBody(body): JsonBody<ServiceBody>,
+    JsonBody(input): JsonBody<ServiceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
-    let input = service_input(body)?;
-    let now = to_db_time(state.now());
-    let record = state
-        .db
-        .write(move |conn| {
-            setup::update_service(conn, &business.id, &id, input, now).map_err(ApiError::from)
+    let record = owner
+        .write(&state, move |conn, business, now| {
+            setup::update_service(conn, business, &id, input, now)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ServiceView::from(&record)))
 }
 
 /// Stops offering a service; its existing bookings stay.
-#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/services/{id}", tag = "services", security(("api_key" = [])),
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/services/{id}", tag = "services", operation_id = "services_delete",
     params(("slug" = String, Path), ("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
-    path: web::Path<(String, String)>,
-    key: Access,
+    owner: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let business = key.for_slug(&slug)?;
-    let now = to_db_time(state.now());
-    state
-        .db
-        .write(move |conn| {
-            setup::remove_service(conn, &business.id, &id, now).map_err(ApiError::from)
+    owner
+        .write(&state, move |conn, business, now| {
+            setup::remove_service(conn, business, &id, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,17 +4,47 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::client::request_origin;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, SESSION_COOKIE, authenticate, session_token};
-use super::views::{LoginBody, SessionBusinessView, SessionView, UserView, local_time, utc_time};
+use super::json::{local_time, utc_time};
+use super::users::UserView;
 use crate::accounts::{self, Password, SESSION_HOURS};
 use crate::booking::BusinessProfile;
 use crate::storage::accounts::{Session, User};
 use crate::storage::models::Business;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionBusinessView {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub user: UserView,
+    pub business: SessionBusinessView,
+    /// Send it back as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE.
+    pub csrf_token: String,
+    pub expires_at: String,
+    /// The server's current time in the business's zone (the page's clock follows it).
+    pub now: String,
+    /// Today's local date at the business.
+    pub today: String,
+}
 
 /// Whether cookies must be `Secure`: the public URL is https, or the request came over TLS
 /// (directly, or as a trusted proxy reports in `X-Forwarded-Proto` / `Forwarded`).
@@ -73,7 +103,7 @@ fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
 /// Logs in with email and password. Wrong credentials are 401; too many failures for the login
 /// or from the client's address are 429 with `Retry-After`; 503 `busy` with `Retry-After` when
 /// the server is checking as many passwords as it can at once.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginBody,
+#[utoipa::path(post, path = "/api/v1/session", operation_id = "session_log_in", security(()), tag = "session", request_body = LoginBody,
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 429, description = "too_many_attempts", body = ErrorBody), (status = 503, description = "busy", body = ErrorBody)))]
 pub async fn log_in(
@@ -107,7 +137,7 @@ pub async fn log_in(
 }
 
 /// The logged-in user, their business and the CSRF token (401 without a live session).
-#[utoipa::path(get, path = "/api/v1/session", tag = "session", security(("session" = [])),
+#[utoipa::path(get, path = "/api/v1/session", operation_id = "session_current", tag = "session", security(("session" = [])),
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)))]
 pub async fn current(
     req: HttpRequest,
@@ -127,7 +157,7 @@ pub async fn current(
 }
 
 /// Logs out: the session ends on the server and the cookie is removed.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security(("session" = [])),
+#[utoipa::path(delete, path = "/api/v1/session", operation_id = "session_log_out", tag = "session", security(("session" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, description = "csrf_failed", body = ErrorBody)))]
 pub async fn log_out(
     req: HttpRequest,
@@ -164,7 +194,7 @@ pub struct PasswordResetAccepted {
 /// Asks for a link to set a new password. Always 202, whether or not the login exists; an
 /// active login gets the link by email (valid for an hour, once). Limited per login name and per
 /// client address (429 `too_many_attempts`).
-#[utoipa::path(post, path = "/api/v1/session/password-reset", tag = "session", request_body = PasswordResetBody,
+#[utoipa::path(post, path = "/api/v1/session/password-reset", operation_id = "session_request_password_reset", security(()), tag = "session", request_body = PasswordResetBody,
     responses((status = 202, body = PasswordResetAccepted), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, description = "too_many_attempts or rate_limited", body = ErrorBody)))]
 pub async fn request_password_reset(
@@ -211,7 +241,7 @@ pub struct PasswordResetDone {
 /// Sets a new password with an emailed link's token: every session of the login ends and a
 /// lockout after failed logins is lifted. 400 `invalid_token`, 410 `token_used` or
 /// `token_expired`, 422 for a password that is too short or long.
-#[utoipa::path(post, path = "/api/v1/session/password-reset/confirm", tag = "session", request_body = PasswordResetConfirmBody,
+#[utoipa::path(post, path = "/api/v1/session/password-reset/confirm", operation_id = "session_confirm_password_reset", security(()), tag = "session", request_body = PasswordResetConfirmBody,
     responses((status = 200, body = PasswordResetDone), (status = 400, description = "invalid_token", body = ErrorBody),
         (status = 410, description = "token_used or token_expired", body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 503, description = "busy", body = ErrorBody)))]

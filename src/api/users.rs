@@ -3,25 +3,71 @@
 
 use actix_web::{HttpResponse, web};
 
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
-use super::views::{CreateUserBody, UpdateUserBody, UserView};
+use super::extract::{JsonBody, Owner, PathId};
+use super::json::utc_time;
 use crate::accounts::{self, NewUser, Password, UserUpdate};
 use crate::domain::{UserRole, required_text};
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserBody {
+    /// The login name.
+    pub email: String,
+    pub name: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// `owner` or `staff` (default).
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserBody {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub password: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    /// `owner` or `staff`.
+    pub role: String,
+    pub active: bool,
+    pub created_at: String,
+}
+
+impl From<&crate::storage::accounts::User> for UserView {
+    fn from(u: &crate::storage::accounts::User) -> Self {
+        Self {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: u.role.clone(),
+            active: u.active != 0,
+            created_at: utc_time(u.created_at),
+        }
+    }
+}
+
 /// Adds a login: `{"email","name","password","role":"owner"|"staff"}`.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/users", tag = "users", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/users", operation_id = "users_create", tag = "users",
     params(("slug" = String, Path)), request_body = CreateUserBody,
     responses((status = 201, body = UserView), (status = 403, body = ErrorBody),
         (status = 409, description = "email_taken", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    path: web::Path<String>,
-    access: Access,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<CreateUserBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = access.for_slug(&path)?;
     let user = NewUser::parse(
         &body.email,
         &body.name,
@@ -33,14 +79,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(UserView::from(&row)))
 }
 
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/users", tag = "users", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/users", operation_id = "users_list", tag = "users",
     params(("slug" = String, Path)), responses((status = 200, body = Vec<UserView>), (status = 403, body = ErrorBody)))]
 pub async fn list(
-    path: web::Path<String>,
-    access: Access,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = access.for_slug(&path)?;
     let rows = accounts::list_users(&state.db, business.id).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(UserView::from).collect::<Vec<_>>()))
 }
@@ -48,18 +92,16 @@ pub async fn list(
 /// Renames, changes the role, sets a new password or (de)activates a login. A new password or
 /// a deactivation ends that login's sessions; the last active owner cannot be removed (409
 /// `last_owner`).
-#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/users/{id}", tag = "users", security(("api_key" = []), ("session" = [])),
+#[utoipa::path(patch, path = "/api/v1/businesses/{slug}/users/{id}", operation_id = "users_update", tag = "users",
     params(("slug" = String, Path), ("id" = String, Path)), request_body = UpdateUserBody,
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
-    path: web::Path<(String, String)>,
-    access: Access,
+    Owner { business, session }: Owner,
+    PathId(id): PathId,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<UpdateUserBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, id) = path.into_inner();
-    let session = access.session.as_ref().map(|s| s.token_hash.clone());
-    let business = access.for_slug(&slug)?;
+    let session = session.map(|s| s.token_hash);
     let update = UserUpdate {
         name: body
             .name

@@ -134,6 +134,9 @@ struct Confirmed {
     unreachable: bool,
 }
 
+#[utoipa::path(get, path = "/webhooks/messenger", operation_id = "webhooks_messenger_verify", tag = "webhooks",
+    params(("hub.mode" = Option<String>, Query), ("hub.verify_token" = Option<String>, Query), ("hub.challenge" = Option<String>, Query)),
+    responses((status = 200, description = "The challenge, echoed", content_type = "text/plain"), (status = 403, body = super::error::ErrorBody)))]
 pub async fn messenger_verify(
     query: web::Query<Handshake>,
     state: web::Data<AppState>,
@@ -141,6 +144,9 @@ pub async fn messenger_verify(
     verify(Platform::Messenger, query, state).await
 }
 
+#[utoipa::path(get, path = "/webhooks/whatsapp", operation_id = "webhooks_whatsapp_verify", tag = "webhooks",
+    params(("hub.mode" = Option<String>, Query), ("hub.verify_token" = Option<String>, Query), ("hub.challenge" = Option<String>, Query)),
+    responses((status = 200, description = "The challenge, echoed", content_type = "text/plain"), (status = 403, body = super::error::ErrorBody)))]
 pub async fn whatsapp_verify(
     query: web::Query<Handshake>,
     state: web::Data<AppState>,
@@ -155,6 +161,9 @@ struct MetaReader {
     events: fn(&serde_json::Value) -> Vec<InboundEvent>,
 }
 
+#[utoipa::path(post, path = "/webhooks/messenger", operation_id = "webhooks_messenger_events", tag = "webhooks",
+    request_body(content = Object, description = "The platform's event, signed as the platform signs it"),
+    responses((status = 200, description = "Accepted"), (status = 401, body = super::error::ErrorBody), (status = 413, body = super::error::ErrorBody)))]
 pub async fn messenger_events(
     req: HttpRequest,
     body: WebhookBody,
@@ -168,6 +177,9 @@ pub async fn messenger_events(
     meta_events(reader, req, body.0, state).await
 }
 
+#[utoipa::path(post, path = "/webhooks/whatsapp", operation_id = "webhooks_whatsapp_events", tag = "webhooks",
+    request_body(content = Object, description = "The platform's event, signed as the platform signs it"),
+    responses((status = 200, description = "Accepted"), (status = 401, body = super::error::ErrorBody), (status = 413, body = super::error::ErrorBody)))]
 pub async fn whatsapp_events(
     req: HttpRequest,
     body: WebhookBody,
@@ -345,6 +357,9 @@ fn unverified(platform: Platform) -> ApiError {
     })
 }
 
+#[utoipa::path(post, path = "/webhooks/telegram/{slug}", operation_id = "webhooks_telegram_update", tag = "webhooks", params(("slug" = String, Path)),
+    request_body(content = Object, description = "The platform's event, signed as the platform signs it"),
+    responses((status = 200, description = "Accepted"), (status = 401, body = super::error::ErrorBody), (status = 413, body = super::error::ErrorBody)))]
 pub async fn telegram_update(
     req: HttpRequest,
     path: web::Path<String>,
@@ -374,6 +389,9 @@ pub async fn telegram_update(
 /// same signature computation as a known one and timing does not tell them apart.
 const NO_AUTH_TOKEN: &str = "no connection at this URL";
 
+#[utoipa::path(post, path = "/webhooks/twilio/{slug}", operation_id = "webhooks_twilio_message", tag = "webhooks", params(("slug" = String, Path)),
+    request_body(content = Object, content_type = "application/x-www-form-urlencoded", description = "Twilio's message, signed with X-Twilio-Signature"),
+    responses((status = 200, description = "Accepted"), (status = 403, body = super::error::ErrorBody), (status = 413, body = super::error::ErrorBody)))]
 pub async fn twilio_message(
     req: HttpRequest,
     path: web::Path<String>,

@@ -14,7 +14,7 @@
 //!   cancelled; then their mail files removed ([`mail_files`]) and SQLite's log emptied;
 //! - [`retention`]: a daily job that deletes chat messages older than a business keeps them.
 //!
-//! Who may: the business's owners and its API key, never the staff role (`Access::for_slug`).
+//! Who may: the business's owners and its API key, never the staff role (`api::extract::Owner`).
 
 pub mod erasure;
 pub mod export;

@@ -23,3 +23,13 @@ pub use staff::{
     StaffInput, StaffRecord, add_staff, list_staff, remove_staff, set_hours, staff_record,
     update_staff,
 };
+
+/// For PATCH inputs: `Some(None)` for an explicit `null` (clear the field), `None` for a field
+/// left out (keep it).
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDateTime;
 
-use crate::domain::{ServiceTiming, ValidationError};
+use serde::Deserialize;
+
+use crate::domain::{ServiceTiming, ValidationError, check_range, clean_text, required_text};
 use crate::error::AppError;
 use crate::storage::models::{Service, ServiceChanges};
 use crate::storage::{DbConnection, JsonText, businesses, new_id, services, staff};
@@ -15,20 +17,75 @@ pub struct ServiceRecord {
     pub staff_ids: Vec<String>,
 }
 
-/// What a client may set on a service; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+/// What a client may set on a service; `None` leaves a field as it is. It is also the API's
+/// request body (unknown fields refused): every caller sends the same fields, and
+/// [`add_service`] and [`update_service`] apply the same checks to all of them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceInput {
     pub name: Option<String>,
     pub description: Option<String>,
     pub duration_minutes: Option<i64>,
     pub buffer_before_minutes: Option<i64>,
     pub buffer_after_minutes: Option<i64>,
+    /// `null` removes the price.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<i64>)]
     pub price_cents: Option<Option<i64>>,
     pub currency: Option<String>,
+    /// Other words customers use for it ("fade", "trim").
     pub synonyms: Option<Vec<String>>,
     pub active: Option<bool>,
     pub position: Option<i32>,
     pub staff_ids: Option<Vec<String>>,
+}
+
+impl ServiceInput {
+    /// The input with every check that needs no database done and its text normalised: name
+    /// and description lengths, the price range, the currency code, the synonyms.
+    pub fn parse(self) -> Result<Self, ValidationError> {
+        if let Some(Some(price)) = self.price_cents {
+            check_range("price_cents", price, 0..=100_000_000)?;
+        }
+        let currency = self.currency.as_deref().map(currency_code).transpose()?;
+        let synonyms = self
+            .synonyms
+            .map(|words| {
+                words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| required_text(&format!("synonyms[{i}]"), s, 60))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Ok(Self {
+            name: self
+                .name
+                .as_deref()
+                .map(|n| required_text("name", n, 100))
+                .transpose()?,
+            description: self
+                .description
+                .as_deref()
+                .map(|d| clean_text("description", d, 1000))
+                .transpose()?,
+            currency,
+            synonyms,
+            ..self
+        })
+    }
+}
+
+fn currency_code(raw: &str) -> Result<String, ValidationError> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(ValidationError::new(
+            "currency",
+            "must be a three-letter ISO 4217 code such as EUR",
+        ))
+    }
 }
 
 pub fn add_service(
@@ -37,6 +94,7 @@ pub fn add_service(
     input: ServiceInput,
     now: NaiveDateTime,
 ) -> Result<ServiceRecord, AppError> {
+    let input = input.parse()?;
     let name = input
         .name
         .clone()
@@ -86,6 +144,7 @@ pub fn update_service(
     input: ServiceInput,
     now: NaiveDateTime,
 ) -> Result<ServiceRecord, AppError> {
+    let input = input.parse()?;
     let current =
         services::find(conn, business_id, service_id)?.ok_or(AppError::NotFound("service"))?;
     // Validate the timing as a whole: a new buffer must fit with the current duration.

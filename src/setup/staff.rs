@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use crate::domain::{BookingStatus, EmailAddress, WeeklyHours};
 use crate::error::AppError;
 use crate::storage::models::{Resource, ResourceChanges};
-use crate::storage::{DbConnection, bookings, businesses, new_id, staff, services};
+use crate::storage::{DbConnection, bookings, businesses, new_id, services, staff};
 
 /// A staff member with their hours and the services they perform.
 #[derive(Debug, Clone)]
@@ -64,8 +64,7 @@ pub fn update_staff(
     input: StaffInput,
     now: NaiveDateTime,
 ) -> Result<StaffRecord, AppError> {
-    staff::find_staff(conn, business_id, staff_id)?
-        .ok_or(AppError::NotFound("staff member"))?;
+    staff::find_staff(conn, business_id, staff_id)?.ok_or(AppError::NotFound("staff member"))?;
     let changes = ResourceChanges {
         name: input.name.clone(),
         email: input.email.clone().map(|e| e.map(EmailAddress::into_inner)),
@@ -86,8 +85,7 @@ pub fn set_hours(
     hours: &WeeklyHours,
     now: NaiveDateTime,
 ) -> Result<StaffRecord, AppError> {
-    staff::find_staff(conn, business_id, staff_id)?
-        .ok_or(AppError::NotFound("staff member"))?;
+    staff::find_staff(conn, business_id, staff_id)?.ok_or(AppError::NotFound("staff member"))?;
     staff::replace_hours(conn, staff_id, hours)?;
     businesses::touch_calendar(conn, business_id, now)?;
     staff_record(conn, business_id, staff_id)
@@ -125,8 +123,7 @@ pub fn remove_staff(
     staff_id: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    staff::find_staff(conn, business_id, staff_id)?
-        .ok_or(AppError::NotFound("staff member"))?;
+    staff::find_staff(conn, business_id, staff_id)?.ok_or(AppError::NotFound("staff member"))?;
     let filter = bookings::BookingFilter {
         staff_id: Some(staff_id.to_owned()),
         statuses: vec![BookingStatus::Confirmed, BookingStatus::Held],

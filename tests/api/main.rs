@@ -17,6 +17,7 @@ mod limits;
 mod logins;
 mod mail;
 mod notifications;
+mod openapi;
 mod platform_identity;
 mod privacy;
 mod proof;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::chat::MessageView;
-use crate::api::views::{BookingView, utc_time};
+use crate::api::json::{BookingView, utc_time};
 use crate::privacy::export::{BookingRecord, ConversationRecord};
 use crate::privacy::search::FoundCustomer;
 use crate::privacy::{CustomerRecord, Erasure};

@@ -1,6 +1,6 @@
 //! Customers' data for their business's owners (GDPR art. 15 and 17): find a person, link the
 //! bookings that are theirs, export everything stored about them, erase it. Owners and the API
-//! key only: the staff role is refused (`Access::for_slug`).
+//! key only: the staff role is refused ([`Owner`]).
 
 pub mod json;
 
@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Access, JsonBody};
-use super::views::{BookingView, CustomerHintView, utc_time};
+use super::extract::{JsonBody, Owner, PathId};
+use super::json::{BookingView, CustomerHintView, utc_time};
 use crate::booking::{BookingDetails, BusinessProfile, with_details};
 use crate::error::AppError;
 use crate::privacy::{self, SearchQuery, merge};
@@ -25,22 +25,21 @@ use json::{
 const MAX_BOOKINGS_PER_MERGE: usize = 200;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Part of a name (2+ characters), a phone number in any format, or an email address.
     q: Option<String>,
 }
 
 /// Customer records and unlinked bookings that match a name, phone number or email address.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/customers", tag = "customers",
-    security(("api_key" = []), ("session" = [])), params(("slug" = String, Path), SearchParams),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/customers", operation_id = "customers_search", tag = "customers",
+    params(("slug" = String, Path), SearchParams),
     responses((status = 200, body = SearchView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn search(
-    path: web::Path<String>,
     params: web::Query<SearchParams>,
-    access: Access,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = access.for_slug(&path)?;
     let query = SearchQuery::parse("q", params.q.as_deref().unwrap_or_default())?;
     let view = state
         .db
@@ -63,16 +62,14 @@ pub async fn search(
 
 /// A new customer record made from unlinked bookings that staff confirm are one person's
 /// (the contact of the latest of them), with those bookings linked to it.
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/customers", tag = "customers",
-    security(("api_key" = []), ("session" = [])), params(("slug" = String, Path)), request_body = BookingIdsBody,
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/customers", operation_id = "customers_create", tag = "customers",
+    params(("slug" = String, Path)), request_body = BookingIdsBody,
     responses((status = 201, body = LinkedView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
-    path: web::Path<String>,
     body: JsonBody<BookingIdsBody>,
-    access: Access,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let business = access.for_slug(&path)?;
     let ids = booking_ids(body.0)?;
     let now = state.now();
     let linked = ids.len();
@@ -87,17 +84,15 @@ pub async fn create(
 }
 
 /// Links bookings that staff confirm are the customer's (a manual merge).
-#[utoipa::path(post, path = "/api/v1/businesses/{slug}/customers/{id}/bookings", tag = "customers",
-    security(("api_key" = []), ("session" = [])), params(("slug" = String, Path), ("id" = String, Path)), request_body = BookingIdsBody,
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/customers/{id}/bookings", operation_id = "customers_link", tag = "customers",
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = BookingIdsBody,
     responses((status = 200, body = LinkedView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn link(
-    path: web::Path<(String, String)>,
+    PathId(customer_id): PathId,
     body: JsonBody<BookingIdsBody>,
-    access: Access,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, customer_id) = path.into_inner();
-    let business = access.for_slug(&slug)?;
     let ids = booking_ids(body.0)?;
     let now = state.now();
     let id = customer_id.clone();
@@ -112,16 +107,14 @@ pub async fn link(
 }
 
 /// The customer, their bookings, and what erasing them would remove.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/customers/{id}", tag = "customers",
-    security(("api_key" = []), ("session" = [])), params(("slug" = String, Path), ("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/customers/{id}", operation_id = "customers_get", tag = "customers",
+    params(("slug" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = CustomerDetailView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    path: web::Path<(String, String)>,
-    access: Access,
+    PathId(customer_id): PathId,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, customer_id) = path.into_inner();
-    let business = access.for_slug(&slug)?;
     let view = state
         .db
         .read(move |conn| {
@@ -134,16 +127,14 @@ pub async fn get(
 }
 
 /// Everything stored about the customer as one JSON document, offered as a download.
-#[utoipa::path(get, path = "/api/v1/businesses/{slug}/customers/{id}/export", tag = "customers",
-    security(("api_key" = []), ("session" = [])), params(("slug" = String, Path), ("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/businesses/{slug}/customers/{id}/export", operation_id = "customers_export", tag = "customers",
+    params(("slug" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = ExportView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn export(
-    path: web::Path<(String, String)>,
-    access: Access,
+    PathId(customer_id): PathId,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, customer_id) = path.into_inner();
-    let business = access.for_slug(&slug)?;
     let exported_at = utc_time(to_db_time(state.now()));
     let view = state
         .db
@@ -178,16 +169,14 @@ fn export_view(
 /// Erases the customer: contact details, identities and transcripts removed, bookings kept as
 /// anonymous time blocks, queued messages cancelled, mail files naming them deleted. Erasing
 /// an erased customer changes nothing and says so.
-#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/customers/{id}", tag = "customers",
-    security(("api_key" = []), ("session" = [])), params(("slug" = String, Path), ("id" = String, Path)),
+#[utoipa::path(delete, path = "/api/v1/businesses/{slug}/customers/{id}", operation_id = "customers_erase", tag = "customers",
+    params(("slug" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = ErasureView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn erase(
-    path: web::Path<(String, String)>,
-    access: Access,
+    PathId(customer_id): PathId,
+    Owner { business, .. }: Owner,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, customer_id) = path.into_inner();
-    let business = access.for_slug(&slug)?;
     let now = state.now();
     let erased = state
         .db
