@@ -40,7 +40,12 @@ pub struct BusinessProfile {
 
 impl BusinessProfile {
     pub fn from_row(row: &Business) -> StorageResult<Self> {
-        let corrupt = |what: &str| StorageError::corrupt(format!("{what} of business {}", row.id), "not a known value");
+        let corrupt = |what: &str| {
+            StorageError::corrupt(
+                format!("{what} of business {}", row.id),
+                "not a known value",
+            )
+        };
         Ok(Self {
             id: row.id.clone(),
             slug: row.slug.clone(),
