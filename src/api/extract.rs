@@ -210,18 +210,21 @@ pub struct Owner {
     pub session: Option<accounts::ActiveSession>,
 }
 
+impl From<Access> for Owner {
+    fn from(access: Access) -> Self {
+        Owner {
+            business: access.business,
+            session: access.session,
+        }
+    }
+}
+
 impl FromRequest for Owner {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let access = Access::for_route(req, true);
-        Box::pin(async move {
-            let Access {
-                business, session, ..
-            } = access.await?;
-            Ok(Owner { business, session })
-        })
+        admitted(req, true)
     }
 }
 
@@ -234,25 +237,33 @@ pub struct Member {
     pub session: Option<accounts::ActiveSession>,
 }
 
+impl From<Access> for Member {
+    fn from(access: Access) -> Self {
+        Member {
+            business: access.business,
+            role: access.role,
+            session: access.session,
+        }
+    }
+}
+
 impl FromRequest for Member {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let access = Access::for_route(req, false);
-        Box::pin(async move {
-            let Access {
-                business,
-                role,
-                session,
-            } = access.await?;
-            Ok(Member {
-                business,
-                role,
-                session,
-            })
-        })
+        admitted(req, false)
     }
+}
+
+/// The caller, admitted to the route's `{slug}` (with every right when `owner_only`), as the
+/// extractor the handler asked for.
+fn admitted<T: From<Access> + 'static>(
+    req: &HttpRequest,
+    owner_only: bool,
+) -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>> {
+    let access = Access::for_route(req, owner_only);
+    Box::pin(async move { access.await.map(T::from) })
 }
 
 impl Owner {

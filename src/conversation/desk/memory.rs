@@ -267,12 +267,8 @@ impl Desk for MemoryDesk {
         to: NaiveDate,
     ) -> Result<Vec<OfferedSlot>, AppError> {
         let from = from.max(self.today());
-        let performers: Vec<&str> = match staff {
-            Some(id) if service.staff_ids.iter().any(|s| s == id) => vec![id],
-            Some(_) => return Ok(Vec::new()),
-            None => service.staff_ids.iter().map(String::as_str).collect(),
-        };
-        if to < from {
+        let performers = super::performers(service, staff);
+        if to < from || performers.is_empty() {
             return Ok(Vec::new());
         }
         Ok(self.free(service, &performers, from, to, None))

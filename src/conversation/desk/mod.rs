@@ -248,3 +248,13 @@ pub trait Desk {
         locale: Locale,
     ) -> Result<ReferenceCheck, AppError>;
 }
+
+/// Who may perform `service`: `staff` alone when they offer it (nobody when they do not), or
+/// everyone who does. Both desks ask the same question before looking for free slots.
+pub(crate) fn performers<'s>(service: &'s ServiceProfile, staff: Option<&'s str>) -> Vec<&'s str> {
+    match staff {
+        Some(id) if service.staff_ids.iter().any(|s| s == id) => vec![id],
+        Some(_) => Vec::new(),
+        None => service.staff_ids.iter().map(String::as_str).collect(),
+    }
+}

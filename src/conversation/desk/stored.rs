@@ -165,14 +165,10 @@ impl Desk for StoredDesk<'_> {
         to: NaiveDate,
     ) -> Result<Vec<OfferedSlot>, AppError> {
         let from = from.max(self.today());
-        if to < from {
+        let performers = super::performers(service, staff);
+        if to < from || performers.is_empty() {
             return Ok(Vec::new());
         }
-        let performers: Vec<&str> = match staff {
-            Some(id) if service.staff_ids.iter().any(|s| s == id) => vec![id],
-            Some(_) => return Ok(Vec::new()),
-            None => service.staff_ids.iter().map(String::as_str).collect(),
-        };
         booking::offered_slots(
             self.conn,
             &self.calendar,
