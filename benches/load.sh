@@ -67,7 +67,8 @@ for backend in $backends; do
     ids=$(printf '"%s",' "${staff[@]}"); ids="[${ids%,}]"
     service=$(post /api/v1/businesses/busy/services "$key" "{\"name\":\"Quick\",\"duration_minutes\":5,\"staff_ids\":$ids}" | json "['id']")
     "$bin/examples/load_client" bookings "http://127.0.0.1:$port" busy "$service" "$(IFS=,; echo "${staff[*]}")" 300 64 "$duration" | tee "$work/bookings.txt"
-    created=$(awk '{gsub(/[(\/s)]/,"",$7); print $7}' "$work/bookings.txt")
+    # "…: N created (R/s), …": the rate is the figure inside the first parentheses.
+    created=$(sed -n 's|.* created (\([0-9.]*\)/s).*|\1|p' "$work/bookings.txt")
     overlaps_sql="SELECT COUNT(*) FROM allocations a JOIN allocations b ON a.resource_id = b.resource_id AND a.booking_id < b.booking_id AND a.occupied_from < b.occupied_until AND b.occupied_from < a.occupied_until"
     if [ "$backend" = sqlite ]; then
         overlaps=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$url" "$overlaps_sql")

@@ -537,6 +537,47 @@ fn lib_rs_documents_every_layer_in_order() {
     assert_eq!(documented, this_crate().order);
 }
 
+/// A file longer than this before its tests is doing more than one thing: split it along the
+/// seams it already has.
+const MOST_LINES_BEFORE_TESTS: usize = 800;
+
+/// The lines of a source file before its first `#[cfg(test)]`, which starts the part that may
+/// grow with the cases it covers.
+fn lines_before_tests(source: &str) -> usize {
+    source
+        .lines()
+        .take_while(|line| line.trim() != "#[cfg(test)]")
+        .count()
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a readable source folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_source_file_is_over_800_lines_before_its_tests() {
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    assert!(files.len() > 50, "the source tree was not found: {files:?}");
+    let mut long: Vec<String> = files
+        .iter()
+        .filter_map(|path| {
+            let source = std::fs::read_to_string(path).expect("a readable source file");
+            let lines = lines_before_tests(&source);
+            (lines > MOST_LINES_BEFORE_TESTS).then(|| format!("{} ({lines} lines)", path.display()))
+        })
+        .collect();
+    long.sort();
+    assert!(long.is_empty(), "split these files:\n{}", long.join("\n"));
+}
+
 /// Run with `--nocapture` to see the graph the other tests check.
 #[test]
 fn print_module_graph() {
@@ -556,6 +597,13 @@ mod checker {
     }
 
     const LIB: &str = "//! Doc.\npub mod low;\n\npub mod mid;\n\npub mod high;\n";
+
+    #[test]
+    fn only_lines_before_the_first_test_module_count() {
+        assert_eq!(lines_before_tests("a\nb\n#[cfg(test)]\nmod tests {}\n"), 2);
+        assert_eq!(lines_before_tests("a\n    #[cfg(test)]\nb\n"), 1);
+        assert_eq!(lines_before_tests("a\nb\nc\n"), 3);
+    }
 
     #[test]
     fn finds_a_cycle_with_its_lines() {

@@ -4,32 +4,14 @@ use actix_web::{HttpResponse, web};
 
 use utoipa::ToSchema;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Member, Owner, PathId};
-use crate::domain::{DayHours, ValidationError, clean_text, parse_date};
 use crate::error::AppError;
-use crate::setup::{self, AffectedBookings, ClosureInput};
+use crate::setup::{self, ClosureFields};
 use crate::storage::models::{Booking, CalendarExceptionRow};
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClosureBody {
-    /// Omit or `null` for the whole business.
-    pub staff_id: Option<String>,
-    /// A single date; shorthand for `from` = `to`.
-    pub date: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    /// Omit or `null` to close; intervals for a special day.
-    #[schema(value_type = Option<Vec<Vec<String>>>, example = json!([["09:00", "13:00"]]))]
-    pub hours: Option<Vec<[String; 2]>>,
-    pub reason: Option<String>,
-    /// `reject` (default), `cancel` or `keep`: what to do with bookings it leaves outside hours.
-    pub affected_bookings: Option<String>,
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClosureView {
@@ -61,70 +43,6 @@ impl TryFrom<&CalendarExceptionRow> for ClosureView {
     }
 }
 
-/// The longest closure accepted in one piece.
-const MAX_CLOSURE_DAYS: i64 = 366;
-
-fn closure_input(body: ClosureBody) -> Result<ClosureInput, ApiError> {
-    let (first, last) = match (&body.date, &body.from, &body.to) {
-        (Some(date), None, None) => {
-            let d = parse_date("date", date)?;
-            (d, d)
-        }
-        (None, Some(from), to) => {
-            let first = parse_date("from", from)?;
-            (
-                first,
-                to.as_deref()
-                    .map(|t| parse_date("to", t))
-                    .transpose()?
-                    .unwrap_or(first),
-            )
-        }
-        (None, None, _) => {
-            return Err(ApiError::invalid("from", "give `date`, or `from` and `to`"));
-        }
-        _ => {
-            return Err(ApiError::invalid(
-                "date",
-                "give either `date` or `from`/`to`, not both",
-            ));
-        }
-    };
-    if last < first {
-        return Err(ApiError::invalid("to", "must not be before from"));
-    }
-    if (last - first).num_days() >= MAX_CLOSURE_DAYS {
-        return Err(ApiError::invalid(
-            "to",
-            format!("a closure may span at most {MAX_CLOSURE_DAYS} days"),
-        ));
-    }
-    let affected = match body.affected_bookings.as_deref() {
-        None | Some("reject") => AffectedBookings::Refuse,
-        Some("cancel") => AffectedBookings::Cancel,
-        Some("keep") => AffectedBookings::Keep,
-        Some(other) => {
-            return Err(ValidationError::new(
-                "affected_bookings",
-                format!("{other:?} is not one of: reject, cancel, keep"),
-            )
-            .into());
-        }
-    };
-    Ok(ClosureInput {
-        staff_id: body.staff_id,
-        first,
-        last,
-        hours: body
-            .hours
-            .as_deref()
-            .map(|h| DayHours::parse(h).map_err(|e| e.within("hours")))
-            .transpose()?,
-        reason: clean_text("reason", body.reason.as_deref().unwrap_or_default(), 200)?,
-        affected,
-    })
-}
-
 fn view(row: &CalendarExceptionRow, cancelled: &[Booking]) -> Result<ClosureView, ApiError> {
     let mut view = ClosureView::try_from(row)?;
     view.cancelled_bookings = cancelled.iter().map(|b| b.id.clone()).collect();
@@ -135,14 +53,14 @@ fn view(row: &CalendarExceptionRow, cancelled: &[Booking]) -> Result<ClosureView
 /// member. 409 `closure_affects_bookings` lists bookings it would leave outside working hours
 /// unless `affected_bookings` says to cancel or keep them.
 #[utoipa::path(post, path = "/api/v1/businesses/{slug}/closures", tag = "closures", operation_id = "closures_create",
-    params(("slug" = String, Path)), request_body = ClosureBody,
+    params(("slug" = String, Path)), request_body = ClosureFields,
     responses((status = 201, body = ClosureView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     owner: Owner,
     state: web::Data<AppState>,
-    JsonBody(body): JsonBody<ClosureBody>,
+    JsonBody(body): JsonBody<ClosureFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = closure_input(body)?;
+    let input = body.parse()?;
     let (row, cancelled) = owner
         .write(&state, move |conn, business, now| {
             setup::add_closure(conn, business, input, now)
@@ -184,15 +102,15 @@ pub async fn get(
 
 /// Replaces a closure (send it whole, as for creating).
 #[utoipa::path(patch, path = "/api/v1/businesses/{slug}/closures/{id}", tag = "closures", operation_id = "closures_update",
-    params(("slug" = String, Path), ("id" = String, Path)), request_body = ClosureBody,
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = ClosureFields,
     responses((status = 200, body = ClosureView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
     owner: Owner,
     PathId(id): PathId,
     state: web::Data<AppState>,
-    JsonBody(body): JsonBody<ClosureBody>,
+    JsonBody(body): JsonBody<ClosureFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = closure_input(body)?;
+    let input = body.parse()?;
     let (row, cancelled) = owner
         .write(&state, move |conn, business, now| {
             setup::replace_closure(conn, business, &id, input, now)
@@ -208,10 +126,5 @@ pub async fn delete(
     PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    owner
-        .write(&state, move |conn, business, now| {
-            setup::delete_closure(conn, business, &id, now)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    owner.remove(&state, id, setup::delete_closure).await
 }

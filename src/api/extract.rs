@@ -5,7 +5,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
@@ -31,9 +31,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = CappedBody::<MAX_BODY_BYTES>::from_request(req, payload);
-        Box::pin(async move { parse_json(&body.await?.0).map(JsonBody) })
+        let admission = req
+            .extensions()
+            .get::<AdmissionPending>()
+            .map(|p| p.0.clone());
+        Box::pin(async move {
+            let parsed = match body.await {
+                Ok(body) => parse_json(&body.0),
+                Err(e) => Err(e),
+            };
+            if parsed.is_err()
+                && let Some(mut admission) = admission
+            {
+                // Ends (with an error, as nothing is ever sent) once the admission is decided.
+                let _ = admission.changed().await;
+            }
+            parsed.map(JsonBody)
+        })
     }
 }
+
+/// Holds a bad body's answer back until the caller's admission to the route is decided.
+/// actix extracts a handler's arguments together and answers with the first that fails, so a
+/// malformed body would otherwise be answered 400/422 — describing the body expected — to a
+/// caller who may not use the route at all, and who should hear 401 or 403 first. Inserted by
+/// [`admitted`]; its sender is dropped when the admission is decided.
+#[derive(Clone)]
+struct AdmissionPending(tokio::sync::watch::Receiver<()>);
 
 /// The raw body, at most `MAX` bytes: a larger one is refused with 413 as soon as its
 /// `Content-Length` or its bytes so far show it, so no more than `MAX` bytes are ever held.
@@ -263,10 +287,33 @@ fn admitted<T: From<Access> + 'static>(
     owner_only: bool,
 ) -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>> {
     let access = Access::for_route(req, owner_only);
-    Box::pin(async move { access.await.map(T::from) })
+    let (decided, pending) = tokio::sync::watch::channel(());
+    req.extensions_mut().insert(AdmissionPending(pending));
+    Box::pin(async move {
+        let admitted = access.await.map(T::from);
+        drop(decided);
+        admitted
+    })
 }
 
+/// A use case that removes one thing of a business by id: `(conn, business, id, now)`.
+pub type Removal = fn(&mut DbConnection, &str, &str, NaiveDateTime) -> Result<(), AppError>;
+
 impl Owner {
+    /// The shape of every `DELETE …/{id}`: `removal` in one writing transaction, then 204.
+    pub async fn remove(
+        self,
+        state: &AppState,
+        id: String,
+        removal: Removal,
+    ) -> Result<HttpResponse, ApiError> {
+        self.write(state, move |conn, business, now| {
+            removal(conn, business, &id, now)
+        })
+        .await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
+
     /// Runs `work` on the business in one writing transaction, at the request's time (as
     /// stored): the shape of every settings change.
     pub async fn write<T, F>(self, state: &AppState, work: F) -> Result<T, ApiError>

@@ -110,10 +110,5 @@ pub async fn delete(
     PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    owner
-        .write(&state, move |conn, business, now| {
-            setup::remove_question(conn, business, &id, now)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    owner.remove(&state, id, setup::remove_question).await
 }

@@ -1,36 +1,16 @@
 //! Staff members and their weekly hours.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, web};
 
 use utoipa::ToSchema;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Member, Owner, PathId};
-use super::json::double_option;
-use crate::domain::{EmailAddress, WeeklyHours, required_text};
-use crate::setup::{self, StaffInput, StaffRecord};
-
-/// Weekly hours: `{"mon":[["09:00","12:30"],["13:30","18:00"]],"tue":[],…}`.
-pub type WeeklyHoursBody = BTreeMap<String, Vec<[String; 2]>>;
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StaffBody {
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
-    pub email: Option<Option<String>>,
-    pub active: Option<bool>,
-    pub position: Option<i32>,
-    #[schema(value_type = Option<Object>, example = json!({"mon": [["09:00", "12:30"], ["13:30", "18:00"]]}))]
-    pub hours: Option<WeeklyHoursBody>,
-    pub service_ids: Option<Vec<String>>,
-}
+use crate::domain::WeeklyHours;
+use crate::setup::{self, StaffFields, StaffRecord, WeeklyHoursBody};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StaffView {
@@ -58,42 +38,16 @@ impl From<&StaffRecord> for StaffView {
     }
 }
 
-fn staff_input(body: StaffBody) -> Result<StaffInput, ApiError> {
-    Ok(StaffInput {
-        name: body
-            .name
-            .as_deref()
-            .map(|n| required_text("name", n, 100))
-            .transpose()?,
-        email: body
-            .email
-            .map(|e| {
-                e.filter(|e| !e.trim().is_empty())
-                    .map(|e| EmailAddress::parse("email", &e))
-                    .transpose()
-            })
-            .transpose()?,
-        active: body.active,
-        position: body.position,
-        hours: body
-            .hours
-            .as_ref()
-            .map(|h| WeeklyHours::parse(h).map_err(|e| e.within("hours")))
-            .transpose()?,
-        service_ids: body.service_ids,
-    })
-}
-
 /// Adds a staff member, optionally with hours and services.
 #[utoipa::path(post, path = "/api/v1/businesses/{slug}/staff", tag = "staff", operation_id = "staff_create",
-    params(("slug" = String, Path)), request_body = StaffBody,
+    params(("slug" = String, Path)), request_body = StaffFields,
     responses((status = 201, body = StaffView), (status = 422, body = ErrorBody)))]
 pub async fn create(
     owner: Owner,
     state: web::Data<AppState>,
-    JsonBody(body): JsonBody<StaffBody>,
+    JsonBody(body): JsonBody<StaffFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = staff_input(body)?;
+    let input = body.parse()?;
     let record = owner
         .write(&state, move |conn, business, now| {
             setup::add_staff(conn, business, input, now)
@@ -143,15 +97,15 @@ pub async fn get(
 
 /// Changes a staff member; fields left out stay as they are.
 #[utoipa::path(patch, path = "/api/v1/businesses/{slug}/staff/{id}", tag = "staff", operation_id = "staff_update",
-    params(("slug" = String, Path), ("id" = String, Path)), request_body = StaffBody,
+    params(("slug" = String, Path), ("id" = String, Path)), request_body = StaffFields,
     responses((status = 200, body = StaffView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     owner: Owner,
     PathId(id): PathId,
     state: web::Data<AppState>,
-    JsonBody(body): JsonBody<StaffBody>,
+    JsonBody(body): JsonBody<StaffFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = staff_input(body)?;
+    let input = body.parse()?;
     let record = owner
         .write(&state, move |conn, business, now| {
             setup::update_staff(conn, business, &id, input, now)
@@ -169,12 +123,7 @@ pub async fn delete(
     PathId(id): PathId,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    owner
-        .write(&state, move |conn, business, now| {
-            setup::remove_staff(conn, business, &id, now)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    owner.remove(&state, id, setup::remove_staff).await
 }
 
 #[utoipa::path(get, path = "/api/v1/businesses/{slug}/staff/{id}/hours", tag = "staff", operation_id = "staff_get_hours",

@@ -40,16 +40,6 @@ impl ReminderOffsets {
         Ok(Self(offsets))
     }
 
-    /// Reads the stored JSON array; `None` when it is not one.
-    pub fn from_json(stored: &str) -> Option<Self> {
-        let minutes: Vec<i64> = serde_json::from_str(stored).ok()?;
-        Self::parse("reminder_offsets_minutes", &minutes).ok()
-    }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".to_owned())
-    }
-
     pub fn minutes(&self) -> &[i32] {
         &self.0
     }
@@ -70,10 +60,6 @@ mod tests {
     fn offsets_are_bounded_sorted_and_unique() {
         let offsets = ReminderOffsets::parse("r", &[120, 1440]).unwrap();
         assert_eq!(offsets.minutes(), &[1440, 120]);
-        assert_eq!(
-            ReminderOffsets::from_json(&offsets.to_json()),
-            Some(offsets)
-        );
         assert!(
             ReminderOffsets::parse("r", &[])
                 .unwrap()
@@ -85,6 +71,5 @@ mod tests {
         assert!(ReminderOffsets::parse("r", &[60, 60]).is_err());
         assert!(ReminderOffsets::parse("r", &[10_081]).is_err());
         assert!(ReminderOffsets::parse("r", &[10, 20, 30, 40, 50, 60]).is_err());
-        assert_eq!(ReminderOffsets::from_json("nonsense"), None);
     }
 }

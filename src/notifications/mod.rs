@@ -42,7 +42,7 @@ pub use handler::{NotificationHandler, organizer};
 pub use mail::Mailer;
 pub use templates::{Audience, Occasion};
 
-use crate::domain::{BookingStatus, Channel, ReminderOffsets};
+use crate::domain::{BookingStatus, Channel};
 use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Booking, Business};
 use crate::storage::notifications as stored;
@@ -173,15 +173,6 @@ fn reminder_key(booking_id: &str, offset_minutes: i32) -> String {
     format!("reminder:{booking_id}:{offset_minutes}")
 }
 
-fn reminder_offsets(business: &Business) -> StorageResult<ReminderOffsets> {
-    ReminderOffsets::from_json(&business.reminder_offsets_minutes).ok_or_else(|| {
-        StorageError::corrupt(
-            format!("reminder offsets of business {}", business.id),
-            "not a list of minutes",
-        )
-    })
-}
-
 /// Re-arms the booking's reminders for its (new) start. Reminders whose time has already passed
 /// are not sent: someone who books at 14:00 for 15:00 needs no reminder at 13:00.
 ///
@@ -195,7 +186,7 @@ fn plan_reminders(
 ) -> StorageResult<()> {
     let business = business_of(conn, booking)?;
     let start = booking.start_at.and_utc();
-    for &offset in reminder_offsets(&business)?.minutes() {
+    for &offset in businesses::reminder_offsets(&business)?.minutes() {
         let key = reminder_key(&booking.id, offset);
         let due = start - Duration::minutes(offset.into());
         if due <= now {
@@ -221,7 +212,7 @@ fn cancel_reminders(
     now: DateTime<Utc>,
 ) -> StorageResult<()> {
     let business = business_of(conn, booking)?;
-    for &offset in reminder_offsets(&business)?.minutes() {
+    for &offset in businesses::reminder_offsets(&business)?.minutes() {
         stored::cancel_pending_job(conn, &reminder_key(&booking.id, offset), to_db_time(now))?;
     }
     Ok(())

@@ -6,9 +6,13 @@
 //! saying whether to cancel them or keep them.
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::booking::BusinessCalendar;
-use crate::domain::{BookingStatus, CancelledBy, DayHours};
+use crate::domain::{
+    BookingStatus, CancelledBy, DayHours, ValidationError, clean_text, parse_date,
+};
 use crate::error::AppError;
 use crate::notifications::{self, BookingChange};
 use crate::scheduling::{Interval, Timeline, working_windows};
@@ -36,6 +40,94 @@ pub struct ClosureInput {
     pub hours: Option<DayHours>,
     pub reason: String,
     pub affected: AffectedBookings,
+}
+
+/// A closure or special day as a client sends it (unknown fields refused).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureFields {
+    /// Omit or `null` for the whole business.
+    pub staff_id: Option<String>,
+    /// A single date; shorthand for `from` = `to`.
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Omit or `null` to close; intervals for a special day.
+    #[schema(value_type = Option<Vec<Vec<String>>>, example = json!([["09:00", "13:00"]]))]
+    pub hours: Option<Vec<[String; 2]>>,
+    pub reason: Option<String>,
+    /// `reject` (default), `cancel` or `keep`: what to do with bookings it leaves outside hours.
+    pub affected_bookings: Option<String>,
+}
+
+/// The longest closure accepted in one piece.
+const MAX_CLOSURE_DAYS: i64 = 366;
+
+impl ClosureFields {
+    /// The closure with every check that needs no database done.
+    pub fn parse(self) -> Result<ClosureInput, ValidationError> {
+        let body = self;
+        let (first, last) = match (&body.date, &body.from, &body.to) {
+            (Some(date), None, None) => {
+                let d = parse_date("date", date)?;
+                (d, d)
+            }
+            (None, Some(from), to) => {
+                let first = parse_date("from", from)?;
+                (
+                    first,
+                    to.as_deref()
+                        .map(|t| parse_date("to", t))
+                        .transpose()?
+                        .unwrap_or(first),
+                )
+            }
+            (None, None, _) => {
+                return Err(ValidationError::new(
+                    "from",
+                    "give `date`, or `from` and `to`",
+                ));
+            }
+            _ => {
+                return Err(ValidationError::new(
+                    "date",
+                    "give either `date` or `from`/`to`, not both",
+                ));
+            }
+        };
+        if last < first {
+            return Err(ValidationError::new("to", "must not be before from"));
+        }
+        if (last - first).num_days() >= MAX_CLOSURE_DAYS {
+            return Err(ValidationError::new(
+                "to",
+                format!("a closure may span at most {MAX_CLOSURE_DAYS} days"),
+            ));
+        }
+        let affected = match body.affected_bookings.as_deref() {
+            None | Some("reject") => AffectedBookings::Refuse,
+            Some("cancel") => AffectedBookings::Cancel,
+            Some("keep") => AffectedBookings::Keep,
+            Some(other) => {
+                return Err(ValidationError::new(
+                    "affected_bookings",
+                    format!("{other:?} is not one of: reject, cancel, keep"),
+                ));
+            }
+        };
+        Ok(ClosureInput {
+            staff_id: body.staff_id,
+            first,
+            last,
+            hours: body
+                .hours
+                .as_deref()
+                .map(|h| DayHours::parse(h).map_err(|e| e.within("hours")))
+                .transpose()?,
+            reason: clean_text("reason", body.reason.as_deref().unwrap_or_default(), 200)?,
+            affected,
+        })
+    }
 }
 
 pub fn list_closures(

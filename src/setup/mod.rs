@@ -10,9 +10,12 @@ mod questions;
 mod services;
 mod staff;
 
-pub use business::{BusinessSettings, create_business, update_business};
+pub use business::{
+    BusinessSettings, BusinessUpdate, NewBusiness, PolicyInput, create_business, update_business,
+};
 pub use closures::{
-    AffectedBookings, ClosureInput, add_closure, delete_closure, list_closures, replace_closure,
+    AffectedBookings, ClosureFields, ClosureInput, add_closure, delete_closure, list_closures,
+    replace_closure,
 };
 pub use questions::{QuestionInput, add_question, remove_question, update_question};
 pub use services::{
@@ -20,8 +23,8 @@ pub use services::{
     update_service,
 };
 pub use staff::{
-    StaffInput, StaffRecord, add_staff, list_staff, remove_staff, set_hours, staff_record,
-    update_staff,
+    StaffFields, StaffInput, StaffRecord, WeeklyHoursBody, add_staff, list_staff, remove_staff,
+    set_hours, staff_record, update_staff,
 };
 
 /// For PATCH inputs: `Some(None)` for an explicit `null` (clear the field), `None` for a field

@@ -1,8 +1,12 @@
 //! Staff members: who they are, which services they perform, when they work.
 
-use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
 
-use crate::domain::{BookingStatus, EmailAddress, WeeklyHours};
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::domain::{BookingStatus, EmailAddress, ValidationError, WeeklyHours, required_text};
 use crate::error::AppError;
 use crate::storage::models::{Resource, ResourceChanges};
 use crate::storage::{DbConnection, bookings, businesses, new_id, services, staff};
@@ -24,6 +28,55 @@ pub struct StaffInput {
     pub position: Option<i32>,
     pub hours: Option<WeeklyHours>,
     pub service_ids: Option<Vec<String>>,
+}
+
+/// Weekly hours: `{"mon":[["09:00","12:30"],["13:30","18:00"]],"tue":[],…}`.
+pub type WeeklyHoursBody = BTreeMap<String, Vec<[String; 2]>>;
+
+/// A staff member as a client sends it; `None` leaves a field as it is (unknown fields
+/// refused).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffFields {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    pub active: Option<bool>,
+    pub position: Option<i32>,
+    #[schema(value_type = Option<Object>, example = json!({"mon": [["09:00", "12:30"], ["13:30", "18:00"]]}))]
+    pub hours: Option<WeeklyHoursBody>,
+    pub service_ids: Option<Vec<String>>,
+}
+
+impl StaffFields {
+    /// The input with every check that needs no database done.
+    pub fn parse(self) -> Result<StaffInput, ValidationError> {
+        let body = self;
+        Ok(StaffInput {
+            name: body
+                .name
+                .as_deref()
+                .map(|n| required_text("name", n, 100))
+                .transpose()?,
+            email: body
+                .email
+                .map(|e| {
+                    e.filter(|e| !e.trim().is_empty())
+                        .map(|e| EmailAddress::parse("email", &e))
+                        .transpose()
+                })
+                .transpose()?,
+            active: body.active,
+            position: body.position,
+            hours: body
+                .hours
+                .as_ref()
+                .map(|h| WeeklyHours::parse(h).map_err(|e| e.within("hours")))
+                .transpose()?,
+            service_ids: body.service_ids,
+        })
+    }
 }
 
 pub fn add_staff(

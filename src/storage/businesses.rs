@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::models::{Business, BusinessChanges};
 use super::schema::businesses;
-use super::{DbConnection, StorageResult};
+use super::{DbConnection, StorageError, StorageResult};
+use crate::domain::ReminderOffsets;
 
 pub fn insert(conn: &mut DbConnection, business: &Business) -> StorageResult<()> {
     diesel::insert_into(businesses::table)
@@ -73,6 +74,20 @@ fn is_empty(c: &BusinessChanges) -> bool {
         && c.handoff_timeout_minutes.is_none()
         && c.contact_requirement.is_none()
         && c.reminder_offsets_minutes.is_none()
+        && c.privacy_url.is_none()
+        && c.transcript_retention_days.is_none()
+        && c.manage_link_days.is_none()
+}
+
+/// The business's reminder offsets; stored ones that are not a valid list are corrupt.
+pub fn reminder_offsets(business: &Business) -> StorageResult<ReminderOffsets> {
+    let column = "businesses.reminder_offsets_minutes";
+    let minutes: Vec<i32> = business
+        .reminder_offsets_minutes
+        .decode(column, &business.id)?;
+    let minutes: Vec<i64> = minutes.into_iter().map(i64::from).collect();
+    ReminderOffsets::parse(column, &minutes)
+        .map_err(|e| StorageError::corrupt(format!("{column} of {}", business.id), e))
 }
 
 /// Records that something availability depends on has changed, so cached calendars on every

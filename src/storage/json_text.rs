@@ -26,7 +26,7 @@ use super::{StorageError, StorageResult};
 #[diesel(sql_type = Text)]
 pub struct JsonText<T> {
     raw: String,
-    // `fn() -> T`: the column holds no `T`, so it is `Send`, `Sync` and `'static` whatever `T` is.
+    // `fn() -> T`: the column holds no `T`, so it is `Send` and `Sync` whatever `T` is.
     of: PhantomData<fn() -> T>,
 }
 

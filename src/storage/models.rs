@@ -31,8 +31,8 @@ pub struct Business {
     pub hold_minutes: i32,
     pub handoff_timeout_minutes: i32,
     pub contact_requirement: String,
-    /// JSON array of minutes before an appointment (`ReminderOffsets`).
-    pub reminder_offsets_minutes: String,
+    /// Minutes before an appointment (`ReminderOffsets`); read with `businesses::reminder_offsets`.
+    pub reminder_offsets_minutes: JsonText<Vec<i32>>,
     /// The business's privacy notice, linked from the chat's greeting.
     pub privacy_url: Option<String>,
     pub transcript_retention_days: i32,
@@ -56,7 +56,7 @@ pub struct BusinessChanges {
     pub hold_minutes: Option<i32>,
     pub handoff_timeout_minutes: Option<i32>,
     pub contact_requirement: Option<String>,
-    pub reminder_offsets_minutes: Option<String>,
+    pub reminder_offsets_minutes: Option<JsonText<Vec<i32>>>,
     pub privacy_url: Option<Option<String>>,
     pub transcript_retention_days: Option<i32>,
     pub manage_link_days: Option<i32>,

@@ -53,4 +53,20 @@ on_both_backends! {
         let (status, body) = Chat::new(&app, "synonyms").raw(serde_json::json!({"text": "a cut please"})).await;
         assert_corrupt(status, &body, "services.synonyms");
     }
+
+    async fn corrupt_reminder_offsets_are_an_error_not_silence(app: TestApp) {
+        let shop = barber(&app).await;
+        // Before, a value that did not decode was shown as the default and sent no reminders.
+        for stored in ["soon", "[60, 0]"] {
+            app.execute_sql(&format!(
+                "UPDATE businesses SET reminder_offsets_minutes = '{stored}' WHERE slug = 'barber'"
+            ))
+            .await;
+            let (status, body) = app.get("/api/v1/businesses/barber", Some(&shop.key)).await;
+            assert_corrupt(status, &body, "businesses.reminder_offsets_minutes");
+        }
+        app.execute_sql("UPDATE businesses SET reminder_offsets_minutes = '[30]' WHERE slug = 'barber'").await;
+        let (status, body) = app.get("/api/v1/businesses/barber", Some(&shop.key)).await;
+        assert_eq!((status, body["reminder_offsets_minutes"].clone()), (200, serde_json::json!([30])));
+    }
 }

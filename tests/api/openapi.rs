@@ -1,6 +1,6 @@
 //! The OpenAPI document: valid under an independent validator (`openapi-spec-validator`),
-//! operation ids unique, and every route that `api::configure` registers documented with its
-//! methods.
+//! operation ids unique, every route that `api::configure` registers documented with its
+//! methods, and every `/api/v1` route README.md names among them.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -63,6 +63,48 @@ fn registered_routes() -> BTreeSet<(String, String)> {
     routes
 }
 
+/// The (method, path) pairs README.md names in code spans such as `GET, PATCH /api/v1/x/{id}`
+/// or `POST …/cancel`, where `…` continues a path named before it on the same line (or, with
+/// none, `/api/v1/businesses/{slug}`). Query strings are left off. Each pair is returned with
+/// the paths `…` may stand for, since prose does not say how much of the earlier path it keeps.
+fn readme_routes() -> Vec<(String, Vec<String>)> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("read README.md");
+    let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    let mut routes = Vec::new();
+    for line in readme.lines() {
+        let mut earlier = "/api/v1/businesses/{slug}".to_owned();
+        for span in line.split('`').skip(1).step_by(2) {
+            let Some((verbs, path)) = span.rsplit_once(' ') else {
+                continue;
+            };
+            let verbs: Vec<&str> = verbs.split(',').map(str::trim).collect();
+            if !verbs.iter().all(|v| methods.contains(v)) {
+                continue;
+            }
+            let path = path.split('?').next().unwrap_or(path);
+            let candidates: Vec<String> = if let Some(rest) = path.strip_prefix('…') {
+                let mut prefixes: Vec<&str> = earlier
+                    .match_indices('/')
+                    .map(|(at, _)| &earlier[..at])
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                prefixes.push(&earlier);
+                prefixes.iter().map(|p| format!("{p}{rest}")).collect()
+            } else if path.starts_with("/api/v1") {
+                earlier = path.to_owned();
+                vec![path.to_owned()]
+            } else {
+                continue;
+            };
+            for verb in verbs {
+                routes.push((verb.to_lowercase(), candidates.clone()));
+            }
+        }
+    }
+    routes
+}
+
 #[actix_web::test]
 async fn openapi_document_is_valid_and_complete() {
     let Some(app) = spawn_app(Backend::Sqlite).await else {
@@ -97,6 +139,24 @@ async fn openapi_document_is_valid_and_complete() {
     assert!(
         unrouted.is_empty(),
         "documented but not routed: {unrouted:?}"
+    );
+    let named = readme_routes();
+    assert!(
+        named.len() > 30,
+        "read only {} routes in README.md",
+        named.len()
+    );
+    let undocumented: Vec<_> = named
+        .iter()
+        .filter(|(method, paths)| {
+            !paths
+                .iter()
+                .any(|p| documented.contains(&(method.clone(), p.clone())))
+        })
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "README.md names routes the document lacks: {undocumented:?}"
     );
 
     let validator = validator();

@@ -193,6 +193,10 @@ on_both_backends! {
             ("POST", format!("{base}/closures"), json!({"date": "2027-03-05"})),
             ("POST", format!("{base}/users"), json!({"email": "me@example.com", "name": "Me", "password": TEST_PASSWORD, "role": "owner"})),
             ("GET", format!("{base}/users"), Value::Null),
+            // The role is checked before the body is read: a malformed body is refused as
+            // forbidden, not answered with what a valid one would look like.
+            ("PATCH", base.to_owned(), json!({"name": 5, "no_such_field": true})),
+            ("POST", format!("{base}/services"), json!({"duration_minutes": "long"})),
         ];
         for (method, path, body) in refused {
             let (status, answer) = app.send_as(&kim, method, &path, body).await;
@@ -220,6 +224,7 @@ on_both_backends! {
             let other = [
                 ("GET", "/api/v1/businesses/beta".to_owned(), Value::Null),
                 ("PATCH", "/api/v1/businesses/beta".to_owned(), json!({"name": "Taken"})),
+                ("PATCH", "/api/v1/businesses/beta".to_owned(), json!({"no_such_field": 1})),
                 ("GET", "/api/v1/businesses/beta/schedule".to_owned(), Value::Null),
                 ("GET", "/api/v1/businesses/beta/bookings".to_owned(), Value::Null),
                 ("GET", "/api/v1/businesses/beta/staff".to_owned(), Value::Null),

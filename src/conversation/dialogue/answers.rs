@@ -4,13 +4,9 @@
 use chrono::DateTime;
 
 use super::Dialogue;
-use super::details::person_name;
-use super::verify::reference_in;
 use crate::conversation::desk::Desk;
 use crate::conversation::payload::Payload;
 use crate::conversation::state::Expecting;
-use crate::customers::codes::{self};
-use crate::domain::{EmailAddress, PhoneNumber};
 use crate::error::AppError;
 use crate::understanding::{Intent, Understanding};
 
@@ -84,105 +80,18 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 )
             );
         match self.state.expecting {
-            Expecting::Name if !changes_request => {
-                match person_name(u, text) {
-                    Some(name) => {
-                        self.draft().name = Some(name);
-                        if let Some(phone) = &u.phone {
-                            self.draft().phone = Some(phone.clone());
-                        }
-                        if let Some(email) = &u.email {
-                            self.draft().email = Some(email.clone());
-                        }
-                        self.collect_details()?;
-                    }
-                    None => {
-                        let (text, choices) = (self.texts.invalid_name(), vec![]);
-                        self.ask(text, choices, Expecting::Name);
-                    }
-                }
-                Ok(true)
-            }
+            Expecting::Name if !changes_request => self.name_given(u, text).map(|()| true),
             Expecting::Phone | Expecting::Email | Expecting::Contact if !changes_request => {
-                let phone = u
-                    .phone
-                    .as_deref()
-                    .or(text.chars().any(|c| c.is_ascii_digit()).then_some(text));
-                let phone = phone.and_then(|p| PhoneNumber::parse("phone", p).ok());
-                let email = u.email.as_deref().or(text.contains('@').then_some(text));
-                let email = email.and_then(|e| EmailAddress::parse("email", e).ok());
-                let wanted = self.state.expecting;
-                let accepted = match wanted {
-                    Expecting::Phone => phone
-                        .clone()
-                        .map(|p| self.draft().phone = Some(p.into_inner()))
-                        .is_some(),
-                    Expecting::Email => email
-                        .clone()
-                        .map(|e| self.draft().email = Some(e.into_inner()))
-                        .is_some(),
-                    _ => {
-                        let got_phone = phone
-                            .clone()
-                            .map(|p| self.draft().phone = Some(p.into_inner()))
-                            .is_some();
-                        let got_email = email
-                            .clone()
-                            .map(|e| self.draft().email = Some(e.into_inner()))
-                            .is_some();
-                        got_phone || got_email
-                    }
-                };
-                if accepted {
-                    self.collect_details()?;
-                } else {
-                    let text = if wanted == Expecting::Email {
-                        self.texts.invalid_email()
-                    } else {
-                        self.texts.invalid_phone()
-                    };
-                    self.ask(text, vec![], wanted);
-                }
-                Ok(true)
+                self.contact_given(u, text).map(|()| true)
             }
             Expecting::Question if !changes_request => self.answer_business_question(u, text),
             Expecting::Reference | Expecting::VerifyContact => {
-                if let Some(reference) = reference_in(text) {
-                    self.reference_given(reference, u, text)?;
-                    return Ok(true);
-                }
-                if let Some(identity) = self.typed_contact(u, text)? {
-                    self.send_code(identity)?;
-                    return Ok(true);
-                }
-                if changes_request || text.is_empty() {
-                    return Ok(false);
-                }
-                self.ask_for_proof();
-                Ok(true)
+                self.proof_given(u, text, changes_request)
             }
             Expecting::ReferenceContact if !changes_request => {
-                match self.typed_contact(u, text)? {
-                    Some(identity) => self.check_reference(identity)?,
-                    None => {
-                        let text = self.texts.ask_reference_contact_for_code();
-                        self.ask(text, Vec::new(), Expecting::ReferenceContact);
-                    }
-                }
-                Ok(true)
+                self.reference_contact_given(u, text).map(|()| true)
             }
-            Expecting::Code => match codes::read_typed(text) {
-                Ok(code) => {
-                    self.enter_code(&code)?;
-                    Ok(true)
-                }
-                Err(0) => Ok(false),
-                Err(_) => {
-                    let choices = self.code_choices();
-                    self.ask(self.texts.code_digits(), choices, Expecting::Code);
-                    Ok(true)
-                }
-            },
+            Expecting::Code => self.code_typed(text),
             _ => Ok(false),
         }
     }

@@ -7,7 +7,7 @@ use crate::booking::CustomerContact;
 use crate::conversation::desk::{CustomerQuestion, Desk};
 use crate::conversation::payload::Payload;
 use crate::conversation::state::{Answer, Expecting};
-use crate::domain::{ContactRequirement, PersonName};
+use crate::domain::{ContactRequirement, EmailAddress, PersonName, PhoneNumber};
 use crate::error::AppError;
 use crate::understanding::Understanding;
 
@@ -67,6 +67,55 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
     }
 
     /// The first of the business's questions not yet answered by this customer.
+    /// The customer's name, perhaps with a phone number or email address in the same message.
+    pub(super) fn name_given(&mut self, u: &Understanding, text: &str) -> Result<(), AppError> {
+        let Some(name) = person_name(u, text) else {
+            self.ask(self.texts.invalid_name(), vec![], Expecting::Name);
+            return Ok(());
+        };
+        self.draft().name = Some(name);
+        if let Some(phone) = &u.phone {
+            self.draft().phone = Some(phone.clone());
+        }
+        if let Some(email) = &u.email {
+            self.draft().email = Some(email.clone());
+        }
+        self.collect_details()
+    }
+
+    /// A phone number or email address, as the question asked for one or either.
+    pub(super) fn contact_given(&mut self, u: &Understanding, text: &str) -> Result<(), AppError> {
+        let wanted = self.state.expecting;
+        let phone = u
+            .phone
+            .as_deref()
+            .or(text.chars().any(|c| c.is_ascii_digit()).then_some(text))
+            .and_then(|p| PhoneNumber::parse("phone", p).ok())
+            .filter(|_| wanted != Expecting::Email);
+        let email = u
+            .email
+            .as_deref()
+            .or(text.contains('@').then_some(text))
+            .and_then(|e| EmailAddress::parse("email", e).ok())
+            .filter(|_| wanted != Expecting::Phone);
+        if phone.is_none() && email.is_none() {
+            let text = if wanted == Expecting::Email {
+                self.texts.invalid_email()
+            } else {
+                self.texts.invalid_phone()
+            };
+            self.ask(text, vec![], wanted);
+            return Ok(());
+        }
+        if let Some(phone) = phone {
+            self.draft().phone = Some(phone.into_inner());
+        }
+        if let Some(email) = email {
+            self.draft().email = Some(email.into_inner());
+        }
+        self.collect_details()
+    }
+
     pub(super) fn next_question(&mut self) -> Result<Option<CustomerQuestion>, AppError> {
         let answered_now: Vec<String> = self
             .state

@@ -43,6 +43,58 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
     }
 
     /// Says why a code cannot go to a contact; `false` when it can.
+    /// A reference or a contact to prove a booking with; `false` when the message is a new
+    /// request instead.
+    pub(super) fn proof_given(
+        &mut self,
+        u: &Understanding,
+        text: &str,
+        changes_request: bool,
+    ) -> Result<bool, AppError> {
+        if let Some(reference) = reference_in(text) {
+            self.reference_given(reference, u, text)?;
+            return Ok(true);
+        }
+        if let Some(identity) = self.typed_contact(u, text)? {
+            self.send_code(identity)?;
+            return Ok(true);
+        }
+        if changes_request || text.is_empty() {
+            return Ok(false);
+        }
+        self.ask_for_proof();
+        Ok(true)
+    }
+
+    /// The contact a reference was booked with, to send a code to.
+    pub(super) fn reference_contact_given(
+        &mut self,
+        u: &Understanding,
+        text: &str,
+    ) -> Result<(), AppError> {
+        match self.typed_contact(u, text)? {
+            Some(identity) => self.check_reference(identity),
+            None => {
+                let text = self.texts.ask_reference_contact_for_code();
+                self.ask(text, Vec::new(), Expecting::ReferenceContact);
+                Ok(())
+            }
+        }
+    }
+
+    /// A code typed out; `false` when the message has no digits at all.
+    pub(super) fn code_typed(&mut self, text: &str) -> Result<bool, AppError> {
+        match codes::read_typed(text) {
+            Ok(code) => self.enter_code(&code)?,
+            Err(0) => return Ok(false),
+            Err(_) => {
+                let choices = self.code_choices();
+                self.ask(self.texts.code_digits(), choices, Expecting::Code);
+            }
+        }
+        Ok(true)
+    }
+
     pub(super) fn explain_no_route(
         &mut self,
         identity: &Identity,
