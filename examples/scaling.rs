@@ -125,7 +125,7 @@ fn main() {
             "stored {count} bookings in {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        let scheduler = Scheduler::new(db.clone(), Metrics::new());
+        let scheduler = Scheduler::new(db.clone(), Metrics::new(), None);
         let now = Utc.with_ymd_and_hms(2027, 3, 1, 8, 0, 0).unwrap();
         let from = now.date_naive() + Days::new(1);
         let query = AvailabilityQuery {

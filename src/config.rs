@@ -39,6 +39,9 @@ pub struct Config {
     /// turns them off for tests and benchmarks that send everything from one address. Limits
     /// that protect a person (one-time codes, logins) stay on regardless.
     pub rate_limits: bool,
+    /// Whether availability answers are kept while their versions hold
+    /// (`CHAIRSIDE_AVAILABILITY_CACHE=off` computes every one afresh, for comparisons).
+    pub availability_cache: bool,
     /// How often one-time codes and booking-reference checks may be asked for; always on.
     pub proof_limits: ProofLimits,
     /// Live holds one client address may have at a business (while `rate_limits` is on).
@@ -211,6 +214,7 @@ impl Config {
                 message,
             })?,
             rate_limits: switch("CHAIRSIDE_RATE_LIMITS", true)?,
+            availability_cache: switch("CHAIRSIDE_AVAILABILITY_CACHE", true)?,
             proof_limits: ProofLimits::from_env()?,
             holds_per_address: parsed("CHAIRSIDE_HOLDS_PER_ADDRESS", 3)?,
             limits: limit_settings(var)?,
@@ -248,6 +252,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             // Every test request comes from 127.0.0.1; the tests of the limits turn them on.
             rate_limits: false,
+            availability_cache: true,
             proof_limits: ProofLimits::default(),
             holds_per_address: 3,
             limits: LimitSettings::default(),

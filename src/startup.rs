@@ -67,7 +67,10 @@ pub fn build_state(
             );
         }
     }
-    let scheduler = Scheduler::new(db.clone(), metrics.clone());
+    let answers = config
+        .availability_cache
+        .then(|| Arc::new(crate::booking::AnswerCache::default()));
+    let scheduler = Scheduler::new(db.clone(), metrics.clone(), answers);
     let jobs = JobQueue::default();
     let links = Links {
         secrets: secrets.clone(),

@@ -1,33 +1,59 @@
 //! Free slots (public).
 
 use actix_web::{HttpResponse, web};
-
+use bytes::Bytes;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use crate::booking::AvailabilityQuery;
+use crate::booking::{Availability, AvailabilityQuery, OfferedSlot};
 use crate::domain::parse_date;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SlotView {
-    pub start: String,
-    pub end: String,
+pub struct SlotView<'a> {
+    #[schema(value_type = String, example = "2027-03-01T09:00:00+01:00")]
+    pub start: Rfc3339,
+    #[schema(value_type = String)]
+    pub end: Rfc3339,
     /// Who would take it: the requested staff member, or when anyone will do, the one booking
     /// would choose (the least busy that day).
-    pub staff_id: String,
+    pub staff_id: &'a str,
+}
+
+impl<'a> From<&'a OfferedSlot> for SlotView<'a> {
+    fn from(slot: &'a OfferedSlot) -> Self {
+        Self {
+            start: Rfc3339(slot.start),
+            end: Rfc3339(slot.end),
+            staff_id: &slot.staff_id,
+        }
+    }
+}
+
+/// A time with its offset as RFC 3339 to the second (`2027-03-01T09:00:00+01:00`), written
+/// straight into the JSON rather than through a string of its own.
+#[derive(Debug)]
+pub struct Rfc3339(DateTime<FixedOffset>);
+
+impl Serialize for Rfc3339 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0.format("%Y-%m-%dT%H:%M:%S%:z"))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AvailabilityView {
+pub struct AvailabilityView<'a> {
     #[schema(example = "Europe/Berlin")]
-    pub time_zone: String,
-    pub service_id: String,
+    pub time_zone: &'a str,
+    pub service_id: &'a str,
     pub staff_id: Option<String>,
-    pub from: String,
-    pub to: String,
-    pub slots: Vec<SlotView>,
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub to: NaiveDate,
+    pub slots: Vec<SlotView<'a>>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -80,23 +106,31 @@ pub async fn get(
         .scheduler
         .availability(path.into_inner(), request, state.now())
         .await?;
-    let fmt = |t: chrono::DateTime<chrono::FixedOffset>| {
-        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-    };
-    Ok(HttpResponse::Ok().json(AvailabilityView {
-        time_zone: availability.tz.name().to_owned(),
+    let body = availability
+        .rendered
+        .get_or_init(|| render(&availability, &service_id, staff_id, from, to))
+        .clone();
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body))
+}
+
+/// The answer's JSON, written once per kept answer.
+fn render(
+    availability: &Availability,
+    service_id: &str,
+    staff_id: Option<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Bytes {
+    let view = AvailabilityView {
+        time_zone: availability.tz.name(),
         service_id,
         staff_id,
-        from: from.to_string(),
-        to: to.to_string(),
-        slots: availability
-            .slots
-            .into_iter()
-            .map(|s| SlotView {
-                start: fmt(s.start),
-                end: fmt(s.end),
-                staff_id: s.staff_id,
-            })
-            .collect(),
-    }))
+        from,
+        to,
+        slots: availability.slots.iter().map(SlotView::from).collect(),
+    };
+    // Plain data of strings and numbers always encodes.
+    Bytes::from(serde_json::to_vec(&view).unwrap_or_default())
 }

@@ -1,9 +1,10 @@
 //! Free slots for a service, as offered to customers.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use bytes::Bytes;
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 use super::Scheduler;
@@ -33,19 +34,36 @@ pub struct OfferedSlot {
     pub staff_id: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Availability {
     pub tz: Tz,
     pub slots: Vec<OfferedSlot>,
+    /// Whether every UTC offset it spans is whole minutes, as the answer cache requires.
+    pub(super) whole_minutes: bool,
+    /// The answer as the API sends it, rendered once however often it is served.
+    pub rendered: OnceLock<Bytes>,
+}
+
+impl Availability {
+    pub fn new(tz: Tz, slots: Vec<OfferedSlot>, whole_minutes: bool) -> Self {
+        Self {
+            tz,
+            slots,
+            whole_minutes,
+            rendered: OnceLock::new(),
+        }
+    }
 }
 
 impl Scheduler {
+    /// The free slots for `query` at `now`: a kept answer while the business's versions say
+    /// it is still right, else computed (and kept).
     pub async fn availability(
         &self,
         slug: String,
         query: AvailabilityQuery,
         now: DateTime<Utc>,
-    ) -> Result<Availability, AppError> {
+    ) -> Result<Arc<Availability>, AppError> {
         if query.to < query.from {
             return Err(ValidationError::new("to", "must not be before from").into());
         }
@@ -57,21 +75,31 @@ impl Scheduler {
             .into());
         }
         let calendars = Arc::clone(&self.calendars);
+        let answers = self.answers.clone();
         self.db
             .read(move |conn| {
-                let business =
-                    businesses::by_slug(conn, &slug)?.ok_or(AppError::NotFound("business"))?;
+                let stamp = bookings::availability_stamp(conn, &slug)?
+                    .ok_or(AppError::NotFound("business"))?;
+                if let Some(kept) = answers.as_ref().and_then(|a| a.get(&stamp, &query, now)) {
+                    return Ok(kept);
+                }
+                let business = businesses::by_id(conn, &stamp.business_id)?
+                    .ok_or(AppError::NotFound("business"))?;
                 let calendar = calendars.get(conn, &business)?;
                 let service = calendar
                     .service(&query.service_id)
                     .ok_or_else(unknown_service)?;
                 let staff = performers(service, query.staff_id.as_deref())?;
-                let slots =
-                    offered_slots(conn, &calendar, service, &staff, query.from, query.to, now)?;
-                Ok(Availability {
-                    tz: calendar.business.tz,
-                    slots,
-                })
+                let offers = offers(conn, &calendar, service, &staff, query.from, query.to, now)?;
+                let answer = Arc::new(Availability::new(
+                    calendar.business.tz,
+                    offers.slots,
+                    offers.whole_minutes,
+                ));
+                if let Some(answers) = &answers {
+                    answers.put(&stamp, &query, now, offers.holds_end, &answer);
+                }
+                Ok(answer)
             })
             .await
     }
@@ -103,6 +131,44 @@ pub(super) fn performers<'a>(
     }
 }
 
+/// Occupied time per staff member id.
+type BusyByStaff = HashMap<String, Vec<Interval>>;
+
+/// Occupied time per staff member around `[first, last]` local dates, as the core wants it,
+/// and the first moment a hold among it stops counting.
+fn busy_around(
+    conn: &mut DbConnection,
+    business_id: &str,
+    staff: &[&str],
+    first: NaiveDate,
+    last: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(BusyByStaff, Option<NaiveDateTime>), AppError> {
+    // Two days either side covers every zone's offset and windows that spill over midnight.
+    let from = (first - Days::new(2))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let until = (last + Days::new(3))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let mut busy = BusyByStaff::new();
+    let mut holds_end: Option<NaiveDateTime> = None;
+    for occupied in bookings::busy(conn, business_id, from, until, to_db_time(now))? {
+        if staff.contains(&occupied.resource_id.as_str()) {
+            if let Some(expiry) = occupied.hold_expires_at {
+                holds_end = Some(holds_end.map_or(expiry, |end| end.min(expiry)));
+            }
+            busy.entry(occupied.resource_id)
+                .or_default()
+                .push(Interval::new(
+                    occupied.from.and_utc().timestamp(),
+                    occupied.until.and_utc().timestamp(),
+                ));
+        }
+    }
+    Ok((busy, holds_end))
+}
+
 /// Occupied time per staff member around `[first, last]` local dates, as the core wants it.
 pub(super) fn busy_by_staff(
     conn: &mut DbConnection,
@@ -111,24 +177,8 @@ pub(super) fn busy_by_staff(
     first: NaiveDate,
     last: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<HashMap<String, Vec<Interval>>, AppError> {
-    // Two days either side covers every zone's offset and windows that spill over midnight.
-    let from = (first - Days::new(2))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
-    let until = (last + Days::new(3))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
-    let mut busy: HashMap<String, Vec<Interval>> = HashMap::new();
-    for (resource, start, end) in bookings::busy(conn, business_id, from, until, to_db_time(now))? {
-        if staff.contains(&resource.as_str()) {
-            busy.entry(resource).or_default().push(Interval::new(
-                start.and_utc().timestamp(),
-                end.and_utc().timestamp(),
-            ));
-        }
-    }
-    Ok(busy)
+) -> Result<BusyByStaff, AppError> {
+    busy_around(conn, business_id, staff, first, last, now).map(|(busy, _)| busy)
 }
 
 /// The local day number (days since 1970-01-01 on the wall clock) of an instant.
@@ -156,7 +206,27 @@ pub fn offered_slots(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<OfferedSlot>, AppError> {
-    let busy = busy_by_staff(conn, &calendar.business.id, staff, from, to, now)?;
+    offers(conn, calendar, service, staff, from, to, now).map(|o| o.slots)
+}
+
+/// Offered slots with what the answer cache needs to know of them.
+struct Offers {
+    slots: Vec<OfferedSlot>,
+    /// The first moment a hold they were computed around stops counting.
+    holds_end: Option<NaiveDateTime>,
+    whole_minutes: bool,
+}
+
+fn offers(
+    conn: &mut DbConnection,
+    calendar: &BusinessCalendar,
+    service: &ServiceProfile,
+    staff: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Offers, AppError> {
+    let (busy, holds_end) = busy_around(conn, &calendar.business.id, staff, from, to, now)?;
     let timeline = Timeline::for_dates(calendar.business.tz, from, to);
     let schedules: Vec<ResourceSchedule<'_, &str>> = staff
         .iter()
@@ -212,5 +282,9 @@ pub fn offered_slots(
             }
         }
     }
-    Ok(offered)
+    Ok(Offers {
+        slots: offered,
+        holds_end,
+        whole_minutes: timeline.whole_minutes(),
+    })
 }

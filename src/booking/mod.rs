@@ -5,6 +5,7 @@
 //! constraint or trigger); when it refuses a write that raced with another, the use case runs
 //! again and sees the winner.
 
+mod answers;
 mod availability;
 mod calendar;
 mod changes;
@@ -13,6 +14,7 @@ mod watch;
 
 use std::sync::Arc;
 
+pub use answers::{AnswerCache, CacheUsage};
 pub use availability::{Availability, AvailabilityQuery, OfferedSlot, offered_slots};
 pub use calendar::{
     BusinessCalendar, CalendarCache, ServiceProfile, StaffCalendar, exception_from_row,
@@ -38,16 +40,24 @@ use crate::storage::Database;
 pub struct Scheduler {
     db: Database,
     calendars: Arc<CalendarCache>,
+    /// Kept availability answers; `None` computes every answer afresh.
+    answers: Option<Arc<AnswerCache>>,
     metrics: Metrics,
 }
 
 impl Scheduler {
-    pub fn new(db: Database, metrics: Metrics) -> Self {
+    pub fn new(db: Database, metrics: Metrics, answers: Option<Arc<AnswerCache>>) -> Self {
         Self {
             db,
             calendars: Arc::new(CalendarCache::default()),
+            answers,
             metrics,
         }
+    }
+
+    /// What the availability answer cache holds, when there is one.
+    pub fn answer_cache_usage(&self) -> Option<CacheUsage> {
+        self.answers.as_ref().map(|a| a.usage())
     }
 
     pub fn db(&self) -> &Database {

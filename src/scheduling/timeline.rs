@@ -106,6 +106,12 @@ impl Timeline {
         self.tz
     }
 
+    /// Whether every offset on the timeline is a whole number of minutes, as in every zone
+    /// since 1972 (some local mean times before then had seconds).
+    pub fn whole_minutes(&self) -> bool {
+        self.segments.iter().all(|s| s.offset % 60 == 0)
+    }
+
     fn covers(&self, instant: i64) -> bool {
         self.segments[0].start <= instant && instant < self.end
     }

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::{Allocation, Booking};
-use super::schema::{allocations, bookings, resources};
+use super::schema::{allocations, bookings, businesses, resources};
 use super::{DbConnection, StorageResult};
 use crate::domain::{BookingStatus, ServiceTiming};
 
@@ -218,16 +218,26 @@ pub fn list(
         .load(conn)?)
 }
 
+/// One stretch of occupied time, as availability reads it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Occupied {
+    pub resource_id: String,
+    pub from: NaiveDateTime,
+    pub until: NaiveDateTime,
+    /// When it stops counting, for a hold.
+    pub hold_expires_at: Option<NaiveDateTime>,
+}
+
 /// Occupied time of the business's resources overlapping `[from, until)` that still counts at
-/// `now`: `(resource_id, occupied_from, occupied_until)`. Selecting by business rather than by a
-/// list of resources keeps the statement's text fixed, so it is prepared once per connection.
+/// `now`. Selecting by business rather than by a list of resources keeps the statement's text
+/// fixed, so it is prepared once per connection.
 pub fn busy(
     conn: &mut DbConnection,
     business_id: &str,
     from: NaiveDateTime,
     until: NaiveDateTime,
     now: NaiveDateTime,
-) -> StorageResult<Vec<(String, NaiveDateTime, NaiveDateTime)>> {
+) -> StorageResult<Vec<Occupied>> {
     Ok(allocations::table
         .inner_join(resources::table)
         .filter(resources::business_id.eq(business_id))
@@ -243,8 +253,47 @@ pub fn busy(
             allocations::resource_id,
             allocations::occupied_from,
             allocations::occupied_until,
+            allocations::hold_expires_at,
         ))
         .load(conn)?)
+}
+
+/// What availability of a business depends on besides the query and the clock, as versions:
+/// its configuration and the allocations of all its resources. Both only grow (the second is a
+/// sum of per-resource counters the database bumps on every allocation change), so an answer
+/// computed at a stamp is right for as long as a fresh read gives the same stamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AvailabilityStamp {
+    pub business_id: String,
+    pub config_version: i64,
+    pub bookings_version: i64,
+}
+
+/// The stamp of the business with this slug, in one indexed read.
+pub fn availability_stamp(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> StorageResult<Option<AvailabilityStamp>> {
+    let rows: Vec<(String, i64, Option<i64>)> = businesses::table
+        .left_join(resources::table)
+        .filter(businesses::slug.eq(slug))
+        .select((
+            businesses::id,
+            businesses::config_version,
+            resources::bookings_version.nullable(),
+        ))
+        .load(conn)?;
+    let Some((business_id, config_version, _)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    Ok(Some(AvailabilityStamp {
+        business_id,
+        config_version,
+        bookings_version: rows
+            .iter()
+            .filter_map(|(_, _, v)| *v)
+            .fold(0i64, i64::wrapping_add),
+    }))
 }
 
 /// Ends the holds on `resource_ids` overlapping `[from, until)` that expired by `now`, so their

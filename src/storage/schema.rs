@@ -48,6 +48,7 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        bookings_version -> BigInt,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod availability_cache;
 mod bookings;
 mod businesses;
 mod channels;

@@ -1,0 +1,3 @@
+DROP TRIGGER allocations_version ON allocations;
+DROP FUNCTION allocations_bump_version();
+ALTER TABLE resources DROP COLUMN bookings_version;
