@@ -17,10 +17,23 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cargo build --release --quiet --bin chairside --example load_client --example ceiling_http --example ceiling_sqlite
 bin=target/release
+# Every request comes from this one address: the per-client limits would answer most with 429.
+export CHAIRSIDE_RATE_LIMITS=off
+# PostgreSQL has no key file; every instance of one run shares this key.
+CHAIRSIDE_SECRET_KEY=$("$bin/chairside" generate-key)
+export CHAIRSIDE_SECRET_KEY
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 
 wait_for() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1"; exit 1; }
-rps() { wrk -t1 -c64 -d"${duration}s" "$@" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+# Requests per second; a run with any non-2xx answer is not a figure, and says so.
+rps() {
+    wrk -t1 -c64 -d"${duration}s" "$@" > "$work/wrk.txt"
+    if grep -q "Non-2xx" "$work/wrk.txt"; then
+        echo "wrk saw failed answers: $(grep Non-2xx "$work/wrk.txt")" >&2
+        exit 1
+    fi
+    awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/wrk.txt"
+}
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 post() { curl -sf -XPOST "http://127.0.0.1:$port$1" -H 'content-type: application/json' -H "authorization: Bearer $2" -d "$3"; }
 
@@ -58,6 +71,13 @@ for backend in $backends; do
     avail=$(rps "http://127.0.0.1:$port/api/v1/businesses/avail/availability?service_id=$service&from=$from&to=$to")
     echo "idle memory after setup: $rss MB RSS"
     echo "availability, a week for 3 staff: $avail requests/s ($(python3 -c "print(f'{$avail/$http_ceiling:.2f}')") of the bare handler)"
+    # The same answers computed afresh every time, by a second instance on the same database.
+    DATABASE_URL=$url BIND=127.0.0.1:$((port + 1)) CHAIRSIDE_DEMO=false CHAIRSIDE_LOG=warn CHAIRSIDE_AVAILABILITY_CACHE=off \
+        CHAIRSIDE_WORKERS=2 CHAIRSIDE_RUN_JOBS=false "$bin/chairside" serve & fresh=$!
+    wait_for "http://127.0.0.1:$((port + 1))/healthz"
+    fresh_avail=$(rps "http://127.0.0.1:$((port + 1))/api/v1/businesses/avail/availability?service_id=$service&from=$from&to=$to")
+    kill $fresh; wait $fresh 2>/dev/null || true
+    echo "availability computed afresh each time (CHAIRSIDE_AVAILABILITY_CACHE=off): $fresh_avail requests/s"
 
     key=$(post /api/v1/businesses $admin '{"slug":"busy","name":"Busy","time_zone":"UTC","slot_interval_minutes":5,"min_notice_minutes":0,"booking_horizon_days":400}' | json "['api_key']")
     day='[["00:00","24:00"]]'

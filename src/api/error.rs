@@ -161,7 +161,7 @@ impl From<ValidationError> for ApiError {
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
         match e {
-            StorageError::Pool(_) => {
+            StorageError::Pool(_) | StorageError::Unavailable(_) => {
                 tracing::error!(cause = %e, "database unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,

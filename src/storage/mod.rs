@@ -19,6 +19,7 @@ pub mod closures;
 pub mod codes;
 pub mod conversations;
 pub mod customers;
+mod group_commit;
 pub mod identities;
 pub mod jobs;
 pub mod json_text;
@@ -34,7 +35,7 @@ pub mod staff;
 
 pub use json_text::{DefinedAbove, JsonText};
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -100,9 +101,26 @@ pub enum StorageError {
     Corrupt { what: String, detail: String },
     #[error("a value could not be encoded for storage: {0}")]
     Unencodable(String),
+    /// A write that shared a SQLite transaction with others ([`group_commit`]) was lost
+    /// because that transaction could not be opened or committed.
+    #[error("the transaction this write shared failed: {0}")]
+    GroupFailed(String),
+    /// Like [`StorageError::Pool`], for a write that shared the failed checkout.
+    #[error("no database connection available: {0}")]
+    Unavailable(String),
 }
 
 impl StorageError {
+    /// The same failure, for another of the writes it befell.
+    pub fn again(&self) -> Self {
+        match self {
+            Self::Pool(e) => Self::Unavailable(e.to_string()),
+            Self::Unavailable(m) => Self::Unavailable(m.clone()),
+            Self::TaskAborted => Self::TaskAborted,
+            other => Self::GroupFailed(other.to_string()),
+        }
+    }
+
     /// A [`StorageError::Corrupt`] for `what` (which value of which row), logged here: the
     /// request or job that meets it may answer with less detail.
     pub fn corrupt(what: impl Into<String>, detail: impl std::fmt::Display) -> Self {
@@ -196,9 +214,9 @@ pub struct Database {
     backend: Backend,
     /// The SQLite file, when the data is in one (the vault keeps its key file beside it).
     file: Option<std::path::PathBuf>,
-    /// SQLite allows one writer at a time. Queueing writers here, in order, beats letting them
-    /// collide in SQLite's busy handler, which sleeps and retries.
-    sqlite_writer: Arc<Mutex<()>>,
+    /// SQLite allows one writer at a time. Queueing writers here beats letting them collide in
+    /// SQLite's busy handler, which sleeps and retries; those that queue commit together.
+    sqlite_writer: Arc<group_commit::GroupWriter>,
 }
 
 pub type PooledDbConnection = PooledConnection<Connector>;
@@ -222,7 +240,7 @@ impl Database {
             pool,
             backend,
             file,
-            sqlite_writer: Arc::new(Mutex::new(())),
+            sqlite_writer: Arc::default(),
         };
         db.migrate()?;
         Ok(db)
@@ -278,7 +296,9 @@ impl Database {
     }
 
     /// Runs `work` inside a writing transaction on the blocking thread pool: committed when it
-    /// returns `Ok`, rolled back when it returns `Err`.
+    /// returns `Ok`, rolled back when it returns `Err`. On SQLite the transaction may be shared
+    /// with other writes that queued meanwhile, each in a savepoint of its own
+    /// ([`group_commit`]); the result comes back once it is committed.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -286,23 +306,27 @@ impl Database {
         E: From<StorageError> + Send + 'static,
     {
         let db = self.clone();
-        spawn_blocking(move || db.write_blocking(work)).await
+        spawn_blocking(move || match db.backend {
+            Backend::Sqlite => db.sqlite_writer.write(&db, work),
+            Backend::Postgres => db.write_blocking(work),
+        })
+        .await
     }
 
-    /// [`Database::write`] for code that already runs on a blocking thread.
+    /// [`Database::write`] for code that already runs on a blocking thread; its transaction is
+    /// its own.
     pub fn write_blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<StorageError>,
     {
-        // A panic in another writer poisons the lock but leaves nothing to repair: the
-        // transaction it held was rolled back when its connection was discarded.
-        let _turn = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
-        let mut conn = self.connection()?;
-        write_transaction(&mut conn, work)
+        match self.backend {
+            Backend::Sqlite => self.sqlite_writer.write_alone(self, work),
+            Backend::Postgres => {
+                let mut conn = self.connection()?;
+                write_transaction(&mut conn, work)
+            }
+        }
     }
 
     /// Rewrites the stored files so that values replaced in `tables` leave no old copy in
@@ -312,7 +336,7 @@ impl Database {
     /// a transaction.
     pub fn rewrite_files(&self, tables: &[&str]) -> StorageResult<()> {
         let _turn = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Sqlite => Some(self.sqlite_writer.turn()),
             Backend::Postgres => None,
         };
         let mut conn = self.connection()?;
@@ -338,7 +362,7 @@ impl Database {
         }
         let db = self.clone();
         spawn_blocking(move || {
-            let _turn = db.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
+            let _turn = db.sqlite_writer.turn();
             let mut conn = db.connection()?;
             conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
             Ok::<_, StorageError>(())

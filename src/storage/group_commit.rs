@@ -1,0 +1,302 @@
+//! SQLite's one writer, shared: writes that queue up while a transaction runs are committed
+//! together in the next one.
+//!
+//! SQLite allows one writing transaction at a time, and each commit appends every page it
+//! changed to the write-ahead log, so under a burst of bookings most of the writer's time goes
+//! to committing the same index and table pages again and again. Here each write still runs
+//! alone and all-or-nothing — inside a savepoint of its own, rolled back to on its error — but
+//! the writes waiting when the writer becomes free share one `BEGIN IMMEDIATE … COMMIT`. Nobody
+//! waits for a group to fill: a write that finds the writer free runs at once, in a group of
+//! one. A write's result is given back only once its group has committed.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+
+use diesel::Connection;
+use diesel::connection::TransactionManager;
+
+use super::{Database, DbConnection, StorageError, write_transaction};
+
+/// The most writes one transaction commits: bounds how long the first of them waits.
+const MOST_PER_GROUP: usize = 64;
+
+/// What becomes of a write once its group's commit is known.
+type Finish = Box<dyn FnOnce(Result<(), &StorageError>) + Send>;
+
+/// A queued write: runs in the group's transaction, or is told why there was none.
+type Queued = Box<dyn FnOnce(Result<&mut DbConnection, &StorageError>) -> Finish + Send>;
+
+/// The writes waiting for SQLite's writer, and the writer's turn.
+#[derive(Default)]
+pub(super) struct GroupWriter {
+    queue: Mutex<Vec<Queued>>,
+    turn: Mutex<()>,
+}
+
+impl GroupWriter {
+    /// Runs `work` in a transaction of the next group and returns its result once committed.
+    pub(super) fn write<T, E, F>(&self, db: &Database, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let result = self.enqueue(work);
+        loop {
+            if let Some(done) = outcome(&result) {
+                return done;
+            }
+            // A panic while holding the turn was caught in `run_group`; nothing to repair.
+            let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+            // The writer before us may have taken this write into its group.
+            if let Some(done) = outcome(&result) {
+                return done;
+            }
+            // One group, then the turn passes on: under steady load the queue never empties,
+            // and whoever holds the turn would otherwise never return.
+            self.run_next_group(db);
+        }
+    }
+
+    /// Takes the writer's turn for work that cannot wait in the queue (it borrows from its
+    /// caller): runs it alone.
+    pub(super) fn write_alone<T, E, F>(&self, db: &Database, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<StorageError>,
+    {
+        let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut conn = db.connection()?;
+        write_transaction(&mut conn, work)
+    }
+
+    /// The writer's turn, for work outside any transaction (VACUUM).
+    pub(super) fn turn(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.turn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn enqueue<T, E, F>(&self, work: F) -> Receiver<Result<T, E>>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let (send, receive) = sync_channel(1);
+        let queued: Queued = Box::new(move |conn| match conn {
+            Err(error) => {
+                let _ = send.send(Err(E::from(error.again())));
+                Box::new(|_| ())
+            }
+            Ok(conn) => {
+                let outcome = in_savepoint(conn, work);
+                Box::new(move |committed| {
+                    let result = match committed {
+                        Ok(()) => outcome,
+                        // Work that failed on its own says why; the rest were lost with
+                        // the commit.
+                        Err(error) => outcome.and(Err(E::from(error.again()))),
+                    };
+                    let _ = send.send(result);
+                })
+            }
+        });
+        self.queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(queued);
+        receive
+    }
+
+    /// With the turn held: commits the oldest writes waiting, up to a group's worth.
+    fn run_next_group(&self, db: &Database) {
+        let group: Vec<Queued> = {
+            let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            let take = queue.len().min(MOST_PER_GROUP);
+            queue.drain(..take).collect()
+        };
+        if !group.is_empty() {
+            run_group(db, group);
+        }
+    }
+}
+
+/// The write's result once its group is done; a write that panicked is answered as aborted.
+fn outcome<T, E: From<StorageError>>(result: &Receiver<Result<T, E>>) -> Option<Result<T, E>> {
+    match result.try_recv() {
+        Ok(done) => Some(done),
+        Err(TryRecvError::Disconnected) => Some(Err(E::from(StorageError::TaskAborted))),
+        Err(TryRecvError::Empty) => None,
+    }
+}
+
+/// One transaction for the whole group; each write learns the outcome.
+fn run_group(db: &Database, group: Vec<Queued>) {
+    let mut conn = match db.connection() {
+        Ok(conn) => conn,
+        Err(error) => {
+            for queued in group {
+                queued(Err(&error))(Err(&error));
+            }
+            return;
+        }
+    };
+    if let Err(error) = begin_immediate(&mut conn) {
+        for queued in group {
+            queued(Err(&error))(Err(&error));
+        }
+        return;
+    }
+    let mut finishes = Vec::with_capacity(group.len());
+    let mut pending = group.into_iter();
+    // A write that panics leaves its savepoint unknown: the whole group is rolled back, and
+    // the writes not yet run are told so rather than run in a broken transaction.
+    let mut broken = None;
+    for queued in pending.by_ref() {
+        match catch_unwind(AssertUnwindSafe(|| queued(Ok(&mut conn)))) {
+            Ok(finish) => finishes.push(finish),
+            Err(_) => {
+                broken = Some(StorageError::TaskAborted);
+                break;
+            }
+        }
+    }
+    let committed = match broken {
+        Some(error) => {
+            let _ = DbConnection::rollback_transaction(&mut conn);
+            Err(error)
+        }
+        None => DbConnection::commit_transaction(&mut conn).map_err(|e| {
+            let _ = DbConnection::rollback_transaction(&mut conn);
+            StorageError::from(e)
+        }),
+    };
+    for finish in finishes {
+        finish(committed.as_ref().map(|_| ()));
+    }
+    if let Err(error) = &committed {
+        for queued in pending {
+            queued(Err(error))(Err(error));
+        }
+    }
+}
+
+fn begin_immediate(conn: &mut DbConnection) -> Result<(), StorageError> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+                .map_err(StorageError::from)
+        }
+        DbConnection::Postgres(_) => Err(StorageError::GroupFailed(
+            "group commit is for SQLite only".to_owned(),
+        )),
+    }
+}
+
+/// Runs `work` in a savepoint of the open transaction: kept on success, undone on error.
+fn in_savepoint<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<StorageError>,
+{
+    <DbConnection as Connection>::TransactionManager::begin_transaction(conn)
+        .map_err(StorageError::from)?;
+    match work(conn) {
+        Ok(value) => {
+            DbConnection::commit_transaction(conn).map_err(StorageError::from)?;
+            Ok(value)
+        }
+        Err(error) => {
+            DbConnection::rollback_transaction(conn).map_err(StorageError::from)?;
+            Err(error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    fn insert(conn: &mut DbConnection, n: i64) -> Result<(), StorageError> {
+        diesel::sql_query("INSERT INTO scratch (n) VALUES (?)")
+            .bind::<BigInt, _>(n)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Many writes at once, some failing after they wrote, some refused by the database, one
+    /// panicking: exactly the writes answered `Ok` are stored, each whole.
+    #[test]
+    fn a_write_is_stored_exactly_when_it_is_answered_ok() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let db = Database::open(&dir.path().join("g.db").to_string_lossy(), 4).expect("open");
+        db.write_blocking(|conn| {
+            conn.batch_execute("CREATE TABLE scratch (n INTEGER PRIMARY KEY)")
+                .map_err(StorageError::from)
+        })
+        .expect("a table");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .build()
+            .expect("a runtime");
+        let results: Vec<(i64, bool)> = runtime.block_on(async {
+            let writes = (0..300i64).map(|n| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let outcome = db
+                        .write(move |conn| {
+                            insert(conn, n * 10)?;
+                            insert(conn, n * 10 + 1)?;
+                            match n % 5 {
+                                // Fails after writing both rows: both must go.
+                                0 => Err(StorageError::GroupFailed("refused".into())),
+                                // The database refuses the second row: the first must go too.
+                                1 => insert(conn, n * 10),
+                                2 if n == 152 => panic!("a bug in one write"),
+                                _ => Ok(()),
+                            }
+                        })
+                        .await;
+                    (n, outcome.is_ok())
+                })
+            });
+            let mut results = Vec::new();
+            for write in writes {
+                results.push(write.await.unwrap_or((152, false)));
+            }
+            results
+        });
+        let stored: BTreeSet<i64> = db
+            .read_blocking(|conn| {
+                diesel::sql_query("SELECT n FROM scratch")
+                    .load::<Row>(conn)
+                    .map_err(StorageError::from)
+            })
+            .expect("rows")
+            .into_iter()
+            .map(|r| r.n)
+            .collect();
+        let expected: BTreeSet<i64> = results
+            .iter()
+            .filter(|(_, ok)| *ok)
+            .flat_map(|(n, _)| [n * 10, n * 10 + 1])
+            .collect();
+        assert_eq!(stored, expected);
+        let ok = results.iter().filter(|(_, ok)| *ok).count();
+        // Only the refused, the failing and (at worst) the panicking one's group are lost.
+        assert!(ok >= 300 - 120 - MOST_PER_GROUP, "{ok} of 300 stored");
+        assert!(results.iter().all(|(n, ok)| !(n % 5 < 2 && *ok)));
+    }
+}
