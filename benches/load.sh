@@ -107,5 +107,7 @@ for backend in $backends; do
     "$bin/examples/load_client" chat "http://127.0.0.1:$port" barber 200 "$((duration * 2))" 1000
 
     kill $server; wait $server 2>/dev/null || true
-    [ "$backend" = postgres ] && psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+    if [ "$backend" = postgres ]; then
+        psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+    fi
 done

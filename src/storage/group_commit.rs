@@ -19,7 +19,7 @@ use diesel::connection::TransactionManager;
 use super::{Database, DbConnection, StorageError, write_transaction};
 
 /// The most writes one transaction commits: bounds how long the first of them waits.
-const MOST_PER_GROUP: usize = 64;
+const MOST_PER_GROUP: usize = 16;
 
 /// What becomes of a write once its group's commit is known.
 type Finish = Box<dyn FnOnce(Result<(), &StorageError>) + Send>;
