@@ -196,28 +196,16 @@ pub(super) fn daily_load(timeline: &Timeline, busy: &[Interval]) -> HashMap<i64,
     load
 }
 
-/// Free slots of `staff` for `service` on local dates `from..=to`, one offer per start time.
-pub fn offered_slots(
-    conn: &mut DbConnection,
-    calendar: &BusinessCalendar,
-    service: &ServiceProfile,
-    staff: &[&str],
-    from: NaiveDate,
-    to: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<Vec<OfferedSlot>, AppError> {
-    offers(conn, calendar, service, staff, from, to, now).map(|o| o.slots)
-}
-
 /// Offered slots with what the answer cache needs to know of them.
-struct Offers {
-    slots: Vec<OfferedSlot>,
+pub struct Offers {
+    pub slots: Vec<OfferedSlot>,
     /// The first moment a hold they were computed around stops counting.
     holds_end: Option<NaiveDateTime>,
     whole_minutes: bool,
 }
 
-fn offers(
+/// Free slots of `staff` for `service` on local dates `from..=to`, one offer per start time.
+pub fn offers(
     conn: &mut DbConnection,
     calendar: &BusinessCalendar,
     service: &ServiceProfile,

@@ -15,7 +15,7 @@ mod watch;
 use std::sync::Arc;
 
 pub use answers::{AnswerCache, CacheUsage};
-pub use availability::{Availability, AvailabilityQuery, OfferedSlot, offered_slots};
+pub use availability::{Availability, AvailabilityQuery, OfferedSlot, Offers, offers};
 pub use calendar::{
     BusinessCalendar, CalendarCache, ServiceProfile, StaffCalendar, exception_from_row,
 };

@@ -230,6 +230,10 @@ function hoursText(staff) {
 }
 
 function render(schedule, highlight) {
+  // A live update replaces every block: a keyboard user keeps their place on the same booking.
+  const focused = document.activeElement;
+  const keep = ['schedule', 'agenda'].find((id) => $(id).contains(focused));
+  const keptId = keep ? focused.dataset.id : undefined;
   state.bookings = new Map();
   for (const staff of schedule.staff) {
     for (const booking of staff.bookings) state.bookings.set(booking.id, booking);
@@ -285,6 +289,7 @@ function render(schedule, highlight) {
   $('schedule').replaceChildren(schedule.staff.length ? grid
     : el('p', { class: 'empty' }, 'Nobody is on the books yet. Owners add staff under Settings.'));
   $('agenda').replaceChildren(...agenda);
+  if (keptId) $(keep).querySelector(`[data-id="${CSS.escape(keptId)}"]`)?.focus();
   state.range = range;
   placeNowLine();
 }

@@ -36,6 +36,28 @@ struct Shop {
     holds_end: Vec<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A web chat's hold of `start` until `until`, as the conversation makes it.
+fn hold(
+    service_id: String,
+    staff_id: Option<String>,
+    start: &str,
+    until: chrono::DateTime<chrono::Utc>,
+) -> BookingRequest {
+    BookingRequest {
+        service_id,
+        staff_id,
+        start: RequestedStart::parse("start", start).expect("a start"),
+        customer: None,
+        customer_id: None,
+        conversation_id: None,
+        held_by: None,
+        notes: String::new(),
+        channel: Channel::Web,
+        hold_until: Some(until),
+        by_business: false,
+    }
+}
+
 /// Status and body exactly as sent.
 async fn raw_get(app: &TestApp, path: &str) -> (u16, String) {
     let response = app.client.get(app.url(path)).send().await.expect("request");
@@ -116,19 +138,8 @@ async fn change(app: &TestApp, shop: &mut Shop, dice: &mut Dice) -> String {
         3 => {
             let now = chairside::clock::Clock::now(&app.clock);
             let minutes = 1 + dice.roll(10) as i64;
-            let request = BookingRequest {
-                service_id: dice.pick(&shop.services).clone(),
-                staff_id: None,
-                start: RequestedStart::parse("start", &start).expect("a start"),
-                customer: None,
-                customer_id: None,
-                conversation_id: None,
-                held_by: None,
-                notes: String::new(),
-                channel: Channel::Web,
-                hold_until: Some(now + Duration::minutes(minutes)),
-                by_business: false,
-            };
+            let service = dice.pick(&shop.services).clone();
+            let request = hold(service, None, &start, now + Duration::minutes(minutes));
             let held = app.state.scheduler.book("cache".into(), request, now).await;
             if held.is_ok() {
                 shop.holds_end.push(now + Duration::minutes(minutes));
@@ -238,19 +249,7 @@ on_both_backends! {
         let cut = app.add_service("cache", &key, json!({"name": "Cut", "duration_minutes": 30, "staff_ids": [ann]})).await;
         let utc = |h, m, s| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 3, 1, h, m, s).unwrap();
         app.clock.set(utc(15, 0, 20));
-        let request = BookingRequest {
-            service_id: cut.clone(),
-            staff_id: Some(ann.clone()),
-            start: RequestedStart::parse("start", "2027-03-05T10:00:00").expect("a start"),
-            customer: None,
-            customer_id: None,
-            conversation_id: None,
-            held_by: None,
-            notes: String::new(),
-            channel: Channel::Web,
-            hold_until: Some(utc(15, 1, 20)),
-            by_business: false,
-        };
+        let request = hold(cut.clone(), Some(ann.clone()), "2027-03-05T10:00:00", utc(15, 1, 20));
         app.state.scheduler.book("cache".into(), request, utc(15, 0, 20)).await.expect("held");
         let query = format!("/api/v1/businesses/cache/availability?service_id={cut}&from=2027-03-05&staff_id={ann}");
         let offers_ten = |body: &str| body.contains(r#""start":"2027-03-05T10:00:00-05:00""#);

@@ -169,7 +169,7 @@ impl Desk for StoredDesk<'_> {
         if to < from || performers.is_empty() {
             return Ok(Vec::new());
         }
-        booking::offered_slots(
+        booking::offers(
             self.conn,
             &self.calendar,
             service,
@@ -178,6 +178,7 @@ impl Desk for StoredDesk<'_> {
             to,
             self.now,
         )
+        .map(|offers| offers.slots)
     }
 
     /// Holds `start` for the customer, for the business's hold time. A conversation holds one
