@@ -110,23 +110,26 @@ pub fn booking_changed(
     if booking.status == BookingStatus::Held.as_str() {
         return Ok(());
     }
+    // Read once: the reminders and the announcement both need the business's settings.
+    let business = business_of(conn, booking)?;
+    let business = &business;
     match change {
         BookingChange::Confirmed => {
-            plan_reminders(conn, booking, now)?;
-            announce(conn, booking, Occasion::Confirmed, now)
+            plan_reminders(conn, business, booking, now)?;
+            announce(conn, business, booking, Occasion::Confirmed, now)
         }
         BookingChange::Moved => {
-            plan_reminders(conn, booking, now)?;
-            announce(conn, booking, Occasion::Rescheduled, now)
+            plan_reminders(conn, business, booking, now)?;
+            announce(conn, business, booking, Occasion::Rescheduled, now)
         }
         BookingChange::Cancelled { was_held } => {
-            cancel_reminders(conn, booking, now)?;
+            cancel_reminders(conn, business, booking, now)?;
             if was_held {
                 return Ok(());
             }
-            announce(conn, booking, Occasion::Cancelled, now)
+            announce(conn, business, booking, Occasion::Cancelled, now)
         }
-        BookingChange::Finished => cancel_reminders(conn, booking, now),
+        BookingChange::Finished => cancel_reminders(conn, business, booking, now),
     }
 }
 
@@ -181,12 +184,12 @@ fn reminder_key(booking_id: &str, offset_minutes: i32) -> String {
 /// it finds, when it comes due, that the booking has moved on (its sequence) and sends nothing.
 fn plan_reminders(
     conn: &mut DbConnection,
+    business: &Business,
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> StorageResult<()> {
-    let business = business_of(conn, booking)?;
     let start = booking.start_at.and_utc();
-    for &offset in businesses::reminder_offsets(&business)?.minutes() {
+    for &offset in businesses::reminder_offsets(business)?.minutes() {
         let key = reminder_key(&booking.id, offset);
         let due = start - Duration::minutes(offset.into());
         if due <= now {
@@ -208,11 +211,11 @@ fn plan_reminders(
 
 fn cancel_reminders(
     conn: &mut DbConnection,
+    business: &Business,
     booking: &Booking,
     now: DateTime<Utc>,
 ) -> StorageResult<()> {
-    let business = business_of(conn, booking)?;
-    for &offset in businesses::reminder_offsets(&business)?.minutes() {
+    for &offset in businesses::reminder_offsets(business)?.minutes() {
         stored::cancel_pending_job(conn, &reminder_key(&booking.id, offset), to_db_time(now))?;
     }
     Ok(())
@@ -221,13 +224,13 @@ fn cancel_reminders(
 /// Plans a message about a change to everyone who has an email address on record.
 fn announce(
     conn: &mut DbConnection,
+    business: &Business,
     booking: &Booking,
     occasion: Occasion,
     now: DateTime<Utc>,
 ) -> StorageResult<()> {
-    let business = business_of(conn, booking)?;
     for audience in CHANGE_AUDIENCES {
-        if email_of(&business, booking, audience).is_some() {
+        if email_of(business, booking, audience).is_some() {
             plan_email(conn, booking, occasion, occasion.as_str(), audience, now)?;
         }
     }
