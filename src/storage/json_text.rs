@@ -234,6 +234,7 @@ mod tests {
     fn postgres() -> Option<PgConnection> {
         let url = std::env::var("CHAIRSIDE_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        crate::storage::prepare_tls();
         match PgConnection::establish(&url) {
             Ok(conn) => Some(conn),
             Err(e) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {

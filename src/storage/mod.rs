@@ -172,6 +172,15 @@ impl StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
+/// Initialises OpenSSL, once, before libpq first does. libpq and this crate link one static
+/// OpenSSL which, left to itself, frees its state in an exit handler while pooled PostgreSQL
+/// connections on other threads still use it: "double free or corruption" as a process with
+/// connections ends. Initialised here first, it registers no such handler. Call it before any
+/// PostgreSQL connection is made; [`Database::open`] and the pool's connector do.
+pub fn prepare_tls() {
+    openssl_sys::init();
+}
+
 /// Opens connections for the pool, applying each backend's per-connection settings.
 #[derive(Debug, Clone)]
 pub struct Connector {
@@ -185,9 +194,12 @@ impl ManageConnection for Connector {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match self.backend {
-            Backend::Postgres => PgConnection::establish(&self.url)
-                .map(DbConnection::Postgres)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                prepare_tls();
+                PgConnection::establish(&self.url)
+            }
+            .map(DbConnection::Postgres)
+            .map_err(diesel::r2d2::Error::ConnectionError),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
@@ -225,6 +237,7 @@ impl Database {
     /// Connects to `url` — `postgres://…` / `postgresql://…` for PostgreSQL, anything else is a
     /// SQLite file path (optionally prefixed `sqlite://` or `sqlite:`) — and applies migrations.
     pub fn open(url: &str, pool_size: u32) -> StorageResult<Self> {
+        prepare_tls();
         let file = sqlite_file(url);
         let (backend, url) = parse_url(url);
         let pool = Pool::builder()

@@ -54,6 +54,7 @@ impl TestDatabase {
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url();
+                chairside::storage::prepare_tls();
                 let mut conn = match PgConnection::establish(&admin) {
                     Ok(conn) => conn,
                     Err(e) if postgres_required() => {
