@@ -136,7 +136,7 @@ type BusyByStaff = HashMap<String, Vec<Interval>>;
 
 /// Occupied time per staff member around `[first, last]` local dates, as the core wants it,
 /// and the first moment a hold among it stops counting.
-fn busy_around(
+pub(super) fn busy_by_staff(
     conn: &mut DbConnection,
     business_id: &str,
     staff: &[&str],
@@ -156,7 +156,7 @@ fn busy_around(
     for occupied in bookings::busy(conn, business_id, from, until, to_db_time(now))? {
         if staff.contains(&occupied.resource_id.as_str()) {
             if let Some(expiry) = occupied.hold_expires_at {
-                holds_end = Some(holds_end.map_or(expiry, |end| end.min(expiry)));
+                holds_end = Some(holds_end.unwrap_or(expiry).min(expiry));
             }
             busy.entry(occupied.resource_id)
                 .or_default()
@@ -167,18 +167,6 @@ fn busy_around(
         }
     }
     Ok((busy, holds_end))
-}
-
-/// Occupied time per staff member around `[first, last]` local dates, as the core wants it.
-pub(super) fn busy_by_staff(
-    conn: &mut DbConnection,
-    business_id: &str,
-    staff: &[&str],
-    first: NaiveDate,
-    last: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<BusyByStaff, AppError> {
-    busy_around(conn, business_id, staff, first, last, now).map(|(busy, _)| busy)
 }
 
 /// The local day number (days since 1970-01-01 on the wall clock) of an instant.
@@ -214,7 +202,7 @@ pub fn offers(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Offers, AppError> {
-    let (busy, holds_end) = busy_around(conn, &calendar.business.id, staff, from, to, now)?;
+    let (busy, holds_end) = busy_by_staff(conn, &calendar.business.id, staff, from, to, now)?;
     let timeline = Timeline::for_dates(calendar.business.tz, from, to);
     let schedules: Vec<ResourceSchedule<'_, &str>> = staff
         .iter()

@@ -316,7 +316,8 @@ fn claim_slot<'a>(
     let ids: Vec<String> = staff.iter().map(|s| (*s).to_owned()).collect();
     let around = |days: i64| to_db_time(start + Duration::days(days));
     bookings::expire_holds(conn, &ids, around(-2), around(2), to_db_time(now))?;
-    let busy = busy_by_staff(
+    // Holds ending later do not matter here: the decision is for `now` only.
+    let (busy, _) = busy_by_staff(
         conn,
         &calendar.business.id,
         staff,

@@ -32,7 +32,8 @@ pub fn insert(
 }
 
 pub fn allocate(conn: &mut DbConnection, occupied: &[Allocation]) -> StorageResult<()> {
-    lock_resources(conn, occupied)?;
+    let ids: Vec<&str> = occupied.iter().map(|a| a.resource_id.as_str()).collect();
+    lock_resources(conn, ids)?;
     for allocation in occupied {
         diesel::insert_into(allocations::table)
             .values(allocation)
@@ -47,12 +48,13 @@ pub fn allocate(conn: &mut DbConnection, occupied: &[Allocation]) -> StorageResu
 /// one staff member that costs seconds and can abort the same request on every retry. Locked
 /// in id order, so writers of several resources cannot deadlock on the locks either; `NO KEY`
 /// so that the key-share locks the foreign keys of a booking's own rows take do not conflict
-/// with it. SQLite already has one writer at a time.
-fn lock_resources(conn: &mut DbConnection, occupied: &[Allocation]) -> StorageResult<()> {
+/// with it. Freeing time takes the same locks first: a cancellation would otherwise wait, in
+/// the `allocations` trigger, for the lock of a booking that waits for the cancellation's
+/// deleted row. SQLite already has one writer at a time.
+fn lock_resources(conn: &mut DbConnection, mut ids: Vec<&str>) -> StorageResult<()> {
     let DbConnection::Postgres(pg) = conn else {
         return Ok(());
     };
-    let mut ids: Vec<&str> = occupied.iter().map(|a| a.resource_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     resources::table
@@ -66,6 +68,13 @@ fn lock_resources(conn: &mut DbConnection, occupied: &[Allocation]) -> StorageRe
 
 /// Frees all the time a booking occupies.
 pub fn release(conn: &mut DbConnection, booking_id: &str) -> StorageResult<()> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        let held: Vec<String> = allocations::table
+            .filter(allocations::booking_id.eq(booking_id))
+            .select(allocations::resource_id)
+            .load(conn)?;
+        lock_resources(conn, held.iter().map(String::as_str).collect())?;
+    }
     diesel::delete(allocations::table.filter(allocations::booking_id.eq(booking_id)))
         .execute(conn)?;
     Ok(())

@@ -3,8 +3,6 @@
 //! what an instance computing each one afresh gives, on the same database, whichever instance
 //! made the change.
 
-use chairside::booking::BookingRequest;
-use chairside::domain::{Channel, RequestedStart};
 use chrono::Duration;
 use serde_json::json;
 
@@ -34,28 +32,6 @@ struct Shop {
     services: Vec<String>,
     bookings: Vec<String>,
     holds_end: Vec<chrono::DateTime<chrono::Utc>>,
-}
-
-/// A web chat's hold of `start` until `until`, as the conversation makes it.
-fn hold(
-    service_id: String,
-    staff_id: Option<String>,
-    start: &str,
-    until: chrono::DateTime<chrono::Utc>,
-) -> BookingRequest {
-    BookingRequest {
-        service_id,
-        staff_id,
-        start: RequestedStart::parse("start", start).expect("a start"),
-        customer: None,
-        customer_id: None,
-        conversation_id: None,
-        held_by: None,
-        notes: String::new(),
-        channel: Channel::Web,
-        hold_until: Some(until),
-        by_business: false,
-    }
 }
 
 /// Status and body exactly as sent.

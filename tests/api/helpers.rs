@@ -538,3 +538,25 @@ pub async fn code_sent_to(app: &TestApp, to: &str) -> String {
         .unwrap_or_default();
     panic!("no code reached {to}; mail folder: {files:?}");
 }
+
+/// A web chat's hold of `start` until `until`, as the conversation makes it.
+pub fn hold(
+    service_id: String,
+    staff_id: Option<String>,
+    start: &str,
+    until: DateTime<Utc>,
+) -> chairside::booking::BookingRequest {
+    chairside::booking::BookingRequest {
+        service_id,
+        staff_id,
+        start: chairside::domain::RequestedStart::parse("start", start).expect("a start"),
+        customer: None,
+        customer_id: None,
+        conversation_id: None,
+        held_by: None,
+        notes: String::new(),
+        channel: chairside::domain::Channel::Web,
+        hold_until: Some(until),
+        by_business: false,
+    }
+}

@@ -1,7 +1,5 @@
 //! Holds: a slot reserved for a few minutes is blocked like a booking, and free again after.
 
-use chairside::booking::BookingRequest;
-use chairside::domain::{Channel, RequestedStart};
 use chrono::Duration;
 use serde_json::json;
 
@@ -15,19 +13,7 @@ on_both_backends! {
         let cut = app.add_service("hold", &key, json!({"name": "Cut", "duration_minutes": 30, "staff_ids": [sam]})).await;
         let start = "2027-03-10T10:00:00+01:00";
         let now = chairside::clock::Clock::now(&app.clock);
-        let request = BookingRequest {
-            service_id: cut.clone(),
-            staff_id: None,
-            start: RequestedStart::parse("start", start).unwrap(),
-            customer: None,
-            customer_id: None,
-            conversation_id: None,
-            held_by: None,
-            notes: String::new(),
-            channel: Channel::Web,
-            hold_until: Some(now + Duration::minutes(5)),
-            by_business: false,
-        };
+        let request = hold(cut.clone(), None, start, now + Duration::minutes(5));
         let held = app.state.scheduler.book("hold".into(), request, now).await.expect("hold");
         assert_eq!(held.booking.status, "held");
 
