@@ -27,13 +27,17 @@ use chairside::domain::{
 use chairside::error::AppError;
 use chairside::jobs::{JobQueue, Worker, WorkerConfig};
 use chairside::metrics::Metrics;
-use chairside::notifications::{self, BookingChange, EMAIL_JOB, Mailer, NotificationHandler};
+use chairside::notifications::{self, BookingChange, EMAIL_JOB, Mailer, NotificationHandler, mail};
 use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::storage::models::Booking;
 use chairside::storage::schema::jobs;
 use chairside::storage::{Database, DbConnection, StorageError, bookings, new_id, to_db_time};
 use chrono::{Duration, TimeZone, Utc};
 use diesel::prelude::*;
+use futures_util::StreamExt;
+use lettre::address::Envelope;
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -91,7 +95,6 @@ fn main() {
     // Every day-before reminder is due; no appointment has begun.
     clock.set(start_of_day - Duration::hours(10));
     let clock: Arc<dyn Clock> = Arc::new(clock);
-    let metrics = Metrics::new();
     let vault = chairside::vault::unlock(&db, config.secret_key.as_ref())
         .expect("secret key")
         .vault;
@@ -99,69 +102,180 @@ fn main() {
         .read_blocking(|conn| Secrets::load(conn, &vault))
         .expect("secrets");
     let system = actix_web::rt::System::new();
-    let (elapsed, ran) = system.block_on(async move {
-        // Inside the runtime: the SMTP connection pool keeps a task there.
-        let mailer = Mailer::from_config(&config).expect("mailer");
-        let pool: Vec<Arc<Worker>> = (0..workers)
-            .map(|_| {
-                Arc::new(
-                    Worker::new(
-                        db.clone(),
-                        Arc::clone(&clock),
-                        JobQueue::default(),
-                        &metrics,
-                        WorkerConfig::default(),
-                    )
-                    .with_handler(Arc::new(NotificationHandler::new(
-                        db.clone(),
-                        mailer.clone(),
-                        secrets.clone(),
-                        config.public_url.clone(),
-                        Arc::clone(&clock),
-                    ))),
-                )
-            })
-            .collect();
-        let started = Instant::now();
-        let cpu_before = cpu_seconds();
-        let drains = pool.into_iter().map(|worker| async move {
-            let mut ran = 0;
-            loop {
-                match worker.run_batch().await.expect("run jobs") {
-                    0 => return ran,
-                    n => ran += n,
-                }
-            }
-        });
-        let ran: usize = futures_util::future::join_all(drains)
-            .await
-            .into_iter()
-            .sum();
-        println!(
-            "CPU time of this process while draining: {:.2} s (the machine's load: {})",
-            cpu_seconds() - cpu_before,
-            std::fs::read_to_string("/proc/loadavg")
-                .unwrap_or_default()
-                .trim()
-        );
-        (started.elapsed(), ran)
-    });
+    let drained = system.block_on(drain(&db, &config, &clock, &secrets, workers));
     let emails = done_emails(&bench_db);
-    println!(
-        "CPU time of the SMTP sink: {:.2} s",
-        sink_cpu_seconds(sink.id())
-    );
-    let _ = sink.kill();
-    let _ = sink.wait();
-
     let expected = reminders * if business_copy { 2 } else { 1 };
     assert_eq!(emails, expected, "every reminder email sent once");
     println!(
-        "drained {reminders} reminders ({emails} emails, {ran} jobs) with {workers} worker(s) on {} in {:.2} s: {:.0} reminders/s",
+        "drained {reminders} reminders ({emails} emails, {} jobs) with {workers} worker(s) on {} in {:.2} s: {:.0} reminders/s; CPU time of this process {:.2} s",
+        drained.jobs,
         bench_db.backend().name(),
-        elapsed.as_secs_f64(),
-        reminders as f64 / elapsed.as_secs_f64()
+        drained.seconds,
+        reminders as f64 / drained.seconds,
+        drained.cpu_seconds,
     );
+
+    // The ceiling: the same messages, rendered again (to files, not measured), pushed by a bare
+    // lettre sender with the same pool and the same number in flight to the same server.
+    let sink_cpu = sink_cpu_seconds(sink.id());
+    if config.smtp_url.is_some() {
+        let smtp_url = config.smtp_url.take().unwrap_or_default();
+        let rendered = rerender_to_files(&system, &db, &config, &clock, &secrets, workers);
+        let bare = system.block_on(bare_send(&smtp_url, &rendered));
+        let bare_sink_cpu = sink_cpu_seconds(sink.id()) - sink_cpu;
+        println!(
+            "bare lettre sender, the same {} messages, {} in flight: {:.2} s; CPU time of the SMTP sink {:.2} s (Chairside's run: {sink_cpu:.2} s)",
+            rendered.len(),
+            worker_config().concurrency,
+            bare.as_secs_f64(),
+            bare_sink_cpu,
+        );
+        println!(
+            "reminders: {reminders} in {:.2} s, {:.2} of the bare lettre sender ({:.2} s)",
+            drained.seconds,
+            bare.as_secs_f64() / drained.seconds,
+            bare.as_secs_f64()
+        );
+    }
+    let _ = sink.kill();
+    let _ = sink.wait();
+}
+
+/// The server's worker settings, or `CHAIRSIDE_BENCH_BATCH` / `CHAIRSIDE_BENCH_CONCURRENCY`.
+fn worker_config() -> WorkerConfig {
+    let defaults = WorkerConfig::default();
+    WorkerConfig {
+        batch: setting("CHAIRSIDE_BENCH_BATCH", defaults.batch as usize) as i64,
+        concurrency: setting("CHAIRSIDE_BENCH_CONCURRENCY", defaults.concurrency),
+        ..defaults
+    }
+}
+
+struct Drained {
+    seconds: f64,
+    jobs: usize,
+    cpu_seconds: f64,
+}
+
+/// Runs `workers` notification workers on every due job until none is left.
+async fn drain(
+    db: &Database,
+    config: &Config,
+    clock: &Arc<dyn Clock>,
+    secrets: &Secrets,
+    workers: usize,
+) -> Drained {
+    // Inside the runtime: the SMTP connection pool keeps a task there.
+    let mailer = Mailer::from_config(config).expect("mailer");
+    let metrics = Metrics::new();
+    let pool: Vec<Arc<Worker>> = (0..workers)
+        .map(|_| {
+            Arc::new(
+                Worker::new(
+                    db.clone(),
+                    Arc::clone(clock),
+                    JobQueue::default(),
+                    &metrics,
+                    worker_config(),
+                )
+                .with_handler(Arc::new(NotificationHandler::new(
+                    db.clone(),
+                    mailer.clone(),
+                    secrets.clone(),
+                    config.public_url.clone(),
+                    Arc::clone(clock),
+                ))),
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let cpu_before = cpu_seconds();
+    let drains = pool.into_iter().map(|worker| async move {
+        let mut ran = 0;
+        loop {
+            match worker.run_batch().await.expect("run jobs") {
+                0 => return ran,
+                n => ran += n,
+            }
+        }
+    });
+    let jobs: usize = futures_util::future::join_all(drains)
+        .await
+        .into_iter()
+        .sum();
+    Drained {
+        seconds: started.elapsed().as_secs_f64(),
+        jobs,
+        cpu_seconds: cpu_seconds() - cpu_before,
+    }
+}
+
+/// Every email of the measured run, rendered again into `config.mail_dir` by the same handler
+/// (its jobs set pending once more), read back as (sender, recipient, bytes).
+fn rerender_to_files(
+    system: &actix_web::rt::SystemRunner,
+    db: &Database,
+    config: &Config,
+    clock: &Arc<dyn Clock>,
+    secrets: &Secrets,
+    workers: usize,
+) -> Vec<(String, String, Vec<u8>)> {
+    db.write_blocking(|conn| {
+        diesel::update(jobs::table.filter(jobs::kind.eq(EMAIL_JOB)))
+            .set((
+                jobs::status.eq("pending"),
+                jobs::attempts.eq(0),
+                jobs::started_at.eq(None::<chrono::NaiveDateTime>),
+                jobs::locked_by.eq(None::<String>),
+                jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(conn)
+            .map_err(StorageError::from)
+    })
+    .expect("set the emails pending again");
+    system.block_on(drain(db, config, clock, secrets, workers));
+    std::fs::read_dir(&config.mail_dir)
+        .expect("the rendered messages")
+        .filter_map(|entry| {
+            let bytes = std::fs::read(entry.ok()?.path()).ok()?;
+            let header = |name: &str| -> Option<String> {
+                let text = String::from_utf8_lossy(&bytes);
+                let line = text.lines().find(|l| l.starts_with(name))?;
+                let value = &line[name.len()..];
+                let address = value
+                    .rsplit_once('<')
+                    .map_or(value, |(_, rest)| rest.trim_end_matches('>'));
+                Some(address.trim().to_owned())
+            };
+            Some((header("From: ")?, header("To: ")?, bytes))
+        })
+        .collect()
+}
+
+/// Sends `messages` through lettre alone: the pool Chairside's mailer uses, as many in flight
+/// as a worker runs.
+async fn bare_send(smtp_url: &str, messages: &[(String, String, Vec<u8>)]) -> StdDuration {
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+        .expect("SMTP URL")
+        .pool_config(PoolConfig::new().max_size(mail::SMTP_POOL_SIZE))
+        .build();
+    let started = Instant::now();
+    futures_util::stream::iter(messages)
+        .map(|(from, to, bytes)| {
+            let transport = &transport;
+            async move {
+                let envelope = Envelope::new(
+                    Some(from.parse().expect("sender")),
+                    vec![to.parse().expect("recipient")],
+                )
+                .expect("envelope");
+                transport.send_raw(&envelope, bytes).await.expect("sent");
+            }
+        })
+        .buffer_unordered(worker_config().concurrency)
+        .collect::<Vec<()>>()
+        .await;
+    started.elapsed()
 }
 
 /// One business, 40 staff members, `count` bookings spread over the day, each with its own

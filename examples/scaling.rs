@@ -1,24 +1,28 @@
-//! How availability time grows with the number of bookings stored: the same week's availability
-//! for a 3-staff business over 1,000 and over 1,000,000 stored bookings (SQLite, in-process,
-//! through the same `Scheduler` the API uses).
+//! How the cost of availability and of a booking grows with the data stored: a week's
+//! availability (computed afresh, no kept answers) and one booking for a 3-staff business with
+//! 1,000 and with 1,000,000 stored bookings, and as one of 1,000 such businesses (SQLite,
+//! in-process, through the same `Scheduler` the API uses).
 //!
 //!     cargo run --release --example scaling
 
 use std::time::Instant;
 
-use chairside::booking::{AvailabilityQuery, Scheduler};
+use chairside::booking::{AvailabilityQuery, BookingRequest, Scheduler};
 use chairside::domain::{
-    BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
+    BookingPolicy, Channel, ChatPolicy, Locale, ReminderOffsets, RequestedStart, Slug,
+    TimeZoneName, WeeklyHours,
 };
 use chairside::metrics::Metrics;
 use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::storage::{Database, DbConnection, StorageError, to_db_time};
-use chrono::{Days, TimeZone, Utc};
+use chrono::{Datelike, Days, TimeZone, Utc};
 use diesel::connection::SimpleConnection;
 
-const RUNS: u32 = 3_000;
+const RUNS: u32 = 2_000;
+/// Bookings made to time a booking (54 fit a weekday of three staff).
+const BOOKINGS: u32 = 300;
 
-fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
+fn setup(conn: &mut DbConnection, slug: &str) -> (String, String, Vec<String>) {
     let now = to_db_time(Utc.with_ymd_and_hms(2027, 3, 1, 8, 0, 0).unwrap());
     let settings = BusinessSettings {
         name: "Scale".into(),
@@ -36,8 +40,7 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
         reminder_offsets: ReminderOffsets::default(),
     };
     let (business, _) =
-        setup::create_business(conn, &Slug::parse("slug", "scale").unwrap(), settings, now)
-            .unwrap();
+        setup::create_business(conn, &Slug::parse("slug", slug).unwrap(), settings, now).unwrap();
     let hours: WeeklyHours = WeeklyHours::parse(
         &serde_json::from_str(r#"{"mon":[["09:00","18:00"]],"tue":[["09:00","18:00"]],"wed":[["09:00","18:00"]],"thu":[["09:00","18:00"]],"fri":[["09:00","18:00"]],"sat":[["09:00","14:00"]]}"#).unwrap(),
     )
@@ -70,20 +73,28 @@ fn setup(conn: &mut DbConnection) -> (String, String, Vec<String>) {
 }
 
 /// Stores `count` past bookings (30 minutes each, back to back per staff member) with one SQL
-/// statement per table.
-fn fill(conn: &mut DbConnection, business: &str, service: &str, staff: &[String], count: u64) {
+/// statement per table; `prefix` keeps the ids of each business's bookings apart.
+fn fill(
+    conn: &mut DbConnection,
+    prefix: &str,
+    business: &str,
+    service: &str,
+    staff: &[String],
+    count: u64,
+) {
     let sql = format!(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last})
          INSERT INTO bookings (id, business_id, reference, service_id, staff_id, customer_id, status,
            start_at, end_at, buffer_before_minutes, buffer_after_minutes, hold_expires_at, channel, notes,
            sequence, cancelled_at, cancelled_by, created_at, updated_at)
-         SELECT 'b' || i, '{business}', 'R' || i, '{service}',
+         SELECT '{prefix}b' || i, '{business}', '{prefix}R' || i, '{service}',
            CASE i % 3 WHEN 0 THEN '{a}' WHEN 1 THEN '{b}' ELSE '{c}' END,
            NULL, 'completed',
            datetime('2000-01-01 00:00:00', '+' || ((i / 3) * 30) || ' minutes'),
            datetime('2000-01-01 00:30:00', '+' || ((i / 3) * 30) || ' minutes'),
            0, 0, NULL, 'api', '', 0, NULL, NULL, '2027-03-01 08:00:00', '2027-03-01 08:00:00' FROM n;
-         INSERT INTO allocations SELECT id, staff_id, start_at, end_at, NULL FROM bookings;",
+         INSERT INTO allocations SELECT id, staff_id, start_at, end_at, NULL FROM bookings
+           WHERE business_id = '{business}';",
         last = count - 1,
         a = staff[0],
         b = staff[1],
@@ -92,75 +103,138 @@ fn fill(conn: &mut DbConnection, business: &str, service: &str, staff: &[String]
     conn.batch_execute(&sql).unwrap();
 }
 
+/// One stored world: `businesses` businesses of 3 staff, each with `bookings_each` past
+/// bookings; the figures are taken on the first.
+struct World {
+    businesses: usize,
+    bookings_each: u64,
+}
+
+/// Mean cost of a week's availability (computed afresh) and of one booking, in milliseconds.
+fn measure(runtime: &tokio::runtime::Runtime, world: &World) -> (f64, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&dir.path().join("scale.db").to_string_lossy(), 2).unwrap();
+    let started = Instant::now();
+    let (business, service, staff) = db
+        .write_blocking(|conn| {
+            let mut first = None;
+            for i in 0..world.businesses {
+                let (business, service, staff) = setup(conn, &format!("scale{i}"));
+                fill(
+                    conn,
+                    &format!("{i}-"),
+                    &business,
+                    &service,
+                    &staff,
+                    world.bookings_each,
+                );
+                first.get_or_insert((business, service, staff));
+            }
+            Ok::<_, StorageError>(first.unwrap())
+        })
+        .unwrap();
+    eprintln!(
+        "stored {} business(es) with {} bookings each in {:.1} s",
+        world.businesses,
+        world.bookings_each,
+        started.elapsed().as_secs_f64()
+    );
+    let scheduler = Scheduler::new(db.clone(), Metrics::new(), None);
+    let now = Utc.with_ymd_and_hms(2027, 3, 1, 8, 0, 0).unwrap();
+    let from = now.date_naive() + Days::new(1);
+    let query = AvailabilityQuery {
+        service_id: service.clone(),
+        staff_id: None,
+        from,
+        to: from + Days::new(6),
+    };
+    let _ = business;
+    runtime.block_on(async {
+        // Warm the calendar cache and SQLite's page cache first.
+        scheduler
+            .availability("scale0".into(), query.clone(), now)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        for _ in 0..RUNS {
+            scheduler
+                .availability("scale0".into(), query.clone(), now)
+                .await
+                .unwrap();
+        }
+        let availability = started.elapsed() / RUNS;
+        // Bookings one after another on free times of the coming weeks, as the API makes them.
+        let started = Instant::now();
+        let weekdays: Vec<_> = (0..30)
+            .map(|d| from + Days::new(d))
+            .filter(|day| day.weekday().num_days_from_monday() < 5)
+            .collect();
+        for i in 0..BOOKINGS {
+            // 18 half hours from 09:00 Berlin (08:00 UTC before the clocks change) per staff.
+            let (day, k) = (weekdays[(i / 54) as usize], i % 54);
+            let start = Utc.from_utc_datetime(&day.and_hms_opt(8, 0, 0).unwrap())
+                + chrono::Duration::minutes(i64::from(30 * (k / 3)));
+            let request = BookingRequest {
+                service_id: service.clone(),
+                staff_id: Some(staff[(k % 3) as usize].clone()),
+                start: RequestedStart::Instant(start),
+                customer: None,
+                customer_id: None,
+                conversation_id: None,
+                held_by: None,
+                notes: String::new(),
+                channel: Channel::Api,
+                hold_until: None,
+                by_business: true,
+            };
+            scheduler
+                .book("scale0".into(), request, now)
+                .await
+                .expect("a free time");
+        }
+        let booking = started.elapsed() / BOOKINGS;
+        (
+            availability.as_secs_f64() * 1e3,
+            booking.as_secs_f64() * 1e3,
+        )
+    })
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let mut results = Vec::new();
-    // `scaling [COUNT…]` measures other sizes (e.g. under a profiler).
-    let counts: Vec<u64> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let counts = if counts.is_empty() {
-        vec![1_000, 1_000_000]
-    } else {
-        counts
-    };
-    for &count in &counts {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("scale.db").to_string_lossy(), 2).unwrap();
-        let (business, service, staff) = db
-            .read_blocking(|conn| Ok::<_, StorageError>(setup(conn)))
-            .unwrap();
-        let started = Instant::now();
-        db.read_blocking(|conn| {
-            fill(conn, &business, &service, &staff, count);
-            Ok::<_, StorageError>(())
-        })
-        .unwrap();
-        eprintln!(
-            "stored {count} bookings in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-        let scheduler = Scheduler::new(db.clone(), Metrics::new(), None);
-        let now = Utc.with_ymd_and_hms(2027, 3, 1, 8, 0, 0).unwrap();
-        let from = now.date_naive() + Days::new(1);
-        let query = AvailabilityQuery {
-            service_id: service.clone(),
-            staff_id: None,
-            from,
-            to: from + Days::new(6),
-        };
-        let mean = runtime.block_on(async {
-            // Warm the calendar cache and SQLite's page cache first.
-            scheduler
-                .availability("scale".into(), query.clone(), now)
-                .await
-                .unwrap();
-            let started = Instant::now();
-            for _ in 0..RUNS {
-                scheduler
-                    .availability("scale".into(), query.clone(), now)
-                    .await
-                    .unwrap();
-            }
-            started.elapsed() / RUNS
-        });
+    let worlds = [
+        World {
+            businesses: 1,
+            bookings_each: 1_000,
+        },
+        World {
+            businesses: 1,
+            bookings_each: 1_000_000,
+        },
+        World {
+            businesses: 1_000,
+            bookings_each: 1_000,
+        },
+    ];
+    let mut figures = Vec::new();
+    for world in &worlds {
+        let (availability, booking) = measure(&runtime, world);
         println!(
-            "{count:>9} bookings stored: a week of availability in {:.3} ms",
-            mean.as_secs_f64() * 1e3
+            "{:>5} business(es) × {:>9} bookings: a week of availability {availability:.3} ms, a booking {booking:.3} ms",
+            world.businesses, world.bookings_each
         );
-        results.push(mean.as_secs_f64());
+        figures.push((availability, booking));
     }
-    if let (Some(first), Some(last)) = (results.first(), results.last()) {
-        println!(
-            "growth from {} to {} bookings: {:.2}×",
-            counts[0],
-            counts[counts.len() - 1],
-            last / first
-        );
-    }
+    let (base, more_bookings, more_businesses) = (figures[0], figures[1], figures[2]);
+    println!(
+        "scaling: 10^3 -> 10^6 bookings: availability {:.2}x, booking {:.2}x; 1 -> 1000 businesses: availability {:.2}x, booking {:.2}x",
+        more_bookings.0 / base.0,
+        more_bookings.1 / base.1,
+        more_businesses.0 / base.0,
+        more_businesses.1 / base.1,
+    );
 }

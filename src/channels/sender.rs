@@ -149,10 +149,25 @@ enum Prepared {
 }
 
 impl Inner {
+    /// Sends the job's messages in order. One that cannot go out yet (a retry) holds back
+    /// those after it, so they never arrive before it; one that fails for good does not.
     async fn send(&self, job: ClaimedJob) -> Outcome {
-        let Some(message_id) = job.payload["message_id"].as_str().map(str::to_owned) else {
+        let ids = message_ids(&job.payload);
+        if ids.is_empty() {
             return Outcome::Failed("the job names no message".to_owned());
-        };
+        }
+        let mut failed = None;
+        for message_id in ids {
+            match self.send_one(message_id).await {
+                Outcome::Done | Outcome::Cancelled(_) => {}
+                Outcome::Failed(reason) => failed = Some(reason),
+                waiting @ (Outcome::Retry { .. } | Outcome::Released) => return waiting,
+            }
+        }
+        failed.map_or(Outcome::Done, Outcome::Failed)
+    }
+
+    async fn send_one(&self, message_id: String) -> Outcome {
         let now = self.clock.now();
         let (endpoints, id) = (self.endpoints.clone(), message_id.clone());
         let vault = self.vault.clone();
@@ -254,6 +269,19 @@ impl Inner {
             tracing::warn!(message = %message_id, error = %e, "could not record a delivery failure");
         }
         outcome(reason.to_owned())
+    }
+}
+
+/// The messages a send job delivers: `message_ids` in order, or the one `message_id` of jobs
+/// queued before replies were sent as one job.
+fn message_ids(payload: &Value) -> Vec<String> {
+    match (&payload["message_ids"], payload["message_id"].as_str()) {
+        (Value::Array(ids), _) => ids
+            .iter()
+            .filter_map(|id| id.as_str().map(str::to_owned))
+            .collect(),
+        (_, Some(id)) => vec![id.to_owned()],
+        _ => Vec::new(),
     }
 }
 

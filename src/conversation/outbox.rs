@@ -15,10 +15,10 @@ use crate::jobs::{self, JobSpec};
 use crate::storage::models::{Conversation, ConversationMessage};
 use crate::storage::{DbConnection, JsonText, StorageResult, conversations, new_id, to_db_time};
 
-/// The job kind that delivers one outbound message through its channel.
+/// The job kind that delivers outbound messages through their channel, one after another.
 pub const SEND_JOB: &str = "chat.send";
 
-/// The key of the job that sends one stored message.
+/// The key of the job that sends a stored message (the first of those one reply queued).
 pub fn send_job_key(message_id: &str) -> String {
     format!("{SEND_JOB}:{message_id}")
 }
@@ -160,13 +160,15 @@ pub fn queue(
             )
         };
         conversations::add_message(conn, &message)?;
-        if pushed {
-            let spec = JobSpec::new(SEND_JOB, json!({ "message_id": message.id }), now)
-                .for_business(&conversation.business_id)
-                .keyed(send_job_key(&message.id));
-            jobs::enqueue(conn, &spec, now)?;
-        }
         ids.push(message.id);
+    }
+    // One job for the messages of one reply, sent in order: jobs of one batch run at once, so
+    // a job per message let "May I have your name?" overtake the offer it follows.
+    if let (true, Some(first)) = (pushed, ids.first()) {
+        let spec = JobSpec::new(SEND_JOB, json!({ "message_ids": ids }), now)
+            .for_business(&conversation.business_id)
+            .keyed(send_job_key(first));
+        jobs::enqueue(conn, &spec, now)?;
     }
     conversations::touch_outbound(conn, &conversation.id, to_db_time(now))?;
     Ok(ids)

@@ -18,6 +18,10 @@ use crate::config::{Config, ConfigError};
 /// How long one SMTP conversation may take before it counts as a temporary failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// Idle SMTP connections kept for reuse: as many as a job worker sends at once (its default
+/// concurrency), so that a burst does not close connections only to open them again.
+pub const SMTP_POOL_SIZE: u32 = 32;
+
 /// An email ready to send: plain text and HTML alternatives, optionally a calendar file.
 #[derive(Debug, Clone)]
 pub struct Email {
@@ -79,7 +83,7 @@ impl Mailer {
                         message: format!("not a usable SMTP URL: {e}"),
                     })?
                     .timeout(Some(SMTP_TIMEOUT))
-                    .pool_config(PoolConfig::new().max_size(16))
+                    .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
                     .build(),
             ),
             None => Transport::Files {

@@ -7,11 +7,14 @@
 //! alone and all-or-nothing — inside a savepoint of its own, rolled back to on its error — but
 //! the writes waiting when the writer becomes free share one `BEGIN IMMEDIATE … COMMIT`. Nobody
 //! waits for a group to fill: a write that finds the writer free runs at once, in a group of
-//! one. A write's result is given back only once its group has committed.
+//! one. A write's result is given back only once its group has committed. The waiting writes
+//! hold no thread: one blocking task commits group after group while any are queued.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
 
 use diesel::Connection;
 use diesel::connection::TransactionManager;
@@ -32,30 +35,61 @@ type Queued = Box<dyn FnOnce(Result<&mut DbConnection, &StorageError>) -> Finish
 pub(super) struct GroupWriter {
     queue: Mutex<Vec<Queued>>,
     turn: Mutex<()>,
+    /// Whether a blocking task is committing the queue. Writers only queue and wait; the one
+    /// that finds no task running starts one, which commits group after group until the queue
+    /// is empty: one thread does the writing under load, not one per waiting write.
+    draining: AtomicBool,
 }
 
 impl GroupWriter {
     /// Runs `work` in a transaction of the next group and returns its result once committed.
-    pub(super) fn write<T, E, F>(&self, db: &Database, work: F) -> Result<T, E>
+    pub(super) async fn write<T, E, F>(self: &Arc<Self>, db: &Database, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
         let result = self.enqueue(work);
+        if !self.draining.swap(true, Ordering::SeqCst) {
+            let drainer = Drainer {
+                writer: Arc::clone(self),
+                db: db.clone(),
+                ran: false,
+            };
+            tokio::task::spawn_blocking(move || drainer.run());
+        }
+        // A write that panicked, or whose task was lost with the runtime, never answers.
+        result
+            .await
+            .unwrap_or_else(|_| Err(E::from(StorageError::TaskAborted)))
+    }
+
+    /// Commits groups until none is waiting. The turn is taken per group, so work that runs
+    /// alone ([`GroupWriter::write_alone`]) gets in between.
+    fn drain(&self, db: &Database) {
         loop {
-            if let Some(done) = outcome(&result) {
-                return done;
+            // Each write's panic is caught in `run_group`; this is for one of the group's own,
+            // which would otherwise leave the flag up and every later write waiting forever.
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                loop {
+                    let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+                    if !self.run_next_group(db) {
+                        break;
+                    }
+                }
+            }));
+            self.draining.store(false, Ordering::SeqCst);
+            // A write queued after the last look, while the flag was still up, started no task:
+            // take it too, unless a task started since does.
+            if self
+                .queue
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty()
+                || self.draining.swap(true, Ordering::SeqCst)
+            {
+                return;
             }
-            // A panic while holding the turn was caught in `run_group`; nothing to repair.
-            let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
-            // The writer before us may have taken this write into its group.
-            if let Some(done) = outcome(&result) {
-                return done;
-            }
-            // One group, then the turn passes on: under steady load the queue never empties,
-            // and whoever holds the turn would otherwise never return.
-            self.run_next_group(db);
         }
     }
 
@@ -76,13 +110,13 @@ impl GroupWriter {
         self.turn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn enqueue<T, E, F>(&self, work: F) -> Receiver<Result<T, E>>
+    fn enqueue<T, E, F>(&self, work: F) -> oneshot::Receiver<Result<T, E>>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let (send, receive) = sync_channel(1);
+        let (send, receive) = oneshot::channel();
         let queued: Queued = Box::new(move |conn| match conn {
             Err(error) => {
                 let _ = send.send(Err(E::from(error.again())));
@@ -108,25 +142,43 @@ impl GroupWriter {
         receive
     }
 
-    /// With the turn held: commits the oldest writes waiting, up to a group's worth.
-    fn run_next_group(&self, db: &Database) {
+    /// With the turn held: commits the oldest writes waiting, up to a group's worth; `false`
+    /// when none was waiting.
+    fn run_next_group(&self, db: &Database) -> bool {
         let group: Vec<Queued> = {
             let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
             let take = queue.len().min(MOST_PER_GROUP);
             queue.drain(..take).collect()
         };
-        if !group.is_empty() {
-            run_group(db, group);
+        if group.is_empty() {
+            return false;
         }
+        run_group(db, group);
+        true
     }
 }
 
-/// The write's result once its group is done; a write that panicked is answered as aborted.
-fn outcome<T, E: From<StorageError>>(result: &Receiver<Result<T, E>>) -> Option<Result<T, E>> {
-    match result.try_recv() {
-        Ok(done) => Some(done),
-        Err(TryRecvError::Disconnected) => Some(Err(E::from(StorageError::TaskAborted))),
-        Err(TryRecvError::Empty) => None,
+/// The blocking task that commits the queue.
+struct Drainer {
+    writer: Arc<GroupWriter>,
+    db: Database,
+    ran: bool,
+}
+
+impl Drainer {
+    fn run(mut self) {
+        self.ran = true;
+        self.writer.drain(&self.db);
+    }
+}
+
+impl Drop for Drainer {
+    /// A task dropped unrun (its runtime shutting down) lowers the flag it was started under,
+    /// so that the next write starts another instead of waiting for it.
+    fn drop(&mut self) {
+        if !self.ran {
+            self.writer.draining.store(false, Ordering::SeqCst);
+        }
     }
 }
 

@@ -318,12 +318,13 @@ impl Database {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let db = self.clone();
-        spawn_blocking(move || match db.backend {
-            Backend::Sqlite => db.sqlite_writer.write(&db, work),
-            Backend::Postgres => db.write_blocking(work),
-        })
-        .await
+        match self.backend {
+            Backend::Sqlite => self.sqlite_writer.write(self, work).await,
+            Backend::Postgres => {
+                let db = self.clone();
+                spawn_blocking(move || db.write_blocking(work)).await
+            }
+        }
     }
 
     /// [`Database::write`] for code that already runs on a blocking thread; its transaction is
@@ -510,5 +511,25 @@ mod tests {
         ] {
             assert_eq!(sqlite_file(url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn the_bundled_sqlite_keeps_query_plans_stable() {
+        // Set in .cargo/config.toml; without it statements with a bound LIMIT are re-compiled
+        // on every run (see there).
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        use diesel::RunQueryDsl;
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut conn)
+            .expect("compile options");
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG"
+        );
     }
 }

@@ -39,6 +39,8 @@ pub(crate) struct FakePlatform {
     pub(crate) url: String,
     calls: Arc<Mutex<Vec<Call>>>,
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
+    /// The next send is held this long before it counts as arrived (0: none is held).
+    hold_next_ms: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The Graph API's word on whose page or number a token is: the shop's own tokens own the
@@ -71,6 +73,12 @@ fn graph_lookup(req: &HttpRequest) -> HttpResponse {
 async fn answer(req: HttpRequest, body: web::Bytes, fake: web::Data<FakePlatform>) -> HttpResponse {
     if req.method() == actix_web::http::Method::GET {
         return graph_lookup(&req);
+    }
+    let hold = fake
+        .hold_next_ms
+        .swap(0, std::sync::atomic::Ordering::SeqCst);
+    if hold > 0 {
+        tokio::time::sleep(StdDuration::from_millis(hold)).await;
     }
     let parsed = serde_json::from_slice(&body).unwrap_or_else(|_| {
         let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
@@ -106,6 +114,7 @@ impl FakePlatform {
             url,
             calls: Arc::default(),
             script: Arc::default(),
+            hold_next_ms: Arc::default(),
         };
         let data = web::Data::new(fake.clone());
         let server = HttpServer::new(move || {
@@ -119,6 +128,12 @@ impl FakePlatform {
         .run();
         actix_web::rt::spawn(server);
         fake
+    }
+
+    /// Holds the next send for `ms` before recording it: a send made meanwhile overtakes it.
+    fn hold_next(&self, ms: u64) {
+        self.hold_next_ms
+            .store(ms, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn answer_next(&self, status: u16, body: Value) {
@@ -349,7 +364,51 @@ crate::on_each_backend!(
     a_squatter_neither_locks_out_nor_hears_the_owner,
     a_whatsapp_claim_becomes_active_with_its_first_signed_call,
     slug_webhooks_answer_an_unknown_address_as_a_wrong_secret,
+    the_messages_of_one_reply_arrive_in_their_order,
 );
+
+/// A reply of several messages (the hold, then the question for a name) reaches the platform
+/// in the order of the transcript, even when the platform is slow to take the first.
+async fn the_messages_of_one_reply_arrive_in_their_order(backend: Backend) {
+    let Some((app, fake)) = spawn_with_fake(backend).await else {
+        return;
+    };
+    connected_shop(&app).await;
+    assert_eq!(
+        messenger(&app, &messenger_text("mid.o1", "hi"), APP_SECRET)
+            .await
+            .0,
+        200
+    );
+    fake.wait_for(1).await;
+    fake.hold_next(400);
+    let ask = messenger_text("mid.o2", "haircut tomorrow at 11");
+    assert_eq!(messenger(&app, &ask, APP_SECRET).await.0, 200);
+    settle(&app).await;
+    let transcript: Vec<String> = app
+        .state
+        .db
+        .read(|conn| {
+            conversation_messages::table
+                .filter(conversation_messages::direction.eq("out"))
+                .order((conversation_messages::created_at, conversation_messages::id))
+                .select(conversation_messages::text)
+                .load(conn)
+                .map_err(chairside::storage::StorageError::from)
+        })
+        .await
+        .expect("the transcript");
+    let arrived: Vec<String> = fake
+        .calls()
+        .iter()
+        .filter_map(|call| call.body["message"]["text"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        transcript.len() >= 3,
+        "the second turn should answer in several messages: {transcript:?}"
+    );
+    assert_eq!(arrived, transcript);
+}
 
 async fn connections_keep_secrets_write_only(backend: Backend) {
     let Some((app, _fake)) = spawn_with_fake(backend).await else {
