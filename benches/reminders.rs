@@ -4,7 +4,9 @@
 //!     cargo bench --bench reminders
 //!
 //! Settings (environment): `CHAIRSIDE_BENCH_REMINDERS` (10000), `CHAIRSIDE_BENCH_WORKERS`
-//! (1; workers in this process, as several instances would run them), `CHAIRSIDE_BENCH_DATABASE`
+//! (1; workers in this process, as several instances would run them), `CHAIRSIDE_BENCH_BATCH`,
+//! `CHAIRSIDE_BENCH_CONCURRENCY` and `CHAIRSIDE_BENCH_LANES` (the server's worker settings by
+//! default), `CHAIRSIDE_BENCH_DATABASE`
 //! (a fresh SQLite file; or a `postgres://…` URL of an empty database), and
 //! `CHAIRSIDE_BENCH_BUSINESS_COPY=0` to leave out the copy each reminder sends the business,
 //! `CHAIRSIDE_BENCH_SINKS` (2: SMTP server processes sharing the port, so that Python is not
@@ -126,7 +128,7 @@ fn main() {
         println!(
             "bare lettre sender, the same {} messages, {} in flight: {:.2} s; CPU time of the SMTP sink {:.2} s (Chairside's run: {sink_cpu:.2} s)",
             rendered.len(),
-            worker_config().concurrency,
+            in_flight(),
             bare.as_secs_f64(),
             bare_sink_cpu,
         );
@@ -147,8 +149,15 @@ fn worker_config() -> WorkerConfig {
     WorkerConfig {
         batch: setting("CHAIRSIDE_BENCH_BATCH", defaults.batch as usize) as i64,
         concurrency: setting("CHAIRSIDE_BENCH_CONCURRENCY", defaults.concurrency),
+        lanes: setting("CHAIRSIDE_BENCH_LANES", defaults.lanes),
         ..defaults
     }
+}
+
+/// How many sends a worker has in flight at most: the bare sender's number too.
+fn in_flight() -> usize {
+    let config = worker_config();
+    config.concurrency * config.lanes.max(1)
 }
 
 struct Drained {
@@ -190,15 +199,20 @@ async fn drain(
         .collect();
     let started = Instant::now();
     let cpu_before = cpu_seconds();
-    let drains = pool.into_iter().map(|worker| async move {
-        let mut ran = 0;
-        loop {
-            match worker.run_batch().await.expect("run jobs") {
-                0 => return ran,
-                n => ran += n,
+    // Each worker's lanes, as `Worker::spawn` runs them; a lane ends when it finds nothing due.
+    let lanes = worker_config().lanes.max(1);
+    let drains = pool
+        .iter()
+        .flat_map(|worker| std::iter::repeat_n(worker, lanes))
+        .map(|worker| async move {
+            let mut ran = 0;
+            loop {
+                match worker.run_batch().await.expect("run jobs") {
+                    0 => return ran,
+                    n => ran += n,
+                }
             }
-        }
-    });
+        });
     let jobs: usize = futures_util::future::join_all(drains)
         .await
         .into_iter()
@@ -253,7 +267,7 @@ fn rerender_to_files(
 }
 
 /// Sends `messages` through lettre alone: the pool Chairside's mailer uses, as many in flight
-/// as a worker runs.
+/// as a worker runs (every lane's).
 async fn bare_send(smtp_url: &str, messages: &[(String, String, Vec<u8>)]) -> StdDuration {
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
         .expect("SMTP URL")
@@ -272,7 +286,7 @@ async fn bare_send(smtp_url: &str, messages: &[(String, String, Vec<u8>)]) -> St
                 transport.send_raw(&envelope, bytes).await.expect("sent");
             }
         })
-        .buffer_unordered(worker_config().concurrency)
+        .buffer_unordered(in_flight())
         .collect::<Vec<()>>()
         .await;
     started.elapsed()

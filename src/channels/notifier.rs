@@ -61,7 +61,7 @@ impl JobHandler for ChatNotifier {
             let (links, key) = (inner.links.clone(), format!("{CHAT_JOB}:{}", job.id));
             let queued = inner
                 .db
-                .write(move |conn| queue_reminder(conn, &links, &reminder, &key, now))
+                .write_in_background(move |conn| queue_reminder(conn, &links, &reminder, &key, now))
                 .await;
             match queued {
                 Ok(None) => {

@@ -173,7 +173,7 @@ impl Inner {
         let vault = self.vault.clone();
         let prepared = self
             .db
-            .write(move |conn| prepare(conn, &vault, &endpoints, &id, now))
+            .write_in_background(move |conn| prepare(conn, &vault, &endpoints, &id, now))
             .await;
         let (platform, request) = match prepared {
             Ok(Prepared::Send(platform, request)) => (platform, request),
@@ -222,7 +222,7 @@ impl Inner {
                 let at = to_db_time(self.clock.now());
                 let result = self
                     .db
-                    .write(move |conn| {
+                    .write_in_background(move |conn| {
                         conversations::mark_sent(conn, &message_id, platform_id.as_deref(), at)
                     })
                     .await;
@@ -263,7 +263,9 @@ impl Inner {
         let (id, error) = (message_id.to_owned(), reason.to_owned());
         if let Err(e) = self
             .db
-            .write(move |conn| conversations::mark_not_sent(conn, &id, &error, definitely_unsent))
+            .write_in_background(move |conn| {
+                conversations::mark_not_sent(conn, &id, &error, definitely_unsent)
+            })
             .await
         {
             tracing::warn!(message = %message_id, error = %e, "could not record a delivery failure");

@@ -151,7 +151,7 @@ impl ClaimedJob {
         let (id, worker) = (gate.job_id.clone(), gate.worker.clone());
         match gate
             .db
-            .write(move |conn| jobs::mark_started(conn, &id, &worker, now))
+            .write_in_background(move |conn| jobs::mark_started(conn, &id, &worker, now))
             .await
         {
             Ok(true) => {
@@ -267,7 +267,11 @@ impl Shutdown {
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
     pub batch: i64,
+    /// Jobs of one batch run at once.
     pub concurrency: usize,
+    /// Batches run at once. A batch ends when its slowest job does; with a second lane claiming
+    /// meanwhile, new work (a chat reply) does not wait for the slowest send of the last batch.
+    pub lanes: usize,
     pub lease: Duration,
     pub idle_poll: StdDuration,
     /// How long handlers in flight may go on after [`Shutdown::stop`].
@@ -283,6 +287,7 @@ impl Default for WorkerConfig {
         Self {
             batch: 64,
             concurrency: 32,
+            lanes: 2,
             // Renewed every third of itself while a batch runs, so it bounds how long the jobs
             // of a dead worker wait, not how long a send may take.
             lease: Duration::seconds(60),
@@ -345,23 +350,29 @@ impl Worker {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         let worker = Arc::new(self);
         actix_web::rt::spawn(async move {
-            while !worker.shutdown.is_stopping() {
-                let notified = worker.queue.wake.notified();
-                let pause = match worker.run_batch().await {
-                    Ok(0) => worker.config.idle_poll,
-                    Ok(_) => continue,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "job worker could not claim or hand back jobs; retrying");
-                        worker.config.idle_poll
-                    }
-                };
-                tokio::select! {
-                    _ = tokio::time::timeout(pause, notified) => {}
-                    () = worker.shutdown.stopped() => {}
-                }
-            }
+            let lanes = (0..worker.config.lanes.max(1)).map(|_| worker.lane());
+            futures_util::future::join_all(lanes).await;
             tracing::info!(worker = %worker.id, "job worker stopped");
         })
+    }
+
+    /// Claims and runs batch after batch until stopped, waiting for work when there is none.
+    async fn lane(&self) {
+        while !self.shutdown.is_stopping() {
+            let notified = self.queue.wake.notified();
+            let pause = match self.run_batch().await {
+                Ok(0) => self.config.idle_poll,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "job worker could not claim or hand back jobs; retrying");
+                    self.config.idle_poll
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::timeout(pause, notified) => {}
+                () = self.shutdown.stopped() => {}
+            }
+        }
     }
 
     /// Claims one batch of due jobs and runs them, committing each outcome as it comes; returns
@@ -416,7 +427,7 @@ impl Worker {
             to_db_time(now + self.config.lease),
         );
         self.db
-            .write(move |conn| {
+            .write_in_background(move |conn| {
                 jobs::claim(conn, &kinds, &worker, batch, to_db_time(now), lease_until)
             })
             .await
@@ -436,7 +447,7 @@ impl Worker {
             );
             if let Err(e) = self
                 .db
-                .write(move |conn| jobs::renew_leases(conn, &worker, lease_until))
+                .write_in_background(move |conn| jobs::renew_leases(conn, &worker, lease_until))
                 .await
             {
                 tracing::warn!(worker = %self.id, error = %e, "could not renew job leases");
@@ -448,7 +459,7 @@ impl Worker {
         let (worker, now) = (self.id.clone(), to_db_time(self.clock.now()));
         let released = self
             .db
-            .write(move |conn| jobs::release_unstarted(conn, &worker, now))
+            .write_in_background(move |conn| jobs::release_unstarted(conn, &worker, now))
             .await?;
         if released > 0 {
             tracing::info!(worker = %self.id, released, "handed back jobs that had not begun");
@@ -530,7 +541,9 @@ impl Worker {
         let (id, worker) = (job.id.clone(), self.id.clone());
         let written = self
             .db
-            .write(move |conn| jobs::finish(conn, &id, &worker, &finish, to_db_time(now)))
+            .write_in_background(move |conn| {
+                jobs::finish(conn, &id, &worker, &finish, to_db_time(now))
+            })
             .await;
         match written {
             Ok(true) => {}

@@ -94,7 +94,7 @@ impl Inner {
         let now = self.clock.now();
         let planned = self
             .db
-            .write(move |conn| plan_reminder_deliveries(conn, &payload, now))
+            .write_in_background(move |conn| plan_reminder_deliveries(conn, &payload, now))
             .await;
         match planned {
             Ok(ReminderResult::Planned(_)) => Outcome::Done,

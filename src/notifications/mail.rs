@@ -18,9 +18,9 @@ use crate::config::{Config, ConfigError};
 /// How long one SMTP conversation may take before it counts as a temporary failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Idle SMTP connections kept for reuse: as many as a job worker sends at once (its default
-/// concurrency), so that a burst does not close connections only to open them again.
-pub const SMTP_POOL_SIZE: u32 = 32;
+/// Idle SMTP connections kept for reuse: as many as a job worker sends at once (by default 32
+/// in each of its 2 lanes), so that a burst does not close connections only to open them again.
+pub const SMTP_POOL_SIZE: u32 = 64;
 
 /// An email ready to send: plain text and HTML alternatives, optionally a calendar file.
 #[derive(Debug, Clone)]

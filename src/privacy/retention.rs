@@ -58,7 +58,7 @@ impl JobHandler for RetentionHandler {
     fn run(&self, _job: ClaimedJob) -> JobFuture {
         let (db, now) = (self.db.clone(), self.clock.now());
         Box::pin(async move {
-            let purged = db.write(move |conn| purge(conn, now)).await;
+            let purged = db.write_in_background(move |conn| purge(conn, now)).await;
             let result: Result<usize, StorageError> = match purged {
                 Ok(count) => db.truncate_log().await.map(|()| count),
                 Err(e) => Err(e),

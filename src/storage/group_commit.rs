@@ -23,6 +23,44 @@ use super::{Database, DbConnection, StorageError, write_transaction};
 
 /// The most writes one transaction commits: bounds how long the first of them waits.
 const MOST_PER_GROUP: usize = 16;
+/// Places in a group kept for background writes while any wait, so that a stream of requests
+/// cannot starve the job queue (whose claims and outcomes are background writes).
+const BACKGROUND_PLACES: usize = 4;
+
+/// Whose write it is: someone waiting for an answer (a request, a chat turn) goes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    Request,
+    Background,
+}
+
+/// The writes waiting, by priority.
+#[derive(Default)]
+struct Queues {
+    requests: Vec<Queued>,
+    background: Vec<Queued>,
+}
+
+impl Queues {
+    fn is_empty(&self) -> bool {
+        self.requests.is_empty() && self.background.is_empty()
+    }
+
+    /// The next group: requests first, but at most enough of them to leave the background
+    /// its places, then background writes, then more requests if places remain.
+    fn next_group(&mut self) -> Vec<Queued> {
+        let first = self
+            .requests
+            .len()
+            .min(MOST_PER_GROUP - BACKGROUND_PLACES.min(self.background.len()));
+        let mut group: Vec<Queued> = self.requests.drain(..first).collect();
+        let background = self.background.len().min(MOST_PER_GROUP - group.len());
+        group.extend(self.background.drain(..background));
+        let more = self.requests.len().min(MOST_PER_GROUP - group.len());
+        group.extend(self.requests.drain(..more));
+        group
+    }
+}
 
 /// What becomes of a write once its group's commit is known.
 type Finish = Box<dyn FnOnce(Result<(), &StorageError>) + Send>;
@@ -33,7 +71,7 @@ type Queued = Box<dyn FnOnce(Result<&mut DbConnection, &StorageError>) -> Finish
 /// The writes waiting for SQLite's writer, and the writer's turn.
 #[derive(Default)]
 pub(super) struct GroupWriter {
-    queue: Mutex<Vec<Queued>>,
+    queue: Mutex<Queues>,
     turn: Mutex<()>,
     /// Whether a blocking task is committing the queue. Writers only queue and wait; the one
     /// that finds no task running starts one, which commits group after group until the queue
@@ -43,13 +81,18 @@ pub(super) struct GroupWriter {
 
 impl GroupWriter {
     /// Runs `work` in a transaction of the next group and returns its result once committed.
-    pub(super) async fn write<T, E, F>(self: &Arc<Self>, db: &Database, work: F) -> Result<T, E>
+    pub(super) async fn write<T, E, F>(
+        self: &Arc<Self>,
+        db: &Database,
+        priority: Priority,
+        work: F,
+    ) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let result = self.enqueue(work);
+        let result = self.enqueue(priority, work);
         if !self.draining.swap(true, Ordering::SeqCst) {
             let drainer = Drainer {
                 writer: Arc::clone(self),
@@ -110,7 +153,7 @@ impl GroupWriter {
         self.turn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn enqueue<T, E, F>(&self, work: F) -> oneshot::Receiver<Result<T, E>>
+    fn enqueue<T, E, F>(&self, priority: Priority, work: F) -> oneshot::Receiver<Result<T, E>>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
@@ -135,21 +178,22 @@ impl GroupWriter {
                 })
             }
         });
-        self.queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(queued);
+        let mut queues = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        match priority {
+            Priority::Request => queues.requests.push(queued),
+            Priority::Background => queues.background.push(queued),
+        }
         receive
     }
 
     /// With the turn held: commits the oldest writes waiting, up to a group's worth; `false`
     /// when none was waiting.
     fn run_next_group(&self, db: &Database) -> bool {
-        let group: Vec<Queued> = {
-            let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-            let take = queue.len().min(MOST_PER_GROUP);
-            queue.drain(..take).collect()
-        };
+        let group = self
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .next_group();
         if group.is_empty() {
             return false;
         }
@@ -286,6 +330,38 @@ mod tests {
             .bind::<BigInt, _>(n)
             .execute(conn)?;
         Ok(())
+    }
+
+    fn queues(requests: usize, background: usize) -> Queues {
+        let write = || -> Queued { Box::new(|_| Box::new(|_| ())) };
+        Queues {
+            requests: (0..requests).map(|_| write()).collect(),
+            background: (0..background).map(|_| write()).collect(),
+        }
+    }
+
+    /// (requests, background) left waiting after one group.
+    fn after_one_group(requests: usize, background: usize) -> (usize, usize) {
+        let mut queues = queues(requests, background);
+        assert!(queues.next_group().len() <= MOST_PER_GROUP);
+        (queues.requests.len(), queues.background.len())
+    }
+
+    #[test]
+    fn requests_go_first_but_the_background_keeps_its_places() {
+        assert_eq!(after_one_group(20, 10), (8, 6), "12 requests, 4 background");
+        assert_eq!(after_one_group(20, 0), (4, 0), "a full group of requests");
+        assert_eq!(
+            after_one_group(0, 20),
+            (0, 4),
+            "a full group of background writes"
+        );
+        assert_eq!(
+            after_one_group(2, 20),
+            (0, 6),
+            "spare places go to the background"
+        );
+        assert_eq!(after_one_group(20, 2), (6, 0), "and to requests");
     }
 
     /// Many writes at once, some failing after they wrote, some refused by the database, one

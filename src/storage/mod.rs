@@ -20,6 +20,8 @@ pub mod codes;
 pub mod conversations;
 pub mod customers;
 mod group_commit;
+
+use group_commit::Priority;
 pub mod identities;
 pub mod jobs;
 pub mod json_text;
@@ -318,8 +320,28 @@ impl Database {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
+        self.write_as(Priority::Request, work).await
+    }
+
+    /// [`Database::write`] for work nobody is waiting on (the job queue's bookkeeping, sends):
+    /// on SQLite it gives way to requests, keeping a few places in every group.
+    pub async fn write_in_background<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        self.write_as(Priority::Background, work).await
+    }
+
+    async fn write_as<T, E, F>(&self, priority: Priority, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
         match self.backend {
-            Backend::Sqlite => self.sqlite_writer.write(self, work).await,
+            Backend::Sqlite => self.sqlite_writer.write(self, priority, work).await,
             Backend::Postgres => {
                 let db = self.clone();
                 spawn_blocking(move || db.write_blocking(work)).await
