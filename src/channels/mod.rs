@@ -8,7 +8,8 @@
 //! means no 200, so the platform delivers again; the engine recognises a redelivered message
 //! by its platform id and answers it once.
 //!
-//! Outbound, every reply is a row in the transcript with a `chat.send` job ([`sender`]). Each
+//! Outbound, every message is a row in the transcript, and the messages of one reply share one
+//! `chat.send` job that sends them in order ([`sender`]). Each
 //! platform module renders a reply within its platform's limits into an [`ApiRequest`] and reads
 //! the platform's answer into a [`Delivery`]; both are pure, and the sender does the I/O.
 //!
