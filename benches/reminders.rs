@@ -120,9 +120,13 @@ fn main() {
     // The ceiling: the same messages, rendered again (to files, not measured), pushed by a bare
     // lettre sender with the same pool and the same number in flight to the same server.
     let sink_cpu = sink_cpu_seconds(sink.id());
-    if config.smtp_url.is_some() {
-        let smtp_url = config.smtp_url.take().unwrap_or_default();
+    if let Some(smtp_url) = config.smtp_url.take() {
         let rendered = rerender_to_files(&system, &db, &config, &clock, &secrets, workers);
+        assert_eq!(
+            rendered.len(),
+            emails,
+            "the ceiling sends every message again"
+        );
         let bare = system.block_on(bare_send(&smtp_url, &rendered));
         let bare_sink_cpu = sink_cpu_seconds(sink.id()) - sink_cpu;
         println!(
@@ -252,8 +256,8 @@ fn rerender_to_files(
         .expect("the rendered messages")
         .filter_map(|entry| {
             let bytes = std::fs::read(entry.ok()?.path()).ok()?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             let header = |name: &str| -> Option<String> {
-                let text = String::from_utf8_lossy(&bytes);
                 let line = text.lines().find(|l| l.starts_with(name))?;
                 let value = &line[name.len()..];
                 let address = value
@@ -271,7 +275,7 @@ fn rerender_to_files(
 async fn bare_send(smtp_url: &str, messages: &[(String, String, Vec<u8>)]) -> StdDuration {
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
         .expect("SMTP URL")
-        .pool_config(PoolConfig::new().max_size(mail::SMTP_POOL_SIZE))
+        .pool_config(PoolConfig::new().max_size(mail::smtp_pool_size()))
         .build();
     let started = Instant::now();
     futures_util::stream::iter(messages)

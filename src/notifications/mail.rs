@@ -14,13 +14,17 @@ use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{Config, ConfigError};
+use crate::jobs::WorkerConfig;
 
 /// How long one SMTP conversation may take before it counts as a temporary failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Idle SMTP connections kept for reuse: as many as a job worker sends at once (by default 32
-/// in each of its 2 lanes), so that a burst does not close connections only to open them again.
-pub const SMTP_POOL_SIZE: u32 = 64;
+/// Idle SMTP connections kept for reuse: as many as a job worker sends at once (every lane's),
+/// so that a burst does not close connections only to open them again.
+pub fn smtp_pool_size() -> u32 {
+    let worker = WorkerConfig::default();
+    u32::try_from(worker.concurrency * worker.lanes.max(1)).unwrap_or(u32::MAX)
+}
 
 /// An email ready to send: plain text and HTML alternatives, optionally a calendar file.
 #[derive(Debug, Clone)]
@@ -83,7 +87,7 @@ impl Mailer {
                         message: format!("not a usable SMTP URL: {e}"),
                     })?
                     .timeout(Some(SMTP_TIMEOUT))
-                    .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
+                    .pool_config(PoolConfig::new().max_size(smtp_pool_size()))
                     .build(),
             ),
             None => Transport::Files {

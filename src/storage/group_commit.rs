@@ -12,7 +12,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::oneshot;
 
@@ -115,7 +115,7 @@ impl GroupWriter {
             // which would otherwise leave the flag up and every later write waiting forever.
             let _ = catch_unwind(AssertUnwindSafe(|| {
                 loop {
-                    let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+                    let _turn = self.turn();
                     if !self.run_next_group(db) {
                         break;
                     }
@@ -124,13 +124,7 @@ impl GroupWriter {
             self.draining.store(false, Ordering::SeqCst);
             // A write queued after the last look, while the flag was still up, started no task:
             // take it too, unless a task started since does.
-            if self
-                .queue
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .is_empty()
-                || self.draining.swap(true, Ordering::SeqCst)
-            {
+            if self.queues().is_empty() || self.draining.swap(true, Ordering::SeqCst) {
                 return;
             }
         }
@@ -143,14 +137,20 @@ impl GroupWriter {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<StorageError>,
     {
-        let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = self.turn();
         let mut conn = db.connection()?;
         write_transaction(&mut conn, work)
     }
 
-    /// The writer's turn, for work outside any transaction (VACUUM).
-    pub(super) fn turn(&self) -> std::sync::MutexGuard<'_, ()> {
+    /// The writer's turn, for work outside any transaction (VACUUM). A panic while holding it
+    /// was caught where it happened (`run_group`); nothing is left to repair.
+    pub(super) fn turn(&self) -> MutexGuard<'_, ()> {
         self.turn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The queued writes; a panic elsewhere leaves them whole, so a poisoned lock is used as is.
+    fn queues(&self) -> MutexGuard<'_, Queues> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn enqueue<T, E, F>(&self, priority: Priority, work: F) -> oneshot::Receiver<Result<T, E>>
@@ -178,7 +178,7 @@ impl GroupWriter {
                 })
             }
         });
-        let mut queues = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        let mut queues = self.queues();
         match priority {
             Priority::Request => queues.requests.push(queued),
             Priority::Background => queues.background.push(queued),
@@ -189,11 +189,7 @@ impl GroupWriter {
     /// With the turn held: commits the oldest writes waiting, up to a group's worth; `false`
     /// when none was waiting.
     fn run_next_group(&self, db: &Database) -> bool {
-        let group = self
-            .queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .next_group();
+        let group = self.queues().next_group();
         if group.is_empty() {
             return false;
         }

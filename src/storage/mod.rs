@@ -20,8 +20,6 @@ pub mod codes;
 pub mod conversations;
 pub mod customers;
 mod group_commit;
-
-use group_commit::Priority;
 pub mod identities;
 pub mod jobs;
 pub mod json_text;
@@ -39,6 +37,8 @@ pub use json_text::{DefinedAbove, JsonText};
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use group_commit::Priority;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
