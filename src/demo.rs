@@ -3,10 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::accounts;
-use crate::domain::{
-    BookingPolicy, ChatPolicy, Locale, ReminderOffsets, Slug, TimeZoneName, WeeklyHours,
-};
+use crate::domain::{BookingPolicy, ChatPolicy, ReminderOffsets, Slug, TimeZoneName, WeeklyHours};
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use crate::storage::{Database, StorageError, businesses, to_db_time};
 

@@ -8,10 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{
-    BookingPolicy, BookingStatus, ChatPolicy, ContactRequirement, Locale, TimeZoneName,
-};
+use crate::domain::{BookingPolicy, BookingStatus, ChatPolicy, ContactRequirement, TimeZoneName};
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::storage::bookings::BookingFilter;
 use crate::storage::models::{Booking, Business};
 use crate::storage::{

@@ -5,6 +5,7 @@
 //! - [`clock`]: where "now" comes from, real or fixed for tests;
 //! - [`domain`]: validated values (slugs, zones, hours, policies);
 //! - [`html`]: escaping text for pages and mails;
+//! - [`languages`]: one module per language: its words, names and every text Chairside writes;
 //! - [`scheduling`]: the pure core that computes free slots;
 //! - [`understanding`]: reading dates, times, services and intents in a customer's message;
 //! - [`storage`]: the database (SQLite or PostgreSQL through one diesel connection type);
@@ -34,6 +35,7 @@
 pub mod clock;
 pub mod domain;
 pub mod html;
+pub mod languages;
 
 pub mod scheduling;
 pub mod understanding;

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::booking::{BusinessCalendar, CalendarCache};
 use crate::config::Config;
-use crate::domain::{Locale, TimeZoneName};
+use crate::domain::TimeZoneName;
+use crate::languages::Locale;
 use crate::storage::{Database, businesses};
 use crate::understanding::{Context, TimeRange, Understanding, understand};
 

@@ -9,7 +9,8 @@ use super::client::ClientAddress;
 use super::error::{ApiError, ErrorBody};
 use super::extract::JsonBody;
 use crate::conversation::{Inbound, InboundContent, Reply, Sender};
-use crate::domain::{Channel, Locale, ValidationError};
+use crate::domain::{Channel, ValidationError};
+use crate::languages::Locale;
 use crate::storage::{businesses, conversations};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

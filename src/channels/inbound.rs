@@ -7,7 +7,8 @@ use serde_json::Value;
 use crate::conversation::payload::Payload;
 use crate::conversation::{Inbound, InboundContent, Sender};
 use crate::customers::Identity;
-use crate::domain::{Locale, PhoneNumber, Platform};
+use crate::domain::{PhoneNumber, Platform};
+use crate::languages::Locale;
 
 /// How much of a referral's `ref` is read.
 const MAX_REF_CHARS: usize = 200;

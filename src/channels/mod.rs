@@ -45,7 +45,8 @@ pub use sender::{ChannelSender, Endpoints};
 use crate::conversation::Reply;
 pub use crate::conversation::outbox::TemplateUse;
 use crate::conversation::outbox::{self, Author, Purpose};
-use crate::domain::{Locale, Platform};
+use crate::domain::Platform;
+use crate::languages::Locale;
 use crate::storage::models::{Booking, Conversation};
 use crate::storage::{DbConnection, StorageResult, conversations};
 

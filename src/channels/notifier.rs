@@ -13,9 +13,10 @@ use super::{TemplateUse, conversation_of_booking, queue_update};
 use crate::booking::{BookingDetails, details_of};
 use crate::clock::Clock;
 use crate::conversation::{Links, reminder_reply};
-use crate::domain::{BookingStatus, Channel, Locale, Platform};
+use crate::domain::{BookingStatus, Channel, Platform};
 use crate::error::AppError;
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, JobQueue, Outcome};
+use crate::languages::Locale;
 use crate::notifications::{CHAT_JOB, ChatReminder};
 use crate::storage::{Database, DbConnection, bookings};
 

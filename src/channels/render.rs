@@ -1,7 +1,7 @@
 //! Fitting text into platforms' limits without cutting words into nonsense.
 
 use crate::conversation::Choice;
-use crate::domain::Locale;
+use crate::languages::Locale;
 
 /// `text` in at most `max` characters: whole words, then "…" when something was left out. A
 /// single word longer than the limit is cut with "…".
@@ -46,7 +46,7 @@ pub fn numbered(choices: &[Choice], first: usize, locale: Locale) -> String {
         .collect();
     lines.push(
         match locale {
-            Locale::En => "Reply with the number.",
+            Locale::En | Locale::Es => "Reply with the number.",
             Locale::De => "Antworten Sie mit der Nummer.",
         }
         .to_owned(),

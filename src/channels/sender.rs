@@ -20,8 +20,9 @@ use super::{
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::conversation::outbox::{self, Purpose, SEND_JOB};
-use crate::domain::{Channel, Locale, Platform};
+use crate::domain::{Channel, Platform};
 use crate::jobs::{ClaimedJob, JobFuture, JobHandler, Outcome};
+use crate::languages::Locale;
 use crate::storage::models::{Conversation, ConversationMessage};
 use crate::storage::{Database, DbConnection, StorageError, channels, conversations, to_db_time};
 use crate::vault::Vault;

@@ -7,7 +7,7 @@ use super::inbound::{InboundEvent, referral, text_of};
 use super::render::shorten;
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing};
 use crate::conversation::InboundContent;
-use crate::domain::Locale;
+use crate::languages::Locale;
 
 const MAX_TEXT_CHARS: usize = 4096;
 const MAX_BUTTON_TITLE: usize = 64;

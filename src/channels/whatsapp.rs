@@ -7,7 +7,7 @@ use super::render::{numbered, shorten, with_appendix};
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing, SERVICE_WINDOW, graph};
 use crate::conversation::outbox::Purpose;
 use crate::conversation::{Choice, InboundContent};
-use crate::domain::Locale;
+use crate::languages::Locale;
 
 const MAX_BUTTONS: usize = 3;
 const MAX_BUTTON_TITLE: usize = 20;
@@ -163,7 +163,7 @@ fn id(choice: &Choice) -> String {
 
 fn list_button(locale: Locale) -> &'static str {
     match locale {
-        Locale::En => "Choose",
+        Locale::En | Locale::Es => "Choose",
         Locale::De => "Auswählen",
     }
 }

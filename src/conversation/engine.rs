@@ -22,9 +22,9 @@ use crate::customers::codes::CodeDelivery;
 use crate::customers::links::{self, LinkSubject};
 use crate::customers::{self, CodeCourier, Identity, NoCourier, Region};
 use crate::domain::EmailAddress;
-use crate::domain::Locale;
 use crate::error::AppError;
 use crate::jobs::JobQueue;
+use crate::languages::Locale;
 use crate::storage::models::{Conversation, ConversationMessage};
 use crate::storage::{
     Database, DbConnection, bookings, businesses, conversations, customers as customer_records,

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::customers::Identity;
-use crate::domain::{Channel, Locale, PhoneNumber};
+use crate::domain::{Channel, PhoneNumber};
+use crate::languages::Locale;
 
 /// One message from a customer, as a channel hands it over.
 #[derive(Debug, Clone)]

@@ -25,7 +25,7 @@ pub use message::{Choice, Inbound, InboundContent, Reply, Sender};
 pub use owner::{OWNER_BOT, OWNER_HUMAN};
 
 use crate::booking::BookingDetails;
-use crate::domain::Locale;
+use crate::languages::Locale;
 
 /// The chat message that reminds a customer of a booking, with buttons that act on it:
 /// confirm they will come, move it, or cancel it.

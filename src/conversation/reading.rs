@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveTime, Utc};
 
 use crate::booking::BusinessCalendar;
-use crate::domain::Locale;
+use crate::languages::Locale;
 use crate::understanding::{self, Context, DateOrder, ServiceName, StaffName, Understanding};
 
 /// Runs the understanding module with the business's services, staff and hours.

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
-use crate::domain::Locale;
+use crate::languages::Locale;
 
 /// The phrases of one conversation: its language and the business's zone.
 #[derive(Debug, Clone, Copy)]

@@ -14,7 +14,7 @@ use rand::Rng;
 use super::identity::{Identity, IdentityKind};
 use crate::access::{Secrets, constant_time_eq};
 use crate::config::ProofLimits;
-use crate::domain::Locale;
+use crate::languages::Locale;
 use crate::storage::attempts::{self, Exhausted};
 use crate::storage::models::VerificationCode;
 use crate::storage::{DbConnection, StorageResult, codes, new_id, to_db_time};
@@ -52,7 +52,7 @@ impl CodeDelivery {
     pub fn text(&self) -> String {
         let (code, business) = (&self.code, &self.business_name);
         match self.locale {
-            Locale::En => format!(
+            Locale::En | Locale::Es => format!(
                 "{code} is your code for {business}. It is valid for {CODE_MINUTES} minutes. If you did not ask for it, ignore this message."
             ),
             Locale::De => format!(
@@ -63,7 +63,9 @@ impl CodeDelivery {
 
     pub fn subject(&self) -> String {
         match self.locale {
-            Locale::En => format!("Your code for {}: {}", self.business_name, self.code),
+            Locale::En | Locale::Es => {
+                format!("Your code for {}: {}", self.business_name, self.code)
+            }
             Locale::De => format!("Ihr Code für {}: {}", self.business_name, self.code),
         }
     }

@@ -1,4 +1,4 @@
-//! Names that identify things: slugs, zones, languages, booking references.
+//! Names that identify things: slugs, zones, booking references.
 
 use std::fmt;
 use std::str::FromStr;
@@ -63,113 +63,6 @@ impl TimeZoneName {
         self.0.name()
     }
 }
-
-/// The languages Chairside speaks to customers.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Locale {
-    #[default]
-    En,
-    De,
-}
-
-impl Locale {
-    pub fn parse(field: &str, raw: &str) -> Result<Self, ValidationError> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "en" => Ok(Self::En),
-            "de" => Ok(Self::De),
-            _ => Err(ValidationError::new(
-                field,
-                format!("{raw:?} is not supported; use \"en\" or \"de\""),
-            )),
-        }
-    }
-
-    /// Reads a language tag leniently, as platforms and browsers send them: "en", "DE",
-    /// "de-AT", "en_GB", "english", "deutsch".
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        let head = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match head.as_str() {
-            "en" | "eng" | "english" | "englisch" => Some(Self::En),
-            "de" | "ger" | "deu" | "german" | "deutsch" => Some(Self::De),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::De => "de",
-        }
-    }
-
-    /// "Friday" / "Freitag".
-    pub fn weekday_name(self, day: chrono::Weekday) -> &'static str {
-        let i = day.num_days_from_monday() as usize;
-        match self {
-            Self::En => EN_DAYS[i],
-            Self::De => DE_DAYS[i],
-        }
-    }
-
-    /// "March" / "März", for a month counted from 0.
-    pub fn month_name(self, month0: u32) -> &'static str {
-        let i = (month0 % 12) as usize;
-        match self {
-            Self::En => EN_MONTHS[i],
-            Self::De => DE_MONTHS[i],
-        }
-    }
-}
-
-const EN_DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const DE_DAYS: [&str; 7] = [
-    "Montag",
-    "Dienstag",
-    "Mittwoch",
-    "Donnerstag",
-    "Freitag",
-    "Samstag",
-    "Sonntag",
-];
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DE_MONTHS: [&str; 12] = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-];
 
 /// The short code a customer reads out on the phone: `K7Q-4MX`. The alphabet leaves out letters
 /// and digits that are confused when spoken or handwritten (0/O, 1/I/L, 5/S, 8/B, 2/Z, U/V).

@@ -14,7 +14,7 @@ mod time;
 
 pub use contact::{EmailAddress, PersonName, PhoneNumber};
 pub use hours::{DayHours, MINUTES_PER_DAY, WallInterval, WeeklyHours};
-pub use identity::{BookingReference, Locale, Slug, TimeZoneName};
+pub use identity::{BookingReference, Slug, TimeZoneName};
 pub use policy::{BookingPolicy, ChatPolicy, ContactRequirement, ServiceTiming};
 pub use reminder::ReminderOffsets;
 pub use status::{BookingStatus, CancelledBy, Channel, Platform, UserRole};

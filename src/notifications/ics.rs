@@ -21,7 +21,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::templates;
 use crate::details::BookingDetails;
-use crate::domain::{BookingStatus, Locale};
+use crate::domain::BookingStatus;
+use crate::languages::Locale;
 
 /// How long before an appointment the calendar app itself reminds its user.
 const ALARM_BEFORE: Duration = Duration::hours(1);

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
 use crate::details::BookingDetails;
-use crate::domain::Locale;
+use crate::languages::Locale;
 
 /// Why a message is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -112,7 +112,7 @@ const DE: Words = Words {
 
 fn words(locale: Locale) -> &'static Words {
     match locale {
-        Locale::En => &EN,
+        Locale::En | Locale::Es => &EN,
         Locale::De => &DE,
     }
 }
@@ -123,7 +123,7 @@ fn long_date(instant: DateTime<Utc>, tz: Tz, locale: Locale) -> String {
     let day = locale.weekday_name(local.weekday());
     let month = locale.month_name(local.month0());
     match locale {
-        Locale::En => format!("{day}, {} {month} {}", local.day(), local.year()),
+        Locale::En | Locale::Es => format!("{day}, {} {month} {}", local.day(), local.year()),
         Locale::De => format!("{day}, {}. {month} {}", local.day(), local.year()),
     }
 }
@@ -146,34 +146,34 @@ pub fn when(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz, locale: Locale) ->
 fn subject(occasion: Occasion, audience: Audience, locale: Locale, d: &Facts) -> String {
     let (service, date, business, customer) = (&d.service, &d.date, &d.business, &d.customer);
     match (locale, audience, occasion) {
-        (Locale::En, Audience::Customer, Occasion::Confirmed) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Confirmed) => {
             format!("Booking confirmed: {service} on {date}")
         }
-        (Locale::En, Audience::Customer, Occasion::Rescheduled) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Rescheduled) => {
             format!("Booking moved: {service} now on {date}")
         }
-        (Locale::En, Audience::Customer, Occasion::Cancelled) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Cancelled) => {
             format!("Booking cancelled: {service} on {date}")
         }
-        (Locale::En, Audience::Customer, Occasion::Reminder) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Reminder) => {
             format!("Reminder: {service} at {business} on {date}")
         }
-        (Locale::En, _, Occasion::NewLink) => {
+        (Locale::En | Locale::Es, _, Occasion::NewLink) => {
             format!("A new link for your booking: {service} on {date}")
         }
         (Locale::De, _, Occasion::NewLink) => {
             format!("Ein neuer Link zu Ihrem Termin: {service} am {date}")
         }
-        (Locale::En, Audience::Business, Occasion::Confirmed) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Confirmed) => {
             format!("New booking: {customer}, {service} on {date}")
         }
-        (Locale::En, Audience::Business, Occasion::Rescheduled) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Rescheduled) => {
             format!("Booking moved: {customer}, {service} now on {date}")
         }
-        (Locale::En, Audience::Business, Occasion::Cancelled) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Cancelled) => {
             format!("Booking cancelled: {customer}, {service} on {date}")
         }
-        (Locale::En, Audience::Business, Occasion::Reminder) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Reminder) => {
             format!("Upcoming: {customer}, {service} on {date}")
         }
         (Locale::De, Audience::Customer, Occasion::Confirmed) => {
@@ -206,34 +206,34 @@ fn subject(occasion: Occasion, audience: Audience, locale: Locale, d: &Facts) ->
 fn opening(occasion: Occasion, audience: Audience, locale: Locale, d: &Facts) -> String {
     let (business, customer) = (&d.business, &d.customer);
     match (locale, audience, occasion) {
-        (Locale::En, Audience::Customer, Occasion::Confirmed) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Confirmed) => {
             format!("your booking at {business} is confirmed.")
         }
-        (Locale::En, Audience::Customer, Occasion::Rescheduled) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Rescheduled) => {
             format!("your booking at {business} has been moved to a new time.")
         }
-        (Locale::En, Audience::Customer, Occasion::Cancelled) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Cancelled) => {
             format!("your booking at {business} has been cancelled.")
         }
-        (Locale::En, Audience::Customer, Occasion::Reminder) => {
+        (Locale::En | Locale::Es, Audience::Customer, Occasion::Reminder) => {
             format!("this is a reminder of your appointment at {business}.")
         }
-        (Locale::En, _, Occasion::NewLink) => format!(
+        (Locale::En | Locale::Es, _, Occasion::NewLink) => format!(
             "{business} has given your booking a new link; the one you had before no longer works."
         ),
         (Locale::De, _, Occasion::NewLink) => format!(
             "{business} hat Ihrem Termin einen neuen Link gegeben; der bisherige funktioniert nicht mehr."
         ),
-        (Locale::En, Audience::Business, Occasion::Confirmed) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Confirmed) => {
             format!("{customer} has booked.")
         }
-        (Locale::En, Audience::Business, Occasion::Rescheduled) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Rescheduled) => {
             format!("the booking of {customer} has been moved.")
         }
-        (Locale::En, Audience::Business, Occasion::Cancelled) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Cancelled) => {
             format!("the booking of {customer} has been cancelled.")
         }
-        (Locale::En, Audience::Business, Occasion::Reminder) => {
+        (Locale::En | Locale::Es, Audience::Business, Occasion::Reminder) => {
             format!("{customer} is coming soon.")
         }
         (Locale::De, Audience::Customer, Occasion::Confirmed) => {

@@ -6,10 +6,11 @@ use utoipa::ToSchema;
 
 use crate::access;
 use crate::domain::{
-    BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, Locale, PhoneNumber,
-    ReminderOffsets, Slug, TimeZoneName, ValidationError, check_range, clean_text, required_text,
+    BookingPolicy, ChatPolicy, ContactRequirement, EmailAddress, PhoneNumber, ReminderOffsets,
+    Slug, TimeZoneName, ValidationError, check_range, clean_text, required_text,
 };
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::storage::json_text::JsonText;
 use crate::storage::models::{Business, BusinessChanges};
 use crate::storage::{DbConnection, businesses, new_id};

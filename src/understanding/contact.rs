@@ -373,7 +373,7 @@ fn name_word_ok(text: &Text, used: &[bool], i: usize) -> bool {
         && !used.get(i).copied().unwrap_or(true)
         && w.len() >= 2
         && text.original(i, i + 1).chars().all(char::is_alphabetic)
-        && tok.lang.is_none()
+        && tok.evidence == 0
         && tok.cue == Cue::None
         && tok.lex == Lex::None
         && !is_state_word(w)

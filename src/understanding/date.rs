@@ -175,11 +175,11 @@ fn month_at(text: &Text, i: usize) -> Option<u32> {
     }
 }
 
-fn weekday_at(text: &Text, cx: &ParseContext, i: usize) -> Option<(u8, usize)> {
+fn weekday_at(text: &Text, i: usize) -> Option<(u8, usize)> {
     let wd = match text.lex(i) {
         Lex::Weekday(wd) => wd,
-        // "do", "mi", "fr" are everyday words outside German chat.
-        Lex::WeekdayShort(wd) if cx.lang == Some(Locale::De) => wd,
+        // Only read in their own language (see `words::WordFacts::reading`).
+        Lex::WeekdayShort(wd) => wd,
         _ => return None,
     };
     let end = if text.is_punct(i + 1, '.') && text.word(i).len() <= 4 {
@@ -365,7 +365,7 @@ fn weekday_expr(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
         }
         _ => (Lex::None, i),
     };
-    let (wd, end) = weekday_at(text, cx, j)?;
+    let (wd, end) = weekday_at(text, j)?;
     if let Some(m) = date_after_weekday(text, cx, end) {
         return Some(Mention { start: i, ..m });
     }
@@ -411,7 +411,7 @@ fn week_first(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     } else {
         j
     };
-    if let Some((wd, end)) = weekday_at(text, cx, k) {
+    if let Some((wd, end)) = weekday_at(text, k) {
         let date = if weeks == 0 {
             this_weekday(cx.today, wd)
         } else {
@@ -535,9 +535,7 @@ fn date_preposition(text: &Text, i: usize) -> bool {
 fn stands_alone(text: &Text, i: usize) -> bool {
     match text.live(i) {
         Some(t) if t.kind == Kind::Word => {
-            (t.lex != Lex::None
-                || t.cue != super::intent::Cue::None
-                || super::language::is_stopword(text.word(i)))
+            (t.lex != Lex::None || t.cue != super::intent::Cue::None || t.evidence != 0)
                 && !choice_noun(text, i)
         }
         _ => true,

@@ -3,9 +3,11 @@
 //! compounds ("haarschnitt" for "Herrenhaarschnitt") and use generic words
 //! ("schneiden", "cut") for a service whose name they have never seen.
 
-use super::lexicon::{Lex, find, sorted_table};
+use super::lexicon::{Lex, find};
 use super::text::{Kind, Text};
 use super::{ServiceName, StaffName};
+use crate::languages::ALL;
+use crate::languages::vocabulary::Concept;
 
 const MAX_WORD: usize = 40;
 
@@ -70,69 +72,21 @@ fn stem(w: &str) -> &str {
     w
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Concept {
-    Haircut,
-    Beard,
-    Colour,
-    Fade,
-    Wash,
-    Cleaning,
-    Checkup,
-    Nails,
+/// The kind of service a word names in any language ("schneiden", "cut", "corte").
+fn concept_of(word: &str) -> Option<Concept> {
+    ALL.iter().find_map(|l| find(l.vocabulary.concepts, word))
 }
 
-// Generic words customers use for a kind of service, so that a business that
-// named its service "Herrenhaarschnitt" still matches "haare schneiden".
-sorted_table!(CONCEPT_WORDS: Concept = [
-    ("haircut", Concept::Haircut), ("cut", Concept::Haircut), ("cuts", Concept::Haircut),
-    ("schnitt", Concept::Haircut), ("haarschnitt", Concept::Haircut),
-    ("schneiden", Concept::Haircut), ("geschnitten", Concept::Haircut),
-    ("frisur", Concept::Haircut),
-    ("beard", Concept::Beard), ("bart", Concept::Beard), ("shave", Concept::Beard),
-    ("rasur", Concept::Beard), ("rasieren", Concept::Beard),
-    ("color", Concept::Colour), ("colour", Concept::Colour), ("coloring", Concept::Colour),
-    ("colouring", Concept::Colour), ("dye", Concept::Colour), ("farbe", Concept::Colour),
-    ("farben", Concept::Colour), ("tonen", Concept::Colour), ("tonung", Concept::Colour),
-    ("strahnchen", Concept::Colour), ("highlights", Concept::Colour),
-    ("blondieren", Concept::Colour), ("coloration", Concept::Colour),
-    ("fade", Concept::Fade), ("skinfade", Concept::Fade), ("fades", Concept::Fade),
-    ("wash", Concept::Wash), ("waschen", Concept::Wash), ("wasche", Concept::Wash),
-    ("cleaning", Concept::Cleaning), ("clean", Concept::Cleaning),
-    ("reinigung", Concept::Cleaning), ("zahnreinigung", Concept::Cleaning),
-    ("prophylaxe", Concept::Cleaning), ("checkup", Concept::Checkup),
-    ("kontrolle", Concept::Checkup), ("untersuchung", Concept::Checkup),
-    ("nails", Concept::Nails), ("manicure", Concept::Nails), ("manikure", Concept::Nails),
-    ("nagel", Concept::Nails),
-]);
-
 fn concept_members(c: Concept) -> impl Iterator<Item = &'static str> {
-    CONCEPT_WORDS
-        .iter()
+    ALL.iter()
+        .flat_map(|l| l.vocabulary.concepts.iter())
         .filter(move |(_, k)| *k == c)
         .map(|(w, _)| *w)
 }
 
-/// Words in a service label that carry no meaning of their own.
+/// Words in a service label that carry no meaning of their own, in any language.
 fn is_filler(w: &str) -> bool {
-    matches!(
-        w,
-        "and"
-            | "und"
-            | "with"
-            | "mit"
-            | "the"
-            | "der"
-            | "die"
-            | "das"
-            | "for"
-            | "fur"
-            | "a"
-            | "plus"
-            | "or"
-            | "oder"
-            | "of"
-    )
+    ALL.iter().any(|l| l.vocabulary.label_fillers.contains(&w))
 }
 
 // How sure a message word names a label word.
@@ -157,7 +111,7 @@ struct MsgWord<'t> {
 
 impl<'t> MsgWord<'t> {
     fn new(text: &'t str) -> Self {
-        let concept = find(&CONCEPT_WORDS, text).or_else(|| find(&CONCEPT_WORDS, stem(text)));
+        let concept = concept_of(text).or_else(|| concept_of(stem(text)));
         MsgWord { text, concept }
     }
 }
@@ -248,7 +202,7 @@ fn candidate_words<'t>(text: &'t Text, used: &[bool]) -> Vec<MsgWord<'t>> {
         // language table ("haircut", "termin") may.
         .filter(|&i| {
             text.live(i)
-                .is_some_and(|t| t.kind == Kind::Word && !(t.lang.is_some() && t.word_len() < 5))
+                .is_some_and(|t| t.kind == Kind::Word && !(t.evidence != 0 && t.word_len() < 5))
         })
         .map(|i| text.word(i))
         .filter(|w| w.len() >= 3 && !is_filler(w))
@@ -340,7 +294,7 @@ pub(super) fn match_service(text: &Text, used: &[bool], services: &[ServiceName]
 /// counts when capitalised or introduced by "with"/"bei".
 fn needs_evidence(name_word: &str) -> bool {
     super::words::lookup(name_word).is_some()
-        || super::lexicon::derived(name_word, false) != Lex::None
+        || super::lexicon::derived(name_word, false, None) != Lex::None
 }
 
 fn introduced(text: &Text, i: usize) -> bool {
@@ -404,13 +358,7 @@ pub(super) fn match_staff(
 
 #[cfg(test)]
 mod tests {
-    use super::super::lexicon::assert_strictly_sorted;
     use super::*;
-
-    #[test]
-    fn concept_table_sorted() {
-        assert_strictly_sorted(&CONCEPT_WORDS);
-    }
 
     #[test]
     fn distances() {

@@ -58,7 +58,7 @@ mod words;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize, Serializer};
 
-pub use crate::domain::Locale;
+pub use crate::languages::Locale;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,10 +120,10 @@ pub enum DateOrder {
 }
 
 impl DateOrder {
-    /// English defaults to US order, German (and unknown) to day-month.
+    /// The order customary in a language (English: US order); day-month when unknown.
     pub fn for_lang(lang: Option<Locale>) -> DateOrder {
         match lang {
-            Some(Locale::En) => DateOrder::MonthDay,
+            Some(l) if l.language().vocabulary.month_first => DateOrder::MonthDay,
             _ => DateOrder::DayMonth,
         }
     }
@@ -327,26 +327,12 @@ pub fn detect_language(text: &str) -> Option<Locale> {
 /// Whether the message thanks or says goodbye ("thanks!", "danke schön", "bye"): the
 /// dialogue answers it politely instead of as a puzzle.
 pub fn is_closing(input: &str) -> bool {
-    const CLOSING: [&str; 16] = [
-        "thanks",
-        "thank",
-        "thx",
-        "ty",
-        "cheers",
-        "bye",
-        "goodbye",
-        "cya",
-        "danke",
-        "dankeschon",
-        "vielen",
-        "tschuss",
-        "tschus",
-        "ciao",
-        "merci",
-        "dank",
-    ];
     let text = text::Text::new(input);
-    (0..text.len()).any(|i| CLOSING.contains(&text.word(i)))
+    (0..text.len()).any(|i| {
+        crate::languages::ALL
+            .iter()
+            .any(|l| l.vocabulary.closings.contains(&text.word(i)))
+    })
 }
 
 /// Everything the date and time parsers resolve against, computed once per
@@ -363,8 +349,8 @@ struct ParseContext {
 /// Understands one customer message. Never panics; unknown input yields an
 /// `Understanding` with every field empty.
 pub fn understand(input: &str, ctx: &Context) -> Understanding {
-    let mut text = text::Text::new(input);
-    let detected = language::detect(&text);
+    let mut text = text::Text::read(input, ctx.lang);
+    let detected = text.lang;
     let (open, close) = ctx.opening_hours();
     let cx = ParseContext {
         today: ctx.now.date(),

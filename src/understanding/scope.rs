@@ -3,47 +3,17 @@
 //! had something on the 12th. Can you do the 13th"), so each token gets a
 //! penalty that the date/time pickers subtract from a mention's score.
 
-use super::lexicon::{Lex, sorted_table};
+use super::lexicon::Lex;
 use super::text::Text;
+use crate::languages::vocabulary::scope::{
+    NEGATES_CLAUSE, NEGATES_NEXT, NEGATES_WITH_OF, STARTS_CLAUSE,
+};
 
 /// A mention in a clause that contains a negation.
 pub(super) const CLAUSE: i32 = 10;
 /// A mention right after "not", "nicht", "instead of".
 pub(super) const DIRECT: i32 = 20;
 const DIRECT_REACH: usize = 4;
-
-/// Starts a new thought even without punctuation
-/// ("i am not free on tomorrow book it on next friday").
-const STARTS_CLAUSE: u8 = 1;
-/// Puts its clause under negation ("freitag geht nicht").
-const NEGATES_CLAUSE: u8 = 2;
-/// Rejects what directly follows ("not tomorrow", "statt Freitag").
-const NEGATES_NEXT: u8 = 4;
-/// Rejects what follows only as "instead of" / "rather than".
-const NEGATES_WITH_OF: u8 = 8;
-
-sorted_table!(pub(super) FLAG_WORDS: u8 = [
-    ("but", STARTS_CLAUSE), ("aber", STARTS_CLAUSE), ("sondern", STARTS_CLAUSE),
-    ("rather", STARTS_CLAUSE | NEGATES_WITH_OF), ("instead", STARTS_CLAUSE | NEGATES_WITH_OF),
-    ("lieber", STARTS_CLAUSE), ("eher", STARTS_CLAUSE), ("stattdessen", STARTS_CLAUSE),
-    ("dafur", STARTS_CLAUSE), ("how", STARTS_CLAUSE), ("what", STARTS_CLAUSE),
-    ("wie", STARTS_CLAUSE), ("book", STARTS_CLAUSE), ("buchen", STARTS_CLAUSE),
-    ("try", STARTS_CLAUSE), ("prefer", STARTS_CLAUSE), ("better", STARTS_CLAUSE),
-    ("besser", STARTS_CLAUSE), ("maybe", STARTS_CLAUSE), ("vielleicht", STARTS_CLAUSE),
-    ("dann", STARTS_CLAUSE), ("then", STARTS_CLAUSE), ("so", STARTS_CLAUSE),
-    ("also", STARTS_CLAUSE), ("change", STARTS_CLAUSE), ("make", STARTS_CLAUSE),
-    ("lets", STARTS_CLAUSE),
-    ("not", NEGATES_CLAUSE | NEGATES_NEXT), ("nicht", NEGATES_CLAUSE | NEGATES_NEXT),
-    ("kein", NEGATES_CLAUSE | NEGATES_NEXT), ("keinen", NEGATES_CLAUSE | NEGATES_NEXT),
-    ("keine", NEGATES_CLAUSE), ("never", NEGATES_CLAUSE | NEGATES_NEXT),
-    ("nie", NEGATES_CLAUSE), ("dont", NEGATES_CLAUSE), ("doesnt", NEGATES_CLAUSE),
-    ("busy", NEGATES_CLAUSE), ("forgot", NEGATES_CLAUSE), ("unable", NEGATES_CLAUSE),
-    ("cant", NEGATES_CLAUSE), ("cannot", NEGATES_CLAUSE), ("wont", NEGATES_CLAUSE),
-    ("isnt", NEGATES_CLAUSE), ("didnt", NEGATES_CLAUSE), ("couldnt", NEGATES_CLAUSE),
-    ("wouldnt", NEGATES_CLAUSE), ("arent", NEGATES_CLAUSE), ("verhindert", NEGATES_CLAUSE),
-    ("statt", NEGATES_NEXT), ("anstatt", NEGATES_NEXT), ("except", NEGATES_NEXT),
-    ("ausser", NEGATES_NEXT), ("ausgenommen", NEGATES_NEXT),
-]);
 
 fn has(text: &Text, i: usize, flag: u8) -> bool {
     text.toks.get(i).is_some_and(|t| t.flags & flag != 0)
@@ -110,11 +80,6 @@ pub(super) fn penalties(text: &Text) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn flag_table_sorted() {
-        super::super::lexicon::assert_strictly_sorted(&FLAG_WORDS);
-    }
 
     fn penalised(input: &str) -> Vec<String> {
         let text = Text::new(input);

@@ -5,7 +5,8 @@
 use super::Locale;
 use super::intent::Cue;
 use super::lexicon::Lex;
-use super::words;
+use super::words::{self, WordFacts};
+use crate::languages::ALL;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -19,10 +20,12 @@ pub(super) struct Token {
     pub kind: Kind,
     pub lex: Lex,
     pub cue: Cue,
-    /// The language this word is evidence for.
-    pub lang: Option<Locale>,
+    /// The languages this word is evidence for, one bit per `Locale`.
+    pub evidence: u8,
     /// Negation-scope flags (see `scope`).
     pub flags: u8,
+    /// What the tables say about this word in every language.
+    facts: Option<WordFacts>,
     /// Byte range in the folded text.
     start: u32,
     end: u32,
@@ -57,6 +60,8 @@ pub(super) struct Text<'a> {
     pub orig: &'a str,
     norm: String,
     pub toks: Vec<Token>,
+    /// The language detected in the message, if any word tells it.
+    pub lang: Option<Locale>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,18 +115,30 @@ pub(super) fn push_folded(out: &mut String, c: char) {
     out.push(folded);
 }
 
-const ORDINAL_ENDINGS: [&str; 8] = ["st", "nd", "rd", "th", "te", "ten", "ter", "sten"];
+fn is_ordinal_ending(ending: &str) -> bool {
+    ALL.iter()
+        .any(|l| l.vocabulary.ordinal_endings.contains(&ending))
+}
 
 impl<'a> Text<'a> {
+    /// The message read in the language it is detected in.
     pub(super) fn new(orig: &'a str) -> Text<'a> {
+        Text::read(orig, None)
+    }
+
+    /// The message read in the language it is detected in, else in `hint`'s.
+    pub(super) fn read(orig: &'a str, hint: Option<Locale>) -> Text<'a> {
         let mut text = Text {
             orig,
             norm: String::with_capacity(orig.len() + 8),
             toks: Vec::with_capacity(orig.len() / 3 + 4),
+            lang: None,
         };
         text.tokenize();
         text.merge_ordinal_endings();
-        text.classify_words();
+        text.look_up_words();
+        text.lang = super::language::detect(&text);
+        text.read_words(text.lang.or(hint));
         text
     }
 
@@ -174,8 +191,9 @@ impl<'a> Text<'a> {
             kind,
             lex: Lex::None,
             cue: Cue::None,
-            lang: None,
+            evidence: 0,
             flags: 0,
+            facts: None,
             start: at,
             end: at,
             ostart: pos as u32,
@@ -221,7 +239,7 @@ impl<'a> Text<'a> {
                     && next.kind == Kind::Word
                     && !next.gap
                     && tok.digits <= 2
-                    && ORDINAL_ENDINGS.contains(&ending)
+                    && is_ordinal_ending(ending)
                 {
                     tok.ordinal = true;
                     tok.oend = next.oend;
@@ -235,26 +253,48 @@ impl<'a> Text<'a> {
         self.toks.truncate(kept);
     }
 
-    fn classify_words(&mut self) {
+    fn look_up_words(&mut self) {
         for i in 0..self.toks.len() {
             let tok = self.toks[i];
             if tok.kind != Kind::Word {
                 continue;
             }
-            let word = &self.norm[tok.start as usize..tok.end as usize];
-            // Capitalised words mid-sentence are likely names ("Morgan"), so
-            // they are not bent into the nearest temporal word.
-            let facts = words::classify(word, !(tok.cap && i > 0));
+            let facts = words::lookup(&self.norm[tok.start as usize..tok.end as usize]);
+            let t = &mut self.toks[i];
+            t.evidence = facts.map_or(0, |f| f.evidence);
+            t.facts = facts;
+        }
+    }
+
+    /// Gives every word its meaning in `lang` (every language's when `None`).
+    fn read_words(&mut self, lang: Option<Locale>) {
+        for i in 0..self.toks.len() {
+            let tok = self.toks[i];
+            if tok.kind != Kind::Word {
+                continue;
+            }
+            let reading = match tok.facts {
+                Some(facts) => facts.reading(lang),
+                // Capitalised words mid-sentence are likely names ("Morgan"), so
+                // they are not bent into the nearest temporal word.
+                None => words::Reading {
+                    lex: super::lexicon::derived(
+                        &self.norm[tok.start as usize..tok.end as usize],
+                        !(tok.cap && i > 0),
+                        lang,
+                    ),
+                    ..words::BLANK
+                },
+            };
             let t = &mut self.toks[i];
             // "I'm" folds to German "im" (= "in the"); as a contraction it is not a preposition.
-            t.lex = if tok.joined && facts.lex == Lex::In {
+            t.lex = if tok.joined && reading.lex == Lex::In {
                 Lex::None
             } else {
-                facts.lex
+                reading.lex
             };
-            t.cue = facts.cue;
-            t.lang = facts.lang;
-            t.flags = facts.flags;
+            t.cue = reading.cue;
+            t.flags = reading.flags;
         }
     }
 

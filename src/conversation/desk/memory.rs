@@ -15,8 +15,9 @@ use crate::booking::{
 use crate::conversation::state::Answer;
 use crate::customers::codes::{CodeCheck, CodeRoute};
 use crate::customers::{Identity, IdentityKind, ProvenContact, Region};
-use crate::domain::{BookingPolicy, ChatPolicy, Locale, ServiceTiming, WeeklyHours};
+use crate::domain::{BookingPolicy, ChatPolicy, ServiceTiming, WeeklyHours};
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::scheduling::{Interval, Refusal, ResourceSchedule, SlotRequest, Timeline, free_slots};
 
 /// The conversation every booking made through this desk belongs to.

@@ -14,8 +14,9 @@ use crate::booking::{OfferedSlot, ServiceProfile};
 use crate::config::ProofLimits;
 use crate::customers::codes::{CodeCheck, CodeRoute};
 use crate::customers::{Identity, ProvenContact, Region};
-use crate::domain::{EmailAddress, Locale, PhoneNumber};
+use crate::domain::{EmailAddress, PhoneNumber};
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::scheduling::Refusal;
 /// The stored records the dialogue reads through the desk; it names no storage module itself.
 pub use crate::storage::models::{Booking, Customer, CustomerQuestion};

@@ -14,8 +14,9 @@ use crate::booking::{
 };
 use crate::customers::codes::{CodeCheck, CodeDelivery, CodeRoute};
 use crate::customers::{self, Identity, Region};
-use crate::domain::{Channel, Locale, RequestedStart};
+use crate::domain::{Channel, RequestedStart};
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::scheduling::Refusal;
 use crate::storage::models::{Booking, BookingAnswer, Conversation, Customer, CustomerQuestion};
 use crate::storage::{

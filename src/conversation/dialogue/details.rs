@@ -49,8 +49,10 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         }
         if let Some(question) = self.next_question()? {
             let prompt = match self.texts.locale {
-                crate::domain::Locale::De => question.prompt_de.clone(),
-                crate::domain::Locale::En => question.prompt_en.clone(),
+                crate::languages::Locale::De => question.prompt_de.clone(),
+                crate::languages::Locale::En | crate::languages::Locale::Es => {
+                    question.prompt_en.clone()
+                }
             };
             let choices = if question.kind == "yes_no" {
                 vec![
@@ -154,8 +156,10 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             answer
         };
         let asked = match self.texts.locale {
-            crate::domain::Locale::De => question.prompt_de.clone(),
-            crate::domain::Locale::En => question.prompt_en.clone(),
+            crate::languages::Locale::De => question.prompt_de.clone(),
+            crate::languages::Locale::En | crate::languages::Locale::Es => {
+                question.prompt_en.clone()
+            }
         };
         self.draft().answers.push(Answer {
             question_id: question.id,

@@ -9,8 +9,9 @@ use super::StoredDesk;
 use crate::conversation::desk::{CodeRequest, Desk, NoRoute, ReferenceCheck};
 use crate::customers::codes::{self, CodeCheck, CodeDelivery, CodeRefused, CodeRoute};
 use crate::customers::{Identity, IdentityKind};
-use crate::domain::{Channel, Locale, Platform};
+use crate::domain::{Channel, Platform};
 use crate::error::AppError;
+use crate::languages::Locale;
 use crate::storage::attempts;
 use crate::storage::{bookings, conversations, to_db_time};
 

@@ -14,7 +14,7 @@ use crate::conversation::payload::Payload;
 use crate::conversation::reading::understand;
 use crate::conversation::state::{DialogueState, Expecting};
 use crate::conversation::texts::Texts;
-use crate::domain::Locale;
+use crate::languages::Locale;
 use crate::understanding::Understanding;
 
 /// One customer chatting with the salon.

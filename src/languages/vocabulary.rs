@@ -1,0 +1,316 @@
+//! The kinds of words the understanding engine knows, and the record each language fills with
+//! its own words of those kinds. The engine's rules are written against these kinds (a weekday,
+//! "half", a cancellation cue), never against the words of one language, so a language is a set
+//! of tables here and nothing in `understanding`.
+//!
+//! Every table is written in whatever order reads best and sorted at compile time, so a lookup
+//! is a binary search with no start-up cost and no global mutable state.
+
+/// One table row: a folded lowercase word and what it means.
+pub type Entry<T> = (&'static str, T);
+
+pub const fn str_lt(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = if a.len() < b.len() { a.len() } else { b.len() };
+    let mut i = 0;
+    while i < n {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
+}
+
+/// Copies a slice literal into an array so the length need not be written by hand.
+pub const fn array_from<T: Copy, const N: usize>(s: &[Entry<T>]) -> [Entry<T>; N] {
+    assert!(!s.is_empty() && s.len() == N);
+    let mut out = [s[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = s[i];
+        i += 1;
+    }
+    out
+}
+
+const fn sift_down<T: Copy, const N: usize>(t: &mut [Entry<T>; N], mut root: usize, end: usize) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && str_lt(t[child].0, t[child + 1].0) {
+            child += 1;
+        }
+        if !str_lt(t[root].0, t[child].0) {
+            return;
+        }
+        t.swap(root, child);
+        root = child;
+    }
+}
+
+/// Heap sort, because it runs in `const` context with O(n log n) steps
+/// (insertion sort on a few hundred rows trips the const-eval step lint).
+pub const fn sorted<T: Copy, const N: usize>(mut t: [Entry<T>; N]) -> [Entry<T>; N] {
+    let mut start = N / 2;
+    while start > 0 {
+        start -= 1;
+        sift_down(&mut t, start, N);
+    }
+    let mut end = N;
+    while end > 1 {
+        end -= 1;
+        t.swap(0, end);
+        sift_down(&mut t, 0, end);
+    }
+    t
+}
+
+/// Declares a table sorted at compile time from an unordered literal.
+macro_rules! sorted_table {
+    ($vis:vis $name:ident : $ty:ty = [$($row:expr),* $(,)?]) => {
+        $vis const $name: [$crate::languages::vocabulary::Entry<$ty>; {
+            const N: usize = [$(stringify!($row)),*].len();
+            N
+        }] = $crate::languages::vocabulary::sorted(
+            $crate::languages::vocabulary::array_from(&[$($row),*]),
+        );
+    };
+}
+pub(crate) use sorted_table;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Morning,
+    Afternoon,
+    Evening,
+    Night,
+    Lunch,
+    AfterWork,
+}
+
+/// What a word means for dates and times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lex {
+    None,
+    /// 0 = Monday.
+    Weekday(u8),
+    /// German two-letter abbreviations; too ambiguous to trust outside German text.
+    WeekdayShort(u8),
+    Month(u8),
+    /// "may", "march", "mar": ordinary English words unless next to a day number.
+    MonthAmbiguous(u8),
+    Number(u8),
+    Ordinal(u8),
+    Today,
+    Tonight,
+    Tomorrow,
+    Overmorrow,
+    /// yesterday, gestern: a day already past, which the dialogue must refuse.
+    Yesterday,
+    /// German "morgen": tomorrow, or morning after "heute"/"am"/"guten".
+    Morgen,
+    Part(Part),
+    Noon,
+    Midnight,
+    Early,
+    Late,
+    /// German "früh": early, or morning after a day word ("morgen früh").
+    Frueh,
+    /// next: the following calendar week's.
+    Next,
+    /// nächste: in German usually the first one after today.
+    Naechste,
+    /// coming, kommende: the first one after today.
+    Coming,
+    This,
+    Last,
+    AfterNext,
+    Week,
+    Weekend,
+    DayUnit,
+    MonthUnit,
+    Am,
+    Pm,
+    Oclock,
+    Uhr,
+    Half,
+    Halb,
+    Quarter,
+    Viertel,
+    Dreiviertel,
+    Past,
+    To,
+    Nach,
+    Vor,
+    Of,
+    After,
+    Before,
+    By,
+    Between,
+    From,
+    Until,
+    Around,
+    Latest,
+    Earliest,
+    At,
+    On,
+    In,
+    For,
+    And,
+    The,
+    A,
+    Later,
+    Work,
+    Minutes,
+    Hours,
+    People,
+    Year,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Cue {
+    None,
+    Cancel,
+    /// delete, streichen: a cancellation only when about the appointment.
+    Remove,
+    Move,
+    Change,
+    Book,
+    Appointment,
+    Appointments,
+    Booked,
+    My,
+    Want,
+    Come,
+    Free,
+    Question,
+    Show,
+    Have,
+    Human,
+    Someone,
+    Talk,
+    Call,
+    Callback,
+    Help,
+    Greeting,
+    Good,
+    Yes,
+    Works,
+    No,
+    Not,
+    Thanks,
+    Please,
+    ChoiceNoun,
+    Take,
+    Different,
+    Actually,
+    Me,
+    It,
+    TimeNoun,
+    To,
+    Legen,
+    Auf,
+    Push,
+    Back,
+    Make,
+    Manage,
+    I,
+    Do,
+    How,
+    Geht,
+    Can,
+    Noch,
+    Problem,
+    Why,
+    Bad,
+    /// lieber, eher, rather, really, leider: soften a following "not".
+    Soft,
+    Think,
+    Sounds,
+    Also,
+    Go,
+    Ahead,
+    Course,
+    One,
+    Filler,
+    Name,
+    Is,
+    Heisse,
+    Here,
+    Im,
+    Off,
+    Sag,
+    We,
+    So,
+    Bin,
+    For,
+    /// data, Daten, details: what a privacy request is about.
+    PersonalData,
+    /// forget, erase, vergessen, GDPR: asking to be forgotten.
+    Forget,
+}
+
+impl Cue {
+    /// The last variant: the intent rules keep a message's cues in a 128-bit set.
+    pub const LAST: Cue = Cue::Forget;
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Concept {
+    Haircut,
+    Beard,
+    Colour,
+    Fade,
+    Wash,
+    Cleaning,
+    Checkup,
+    Nails,
+}
+
+/// Negation-scope flags of a word (see `understanding::scope`).
+pub mod scope {
+    /// Starts a new thought even without punctuation
+    /// ("i am not free on tomorrow book it on next friday").
+    pub const STARTS_CLAUSE: u8 = 1;
+    /// Puts its clause under negation ("freitag geht nicht").
+    pub const NEGATES_CLAUSE: u8 = 2;
+    /// Rejects what directly follows ("not tomorrow", "statt Freitag").
+    pub const NEGATES_NEXT: u8 = 4;
+    /// Rejects what follows only as "instead of" / "rather than".
+    pub const NEGATES_WITH_OF: u8 = 8;
+}
+
+/// Everything the understanding engine needs to read one language. Each table is sorted by
+/// word (declare it with `sorted_table!`); a word may sit in several tables.
+#[derive(Debug)]
+pub struct Vocabulary {
+    /// What words mean for dates and times.
+    pub words: &'static [Entry<Lex>],
+    /// What words say about the customer's intent.
+    pub cues: &'static [Entry<Cue>],
+    /// Words that tell this language (pronouns, articles, common verbs).
+    pub evidence: &'static [Entry<()>],
+    /// Where negation reaches: flags from [`scope`].
+    pub scope: &'static [Entry<u8>],
+    /// Generic words for a kind of service ("haircut", "schneiden").
+    pub concepts: &'static [Entry<Concept>],
+    /// Letters only this language writes ("ß", "ñ", "¿"): evidence too.
+    pub letters: &'static [char],
+    /// Endings written onto a day number: "14th", "3ten".
+    pub ordinal_endings: &'static [&'static str],
+    /// Ordinal words that inflect: the stem, with [`Self::ordinal_inflections`] stripped.
+    pub ordinal_stems: &'static [(&'static str, u8)],
+    pub ordinal_inflections: &'static [&'static str],
+    /// Long temporal words worth recognising with one typo, in the order they are tried.
+    pub typo_targets: &'static [Entry<Lex>],
+    /// Thanks and goodbyes, answered politely rather than as a puzzle.
+    pub closings: &'static [&'static str],
+    /// Words in a service's name that carry no meaning of their own ("and", "mit").
+    pub label_fillers: &'static [&'static str],
+    /// "5/3" is May 3 by default (US), else 5 March.
+    pub month_first: bool,
+}
