@@ -24,10 +24,11 @@ use chairside::access::Secrets;
 use chairside::clock::{Clock, ManualClock};
 use chairside::config::Config;
 use chairside::domain::{
-    BookingPolicy, ChatPolicy, EmailAddress, Locale, ReminderOffsets, Slug, TimeZoneName,
+    BookingPolicy, ChatPolicy, EmailAddress, ReminderOffsets, Slug, TimeZoneName,
 };
 use chairside::error::AppError;
 use chairside::jobs::{JobQueue, Worker, WorkerConfig};
+use chairside::languages::Locale;
 use chairside::metrics::Metrics;
 use chairside::notifications::{self, BookingChange, EMAIL_JOB, Mailer, NotificationHandler, mail};
 use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};

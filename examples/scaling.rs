@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use chairside::booking::{AvailabilityQuery, BookingRequest, Scheduler};
 use chairside::domain::{
-    BookingPolicy, Channel, ChatPolicy, Locale, ReminderOffsets, RequestedStart, Slug,
-    TimeZoneName, WeeklyHours,
+    BookingPolicy, Channel, ChatPolicy, ReminderOffsets, RequestedStart, Slug, TimeZoneName,
+    WeeklyHours,
 };
+use chairside::languages::Locale;
 use chairside::metrics::Metrics;
 use chairside::setup::{self, BusinessSettings, ServiceInput, StaffInput};
 use chairside::storage::{Database, DbConnection, StorageError, to_db_time};

@@ -85,6 +85,8 @@ pub(crate) use sorted_table;
 pub enum Part {
     Morning,
     Afternoon,
+    /// Spanish "la tarde": from noon into the evening.
+    LongAfternoon,
     Evening,
     Night,
     Lunch,
@@ -168,6 +170,24 @@ pub enum Lex {
     Hours,
     People,
     Year,
+    /// A named day: a holiday or its eve ("Boxing Day", "Rosenmontag", "Nochebuena").
+    Holiday(Holiday),
+    /// An article that makes the next number an hour: Spanish "a las 5", "la una".
+    ClockArticle,
+    /// "5 menos cuarto": minutes before the hour.
+    Minus,
+    /// "pasado mañana": one day further than the next word.
+    Over,
+    /// "today week", "de hoy en ocho": seven days after the day before it.
+    WeekLater,
+    /// "fortnight": two weeks.
+    Fortnight,
+    /// "nachher": later today.
+    LaterToday,
+    /// "bring forward", "vorziehen", "adelantar": earlier than booked.
+    Sooner,
+    /// "push back", "nach hinten", "retrasar": later than booked.
+    Delay,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,11 +272,103 @@ pub enum Cue {
     PersonalData,
     /// forget, erase, vergessen, GDPR: asking to be forgotten.
     Forget,
+    /// instead, stattdessen, en vez de: another day or time in place of one.
+    Instead,
+    /// rather, lieber, mejor: preferring another day or time.
+    Rather,
+    /// "tengo": a verb that carries its "I" ("do I have", "hab ich").
+    IHave,
 }
 
 impl Cue {
     /// The last variant: the intent rules keep a message's cues in a 128-bit set.
-    pub const LAST: Cue = Cue::Forget;
+    pub const LAST: Cue = Cue::IHave;
+}
+
+/// The named days the engine can date. Each language names them (in `words` or `phrases`);
+/// `understanding::holidays` knows how to compute each, per country where it differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holiday {
+    NewYearsDay,
+    Epiphany,
+    MartinLutherKingDay,
+    ValentinesDay,
+    PresidentsDay,
+    StPatricksDay,
+    Weiberfastnacht,
+    Rosenmontag,
+    ShroveTuesday,
+    AshWednesday,
+    MothersDay,
+    MaundyThursday,
+    GoodFriday,
+    HolySaturday,
+    Easter,
+    EasterMonday,
+    MayDay,
+    EarlyMayBankHoliday,
+    SanIsidro,
+    VictoriaDay,
+    MemorialDay,
+    SpringBankHoliday,
+    Ascension,
+    Pentecost,
+    WhitMonday,
+    CorpusChristi,
+    FathersDay,
+    SanJuan,
+    CanadaDay,
+    IndependenceDay,
+    Assumption,
+    SummerBankHoliday,
+    LabourDay,
+    GermanUnityDay,
+    Thanksgiving,
+    ColumbusDay,
+    Halloween,
+    ReformationDay,
+    AllSaints,
+    VeteransDay,
+    RepentanceDay,
+    BlackFriday,
+    StNicholas,
+    ConstitutionDay,
+    ImmaculateConception,
+    ChristmasEve,
+    Christmas,
+    BoxingDay,
+    NewYearsEve,
+}
+
+/// Several words read as one: "pasado mañana", "boxing day", "fin de semana". Keyed in its
+/// table by its first word; `rest` are the words that must follow, folded like every word.
+#[derive(Clone, Copy, Debug)]
+pub struct Phrase {
+    pub rest: &'static [&'static str],
+    pub lex: Lex,
+    pub cue: Cue,
+    /// Negation-scope flags, from [`scope`].
+    pub flags: u8,
+}
+
+/// A phrase with a meaning for dates and times only.
+pub const fn phrase(rest: &'static [&'static str], lex: Lex) -> Phrase {
+    Phrase {
+        rest,
+        lex,
+        cue: Cue::None,
+        flags: 0,
+    }
+}
+
+/// A phrase with a meaning for the intent only.
+pub const fn cue_phrase(rest: &'static [&'static str], cue: Cue) -> Phrase {
+    Phrase {
+        rest,
+        lex: Lex::None,
+        cue,
+        flags: 0,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -296,6 +408,8 @@ pub struct Vocabulary {
     pub evidence: &'static [Entry<()>],
     /// Where negation reaches: flags from [`scope`].
     pub scope: &'static [Entry<u8>],
+    /// Several words read as one; several rows may share a first word.
+    pub phrases: &'static [Entry<Phrase>],
     /// Generic words for a kind of service ("haircut", "schneiden").
     pub concepts: &'static [Entry<Concept>],
     /// Letters only this language writes ("ß", "ñ", "¿"): evidence too.
@@ -313,4 +427,15 @@ pub struct Vocabulary {
     pub label_fillers: &'static [&'static str],
     /// "5/3" is May 3 by default (US), else 5 March.
     pub month_first: bool,
+    /// Words after which the word for "tomorrow" means the morning: "am Morgen", "la mañana".
+    pub morning_markers: &'static [&'static str],
+    /// "20 to 5" counts minutes to the hour (English); in Spanish "de 5 a 7" is a range.
+    pub minutes_to_the_hour: bool,
+    /// Words after which a bare number is a day of the month: German "am 14", Spanish "el 14".
+    pub date_articles: &'static [&'static str],
+    /// "15.12" without a final dot is a date (German), not a time, unless a clock word says so.
+    pub dotted_dates: bool,
+    /// Whether its words are read in messages of other languages too (English and German
+    /// mix: "pm" in German; Spanish words like "once" or "dom" would misread English).
+    pub lends_words: bool,
 }

@@ -267,6 +267,15 @@ fn mask_quantities(text: &mut Text) -> Option<u32> {
             continue;
         };
         let unit = text.lex(i + 1);
+        // "somos dos", "wir sind drei": a count right after "we are".
+        let we_are = i > 0
+            && text.cue(i - 1) == Cue::We
+            && text.live(i + 1).is_none_or(|t| t.kind == Kind::Punct);
+        if we_are {
+            party = party.or(Some(n));
+            text.mask(i, i + 1);
+            continue;
+        }
         let of_us = text.word(i + 1) == "of" && matches!(text.word(i + 2), "us" | "them");
         let clock_phrase = matches!(text.lex(i + 2), Lex::Past | Lex::To | Lex::Nach | Lex::Vor)
             || (i > 0 && text.lex(i - 1) == Lex::In);

@@ -4,9 +4,10 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+use super::holidays;
 use super::lexicon::Lex;
 use super::text::{Kind, Text};
-use super::{DateKind, DateOrder, DateRange, Locale, ParseContext};
+use super::{DateKind, DateOrder, DateRange, ParseContext};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Value {
@@ -14,6 +15,8 @@ pub(super) enum Value {
     Span(NaiveDate, NaiveDate),
     /// Recognised but impossible ("30 February"): consumes its tokens, yields nothing.
     Invalid,
+    /// A span around a day that is no day itself ("before Christmas"): consumed, yields nothing.
+    Vague,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -85,6 +88,12 @@ fn monday_of(d: NaiveDate) -> Option<NaiveDate> {
 fn upcoming(today: NaiveDate, wd: u8) -> Option<NaiveDate> {
     let delta = (7 + i64::from(wd) - i64::from(weekday_of(today))) % 7;
     plus_days(today, if delta == 0 { 7 } else { delta as u64 })
+}
+
+/// The given weekday, today included (0–6 days ahead).
+fn on_or_after(today: NaiveDate, wd: u8) -> Option<NaiveDate> {
+    let delta = (7 + i64::from(wd) - i64::from(weekday_of(today))) % 7;
+    plus_days(today, delta as u64)
 }
 
 /// The weekday in the Monday–Sunday week `weeks` after the current one.
@@ -178,8 +187,9 @@ fn month_at(text: &Text, i: usize) -> Option<u32> {
 fn weekday_at(text: &Text, i: usize) -> Option<(u8, usize)> {
     let wd = match text.lex(i) {
         Lex::Weekday(wd) => wd,
-        // Only read in their own language (see `words::WordFacts::reading`).
-        Lex::WeekdayShort(wd) => wd,
+        // Only read in their own language (see `words::WordFacts::reading`), and two letters
+        // ("so", "do") only where they stand as a day: "So.", "Do 16 Uhr", "am Mi".
+        Lex::WeekdayShort(wd) if text.word(i).len() > 2 || short_day_stands(text, i) => wd,
         _ => return None,
     };
     let end = if text.is_punct(i + 1, '.') && text.word(i).len() <= 4 {
@@ -190,13 +200,23 @@ fn weekday_at(text: &Text, i: usize) -> Option<(u8, usize)> {
     Some((wd, end))
 }
 
+fn short_day_stands(text: &Text, i: usize) -> bool {
+    text.is_punct(i + 1, '.')
+        || text.live(i).is_some_and(|t| t.cap)
+        || text.num(i + 1).is_some()
+        || matches!(text.lex(i + 1), Lex::At | Lex::Part(_) | Lex::Morgen)
+        || (i > 0
+            && (matches!(
+                text.lex(i - 1),
+                Lex::On | Lex::The | Lex::Next | Lex::Naechste | Lex::Coming | Lex::This
+            ) || text.word(i - 1) == "am"))
+}
+
 /// Words after which "14." or "14" is a date rather than a time or a list item.
 fn date_article(text: &Text, i: usize) -> bool {
     i > 0
-        && matches!(
-            text.word(i - 1),
-            "am" | "den" | "der" | "dem" | "zum" | "vom" | "bis" | "on" | "the"
-        )
+        && (matches!(text.lex(i - 1), Lex::The | Lex::DayUnit)
+            || matches!(text.word(i - 1), "am" | "zum" | "vom" | "bis" | "on"))
 }
 
 /// "take the 2nd", "nehme den 2." pick an offered option, not a date.
@@ -238,7 +258,26 @@ fn week_suffix(text: &Text, i: usize) -> Option<(u64, usize)> {
         (Lex::This, Lex::Week) => Some((0, j + 2)),
         (Lex::AfterNext, Lex::Week) => Some((2, j + 2)),
         (Lex::Week, Lex::After) if text.lex(j + 2) == Lex::Next => Some((2, j + 3)),
-        _ => count_of_weeks(text, i),
+        // "el viernes de la semana que viene"
+        (Lex::Week, Lex::Next) if j > i => Some((1, j + 2)),
+        _ => None,
+    }
+}
+
+/// How many days after a day a trailing "in einer Woche", "week", "after next", "en ocho",
+/// "in 14 Tagen" puts it: "Dienstag in einer Woche", "saturday week", "heut in 14 tagen".
+fn weeks_later(text: &Text, i: usize) -> Option<(u64, usize)> {
+    match (text.lex(i), text.lex(i + 1)) {
+        (Lex::After, Lex::Next) => Some((7, i + 2)),
+        (Lex::WeekLater, _) => Some((7, i + 1)),
+        (Lex::Week, _) if !matches!(text.lex(i + 1), Lex::Weekend | Lex::Number(_)) => {
+            Some((7, i + 1))
+        }
+        (Lex::Fortnight, _) => Some((14, i + 1)),
+        (Lex::In, _) if text.lex(i + 2) == Lex::DayUnit => {
+            count_at(text, i + 1).map(|n| (n, i + 3))
+        }
+        _ => count_of_weeks(text, i).map(|(n, end)| (7 * n, end)),
     }
 }
 
@@ -248,7 +287,11 @@ fn count_of_weeks(text: &Text, i: usize) -> Option<(u64, usize)> {
         return None;
     }
     let n = count_at(text, i + 1)?;
-    (text.lex(i + 2) == Lex::Week).then_some((n, i + 3))
+    match text.lex(i + 2) {
+        Lex::Week => Some((n, i + 3)),
+        Lex::Fortnight => Some((2 * n, i + 3)),
+        _ => None,
+    }
 }
 
 /// A small count: "2", "two", "a", "einer".
@@ -286,7 +329,14 @@ fn iso(text: &Text, i: usize) -> Option<Mention> {
 }
 
 /// "15.30" and "um 9.10" are times; "14.03", "14.3" and "am 14.10" are dates.
-fn dotted_pair_is_time(text: &Text, i: usize, closed: bool, first: u32, second: u32) -> bool {
+fn dotted_pair_is_time(
+    text: &Text,
+    cx: &ParseContext,
+    i: usize,
+    closed: bool,
+    first: u32,
+    second: u32,
+) -> bool {
     let clock_suffix =
         matches!(text.lex(i + 3), Lex::Uhr | Lex::Am | Lex::Pm) || text.is_word(i + 3, "h");
     let time_prefix = i > 0
@@ -301,7 +351,14 @@ fn dotted_pair_is_time(text: &Text, i: usize, closed: bool, first: u32, second: 
                 | Lex::Between
         );
     let minutes = text.digits(i + 2) == 2 && (10..=59).contains(&second) && first <= 23;
-    clock_suffix || time_prefix || (!closed && minutes && !date_article(text, i))
+    // German writes "27.12 um 10" for a date; "15.12" is a date there unless a clock word says so.
+    let dotted_date_language = cx
+        .lang
+        .is_some_and(|l| l.language().vocabulary.dotted_dates)
+        && second <= 12;
+    clock_suffix
+        || time_prefix
+        || (!closed && minutes && !date_article(text, i) && !dotted_date_language)
 }
 
 /// 14.3. / 14.03.2025 / 5/3 / 5/3/25
@@ -314,7 +371,7 @@ fn numeric(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     }
     let closed = text.punct(i + 3) == Some(sep) && !text.gap(i + 3);
     let year = year_at(text, i + 4).filter(|_| closed && !text.gap(i + 4));
-    if year.is_none() && sep == '.' && dotted_pair_is_time(text, i, closed, a, b) {
+    if year.is_none() && sep == '.' && dotted_pair_is_time(text, cx, i, closed, a, b) {
         return None;
     }
     let (dom, month) = if sep == '/' && cx.order == DateOrder::MonthDay {
@@ -373,6 +430,18 @@ fn weekday_expr(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
         let date = in_week(cx.today, wd, weeks);
         return Some(day(i, e, date, DateKind::Weekday, QUALIFIED_WEEKDAY));
     }
+    if modifier == Lex::None
+        && let Some((days, e)) = weeks_later(text, end)
+    {
+        // "Mittwoch in einer Woche" said on a Wednesday is a week from today.
+        let date = on_or_after(cx.today, wd).and_then(|d| plus_days(d, days));
+        return Some(day(i, e, date, DateKind::Weekday, QUALIFIED_WEEKDAY));
+    }
+    // "el lunes que viene": the coming one.
+    if modifier == Lex::None && text.lex(end) == Lex::Next {
+        let date = upcoming(cx.today, wd);
+        return Some(day(i, end + 1, date, DateKind::Weekday, QUALIFIED_WEEKDAY));
+    }
     let (date, score) = match modifier {
         Lex::This => (this_weekday(cx.today, wd), QUALIFIED_WEEKDAY),
         Lex::Next => (in_week(cx.today, wd, 1), QUALIFIED_WEEKDAY),
@@ -399,6 +468,23 @@ fn week_first(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
         (Lex::This, Lex::Week | Lex::Weekend) => (0, i + 1),
         (Lex::AfterNext, Lex::Week | Lex::Weekend) => (2, i + 1),
         (Lex::Weekend, _) => (0, i),
+        // "la semana que viene", "the week after next"
+        (Lex::Week, Lex::Next) => {
+            return Some(span(
+                i,
+                i + 2,
+                in_week(cx.today, 0, 1),
+                in_week(cx.today, 6, 1),
+            ));
+        }
+        (Lex::Week, Lex::After) if text.lex(i + 2) == Lex::Next => {
+            return Some(span(
+                i,
+                i + 3,
+                in_week(cx.today, 0, 2),
+                in_week(cx.today, 6, 2),
+            ));
+        }
         _ => return None,
     };
     if text.lex(j) == Lex::Weekend {
@@ -482,17 +568,23 @@ fn day_only(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let (dom, end, marked) = day_number(text, i)?;
     let is_num = text.toks.get(i).is_some_and(|t| t.kind == Kind::Num);
     let dotted = is_num && end == i + 2;
-    let german_bare = is_num
+    // "am 14", "el 14", "el día 14": a day number after a date article.
+    let bare_after_article = is_num
         && !marked
-        && cx.lang == Some(Locale::De)
         && i > 0
-        && text.word(i - 1) == "am"
+        && (text.lex(i - 1) == Lex::DayUnit
+            || cx.lang.is_some_and(|l| {
+                l.language()
+                    .vocabulary
+                    .date_articles
+                    .contains(&text.word(i - 1))
+            }))
         && !text.is_punct(end, ':');
     let suffix = month_suffix(text, end);
     let accepted = suffix.is_some()
         || (is_num && marked && !dotted && !choice_noun(text, end))
         || (dotted && date_article(text, i) && !after_take(text, i))
-        || german_bare
+        || bare_after_article
         || (!is_num
             && (date_preposition(text, i) || article_ordinal(text, i))
             && stands_alone(text, end));
@@ -546,15 +638,28 @@ fn stands_alone(text: &Text, i: usize) -> bool {
 fn relative_day(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let today = cx.today;
     let rel = |end: usize, date: Option<NaiveDate>| day(i, end, date, DateKind::Relative, PLAIN);
+    // "heute in einer Woche", "tomorrow week", "de hoy en ocho"
+    let later = |days: u64| match weeks_later(text, i + 1) {
+        Some((n, end)) => rel(end, plus_days(today, days + n)),
+        None => rel(i + 1, plus_days(today, days)),
+    };
     match text.lex(i) {
-        Lex::Today => Some(match count_of_weeks(text, i + 1) {
-            Some((n, end)) => rel(end, plus_days(today, 7 * n)),
-            None => rel(i + 1, Some(today)),
-        }),
+        Lex::Today => Some(later(0)),
         Lex::Tonight => Some(rel(i + 1, Some(today))),
-        Lex::Tomorrow => Some(rel(i + 1, plus_days(today, 1))),
-        Lex::Morgen if !morgen_means_morning(text, i) => Some(rel(i + 1, plus_days(today, 1))),
-        Lex::Overmorrow => Some(rel(i + 1, plus_days(today, 2))),
+        Lex::Tomorrow => Some(later(1)),
+        Lex::Morgen if !morgen_means_morning(text, i) => Some(later(1)),
+        Lex::Overmorrow => Some(later(2)),
+        Lex::Over if matches!(text.lex(i + 1), Lex::Tomorrow | Lex::Morgen) => {
+            Some(rel(i + 2, plus_days(today, 2)))
+        }
+        // "mañana no, pasado": the day after the tomorrow just named.
+        Lex::Over if (0..i).any(|j| matches!(text.lex(j), Lex::Tomorrow | Lex::Morgen)) => {
+            Some(rel(i + 1, plus_days(today, 2)))
+        }
+        Lex::LaterToday => Some(rel(i + 1, Some(today))),
+        // "this evening", "esta tarde": a part of today. Only "this" is claimed, so the time
+        // pass still reads the part.
+        Lex::This if part_of_day_at(text, i + 1) => Some(rel(i + 1, Some(today))),
         Lex::Yesterday => Some(rel(i + 1, today.pred_opt())),
         Lex::DayUnit
             if text.lex(i + 1) == Lex::After
@@ -573,9 +678,98 @@ fn relative(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
         .or_else(|| count_from(text, cx, i))
 }
 
-/// "heute morgen", "am Morgen" and "guten Morgen" are about the morning.
+/// "heute morgen", "am Morgen", "guten Morgen", "esta mañana", "por la mañana" are about the
+/// morning.
 pub(super) fn morgen_means_morning(text: &Text, i: usize) -> bool {
-    i > 0 && (text.lex(i - 1) == Lex::Today || matches!(text.word(i - 1), "am" | "guten" | "jeden"))
+    i > 0
+        && (matches!(text.lex(i - 1), Lex::Today | Lex::This)
+            || crate::languages::ALL
+                .iter()
+                .any(|l| l.vocabulary.morning_markers.contains(&text.word(i - 1))))
+}
+
+fn part_of_day_at(text: &Text, i: usize) -> bool {
+    match text.lex(i) {
+        Lex::Part(_) => true,
+        Lex::Morgen => morgen_means_morning(text, i),
+        _ => false,
+    }
+}
+
+/// "Boxing Day", "Heiligabend", "Nochebuena", "2. Weihnachtstag".
+fn named_day(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
+    named_day_or_span(text, cx, i, true)
+}
+
+fn named_day_or_span(text: &Text, cx: &ParseContext, i: usize, spans: bool) -> Option<Mention> {
+    let named = |j: usize| match text.lex(j) {
+        Lex::Holiday(h) => Some(h),
+        _ => None,
+    };
+    // "2. Weihnachtstag": the day number counts the Christmas days.
+    if let Some(n) = small(text, i).filter(|_| text.is_punct(i + 1, '.'))
+        && named(i + 2) == Some(crate::languages::vocabulary::Holiday::Christmas)
+        && (1..=3).contains(&n)
+    {
+        let date = holidays::next(
+            crate::languages::vocabulary::Holiday::Christmas,
+            cx.country,
+            cx.today,
+        )
+        .and_then(|d| plus_days(d, u64::from(n - 1)));
+        return Some(day(i, i + 3, date, DateKind::Calendar, CALENDAR));
+    }
+    let holiday = named(i)?;
+    // "before Christmas", "nach Ostern", "antes de Navidad" name a span, not the day.
+    let mut j = i;
+    while j > 0 && matches!(text.lex(j - 1), Lex::Of | Lex::The) {
+        j -= 1;
+    }
+    let around = spans
+        && j > 0
+        && matches!(
+            text.lex(j - 1),
+            Lex::Before | Lex::After | Lex::Vor | Lex::Nach | Lex::Until
+        );
+    if around {
+        return Some(Mention {
+            value: Value::Vague,
+            ..day(i, i + 1, None, DateKind::Calendar, CALENDAR)
+        });
+    }
+    let date = holidays::next(holiday, cx.country, cx.today);
+    Some(day(i, i + 1, date, DateKind::Calendar, CALENDAR))
+}
+
+/// "the day before Christmas Eve", "am Tag nach Ostern", "el día después de Navidad".
+fn day_around(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
+    if text.lex(i) != Lex::DayUnit {
+        return None;
+    }
+    let before = match text.lex(i + 1) {
+        Lex::Before | Lex::Vor => true,
+        Lex::After | Lex::Nach => false,
+        _ => return None,
+    };
+    let mut j = i + 2;
+    if text.lex(j) == Lex::Of {
+        j += 1;
+    }
+    if text.lex(j) == Lex::The {
+        j += 1;
+    }
+    let m = named_day_or_span(text, cx, j, false)
+        .or_else(|| weekday_expr(text, cx, j))
+        .or_else(|| day_month(text, cx, j))?;
+    let Value::Day(d) = m.value else {
+        return None;
+    };
+    let date = if before {
+        d.pred_opt().filter(|p| *p >= cx.today)
+    } else {
+        d.succ_opt()
+    };
+    Some(day(i, m.end, date, m.kind, m.score))
 }
 
 /// "a week from today", "3 days from now", "two weeks from friday"
@@ -584,9 +778,23 @@ fn count_from(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let days = match text.lex(i + 1) {
         Lex::DayUnit => n,
         Lex::Week => 7 * n,
+        Lex::Fortnight => 14 * n,
         _ => return None,
     };
-    if text.lex(i + 2) != Lex::From {
+    // "a week today", "two weeks tomorrow"
+    if let Some(base) = relative_day(text, cx, i + 2).filter(|_| days % 7 == 0)
+        && let Value::Day(d) = base.value
+    {
+        return Some(day(
+            i,
+            base.end,
+            plus_days(d, days),
+            DateKind::Relative,
+            PLAIN,
+        ));
+    }
+    // "a week on monday" is British for "a week from monday".
+    if !matches!(text.lex(i + 2), Lex::From | Lex::On) {
         return None;
     }
     let (base, end) = if text.is_word(i + 3, "now") {
@@ -608,20 +816,29 @@ fn in_count(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     if text.lex(i) != Lex::In {
         return None;
     }
-    let n = count_at(text, i + 1)?;
-    let date = match text.lex(i + 2) {
+    // "dentro de tres días"
+    let j = if text.lex(i + 1) == Lex::Of {
+        i + 2
+    } else {
+        i + 1
+    };
+    let n = count_at(text, j)?;
+    let date = match text.lex(j + 1) {
         Lex::DayUnit => plus_days(cx.today, n),
         Lex::Week => plus_days(cx.today, 7 * n),
+        Lex::Fortnight => plus_days(cx.today, 14 * n),
         Lex::MonthUnit => u32::try_from(n)
             .ok()
             .and_then(|n| cx.today.checked_add_months(Months::new(n))),
         _ => return None,
     };
-    Some(day(i, i + 3, date, DateKind::Relative, PLAIN))
+    Some(day(i, j + 2, date, DateKind::Relative, PLAIN))
 }
 
 fn parse_at(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
-    iso(text, i)
+    day_around(text, cx, i)
+        .or_else(|| named_day(text, cx, i))
+        .or_else(|| iso(text, i))
         .or_else(|| numeric(text, cx, i))
         .or_else(|| weekday_expr(text, cx, i))
         .or_else(|| week_first(text, cx, i))
@@ -678,7 +895,7 @@ pub(super) fn pick(text: &Text, mentions: &[Mention], pen: &[i32]) -> ChosenDate
         mentions
             .iter()
             .filter(|m| matches!(m.value, Value::Span(..)) == want_span)
-            .filter(|m| m.value != Value::Invalid)
+            .filter(|m| !matches!(m.value, Value::Invalid | Value::Vague))
             .fold(None::<(&Mention, i32)>, |best, m| {
                 let s = m.score - penalty(m, pen) + direction(text, m);
                 match best {
@@ -706,6 +923,7 @@ pub(super) fn pick(text: &Text, mentions: &[Mention], pen: &[i32]) -> ChosenDate
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::languages::Locale;
     use chrono::NaiveTime;
 
     fn cx(today: &str, lang: Option<Locale>, order: DateOrder) -> ParseContext {
@@ -716,6 +934,7 @@ mod tests {
             now: NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default(),
             open: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
             close: NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default(),
+            country: crate::understanding::holidays::Country::Other,
         }
     }
 

@@ -11,6 +11,8 @@ use super::text::{Kind, Text};
 
 /// What else the message named, from the other parsers.
 pub(super) struct Signals {
+    /// A move relative to the booked time ("an hour later").
+    pub shift: bool,
     pub service: bool,
     pub staff: bool,
     pub when: bool,
@@ -31,7 +33,7 @@ pub(super) struct DetectedIntent {
 /// "good morning", "guten Morgen", "guten Tag" are greetings, not times.
 pub(super) fn mask_greetings(text: &mut Text) {
     for i in 0..text.len() {
-        if text.cue(i) == Cue::Good
+        if matches!(text.cue(i), Cue::Good | Cue::Greeting)
             && matches!(
                 text.lex(i + 1),
                 Lex::Part(_) | Lex::Morgen | Lex::DayUnit | Lex::Tonight
@@ -140,6 +142,18 @@ impl<'m, 't> CuedMessage<'m, 't> {
         come || make_it || manage
     }
 
+    /// "I can't do Thursday", "no puedo el jueves": a refusal of a named day or time.
+    fn cannot_do(&self) -> bool {
+        (0..self.text.len()).any(|i| {
+            matches!(self.cue(i), Cue::Can | Cue::Make | Cue::Manage | Cue::Do) && self.negated(i)
+                || (self.cue(i) == Cue::Not
+                    && matches!(
+                        self.cue(i + 1),
+                        Cue::Can | Cue::Make | Cue::Manage | Cue::Do
+                    ))
+        })
+    }
+
     fn is_reschedule(&self, sig: &Signals) -> bool {
         let about_booking = self.booking_noun() || self.any(Cue::My);
         let change = self.any(Cue::Change)
@@ -148,8 +162,10 @@ impl<'m, 't> CuedMessage<'m, 't> {
                 || self.any(Cue::It)
                 || self.any(Cue::TimeNoun)
                 || self.any(Cue::To));
-        let legen = self.any(Cue::Legen) && self.any(Cue::Auf) && about_booking;
-        let push = self.near(Cue::Push, Cue::Back);
+        let legen =
+            self.any(Cue::Legen) && self.any(Cue::Auf) && (about_booking || self.any(Cue::It));
+        let push = self.near(Cue::Push, Cue::Back)
+            || (0..self.text.len()).any(|i| matches!(self.text.lex(i), Lex::Delay | Lex::Sooner));
         let text = self.text;
         let different = self.any(Cue::Different)
             && (1..text.len()).any(|i| {
@@ -160,8 +176,14 @@ impl<'m, 't> CuedMessage<'m, 't> {
         let shifted = self.any(Cue::My)
             && self.booking_noun()
             && (0..text.len()).any(|i| matches!(text.lex(i), Lex::Later | Lex::Early));
-        let elsewhen = self.cannot_come() && sig.fresh_when;
+        let elsewhen = (self.cannot_come() || self.cannot_do()) && sig.fresh_when;
+        // "lieber am Samstag", "monday instead?", "mejor a las 7"
+        let preferred = (self.any(Cue::Instead) || self.any(Cue::Rather))
+            && sig.fresh_when
+            && !self.any(Cue::No);
         self.any(Cue::Move)
+            || sig.shift
+            || preferred
             || change
             || legen
             || push
@@ -173,7 +195,9 @@ impl<'m, 't> CuedMessage<'m, 't> {
 
     /// "hab ich …", "do I have …": a question about existing bookings.
     fn asks_have(&self) -> bool {
-        self.pair(Cue::Have, Cue::I) || (self.pair(Cue::Do, Cue::I) && self.any(Cue::Have))
+        self.pair(Cue::Have, Cue::I)
+            || (self.pair(Cue::Do, Cue::I) && self.any(Cue::Have))
+            || self.any(Cue::IHave)
     }
 
     fn is_list(&self) -> bool {
@@ -255,6 +279,9 @@ impl<'m, 't> CuedMessage<'m, 't> {
             || self.pair(Cue::Not, Cue::Works)
             || self.pair(Cue::Not, Cue::Think)
             || self.pair(Cue::Not, Cue::Soft)
+            || self.pair(Cue::Rather, Cue::Not)
+            || self.pair(Cue::Geht, Cue::Rather)
+            || self.pair(Cue::Not, Cue::Rather)
             || self.pair(Cue::Not, Cue::Good)
             || self.pair(Cue::Not, Cue::Yes)
     }
@@ -262,7 +289,8 @@ impl<'m, 't> CuedMessage<'m, 't> {
     fn agreeing_phrase(&self) -> bool {
         let later = (0..self.text.len())
             .any(|i| matches!(self.text.lex(i), Lex::Later | Lex::Early))
-            || self.any(Cue::Soft);
+            || self.any(Cue::Soft)
+            || self.any(Cue::Rather);
         self.pair(Cue::Sounds, Cue::Good)
             || self.pair(Cue::Sounds, Cue::Yes)
             || self.pair(Cue::Geht, Cue::Yes)
@@ -363,8 +391,17 @@ impl<'m, 't> CuedMessage<'m, 't> {
         let marked = text.is_punct(before, '#')
             || matches!(self.cue(before), Cue::ChoiceNoun | Cue::Take)
             || (self.is_article(before) && before >= 1 && self.cue(before - 1) == Cue::Take);
-        let short_article =
-            text.lex(before) == Lex::The && self.words <= 3 && text.num(i).is_some();
+        // "el 20" is a date in Spanish, "la 2" an option.
+        let date_article = text.lang.is_some_and(|l| {
+            l.language()
+                .vocabulary
+                .date_articles
+                .contains(&text.word(before))
+        });
+        let short_article = text.lex(before) == Lex::The
+            && self.words <= 3
+            && text.num(i).is_some()
+            && !date_article;
         (marked || short_article).then_some(n)
     }
 
@@ -376,7 +413,12 @@ impl<'m, 't> CuedMessage<'m, 't> {
             let tok = text.live(i)?;
             match tok.kind {
                 Kind::Punct => {}
-                Kind::Num if found.is_none() && !tok.ordinal && (1..=20).contains(&tok.num) => {
+                Kind::Num
+                    if found.is_none()
+                        && !tok.ordinal
+                        && (1..=20).contains(&tok.num)
+                        && !self.after_date_article(i) =>
+                {
                     found = Some(tok.num);
                 }
                 Kind::Word
@@ -388,6 +430,18 @@ impl<'m, 't> CuedMessage<'m, 't> {
             }
         }
         found
+    }
+
+    /// "el 20": in Spanish the article makes the number a day, not an option.
+    fn after_date_article(&self, i: usize) -> bool {
+        let text = self.text;
+        i > 0
+            && text.lang.is_some_and(|l| {
+                l.language()
+                    .vocabulary
+                    .date_articles
+                    .contains(&text.word(i - 1))
+            })
     }
 
     fn last_choice(&self) -> bool {
@@ -470,6 +524,7 @@ mod tests {
         let mut text = Text::new(input);
         mask_greetings(&mut text);
         let sig = Signals {
+            shift: false,
             service: false,
             staff: false,
             when: false,

@@ -9,6 +9,21 @@ use crate::languages::{ALL, LANGUAGES, Locale};
 const LETTER_WEIGHT: u32 = 2;
 
 pub(super) fn detect(text: &Text) -> Option<Locale> {
+    leader(&scores(text))
+}
+
+/// The language to read a message in: the conversation's when the message tells nothing
+/// against it (one English-looking "do" in "do 16:30" does not outweigh a German chat).
+pub(super) fn reading_language(scores: &[u32; LANGUAGES], hint: Option<Locale>) -> Option<Locale> {
+    let best = scores.iter().copied().max().unwrap_or(0);
+    match hint {
+        Some(h) if scores[h as usize] + 1 >= best => Some(h),
+        _ => leader(scores).or(hint),
+    }
+}
+
+/// How much evidence the message carries for each language.
+pub(super) fn scores(text: &Text) -> [u32; LANGUAGES] {
     let mut score = [0u32; LANGUAGES];
     for tok in &text.toks {
         for (l, s) in score.iter_mut().enumerate() {
@@ -26,6 +41,10 @@ pub(super) fn detect(text: &Text) -> Option<Locale> {
             score[l] += LETTER_WEIGHT;
         }
     }
+    score
+}
+
+fn leader(score: &[u32; LANGUAGES]) -> Option<Locale> {
     let best = *score.iter().max()?;
     let mut leaders = (0..LANGUAGES).filter(|&l| score[l] == best);
     match (leaders.next(), leaders.next()) {

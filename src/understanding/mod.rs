@@ -46,17 +46,21 @@
 
 mod contact;
 mod date;
+mod holidays;
 mod intent;
 mod language;
 mod lexicon;
 mod matching;
 mod scope;
+mod shift;
 mod text;
 mod time;
 mod words;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize, Serializer};
+
+pub use shift::ShiftDirection;
 
 pub use crate::languages::Locale;
 
@@ -295,6 +299,12 @@ pub struct Understanding {
     /// "2 people", "zu zweit".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub party_size: Option<u32>,
+    /// "could we make it later", "eine Stunde früher": a move relative to the booked time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<ShiftDirection>,
+    /// How far, when said ("an hour later" is 60).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift_minutes: Option<u32>,
 }
 
 fn ser_time<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
@@ -344,6 +354,8 @@ struct ParseContext {
     order: DateOrder,
     open: NaiveTime,
     close: NaiveTime,
+    /// Whose named days apply: Thanksgiving in Toronto is not Thanksgiving in New York.
+    country: holidays::Country,
 }
 
 /// Understands one customer message. Never panics; unknown input yields an
@@ -355,10 +367,11 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     let cx = ParseContext {
         today: ctx.now.date(),
         now: ctx.now.time(),
-        lang: detected.or(ctx.lang),
+        lang: text.reading,
         order: ctx.date_order,
         open,
         close,
+        country: holidays::Country::of_zone(ctx.time_zone.name()),
     };
     let contact = contact::extract(&mut text);
     intent::mask_greetings(&mut text);
@@ -374,7 +387,9 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     if let Some(u) = staff.and_then(|(_, tok)| used.get_mut(tok)) {
         *u = true;
     }
+    let shift = shift::find(&text);
     let signals = intent::Signals {
+        shift: shift.is_some(),
         service: service.is_some(),
         staff: staff.is_some(),
         when: chosen_date.date.is_some() || chosen_time.time.is_some(),
@@ -406,6 +421,8 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
         email: contact.email,
         phone: contact.phone,
         party_size: contact.party_size,
+        shift: shift.map(|s| s.direction),
+        shift_minutes: shift.and_then(|s| s.minutes),
     }
 }
 

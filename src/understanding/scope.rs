@@ -51,7 +51,11 @@ pub(super) fn penalties(text: &Text) -> Vec<i32> {
     let mut negated = false;
     for i in 0..=n {
         let punct_break = i < n && text.is_clause_break(i);
-        let boundary = i == n || punct_break || (i > clause_start && starts_clause(text, i));
+        // "can't make thursday": "make" starts no new thought right after a negation.
+        let after_negation = i > 0 && is_negation(text, i - 1);
+        let boundary = i == n
+            || punct_break
+            || (i > clause_start && starts_clause(text, i) && !after_negation);
         if boundary {
             if negated {
                 pen[clause_start..i].iter_mut().for_each(|p| *p += CLAUSE);

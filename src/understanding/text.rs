@@ -26,6 +26,8 @@ pub(super) struct Token {
     pub flags: u8,
     /// What the tables say about this word in every language.
     facts: Option<WordFacts>,
+    /// The meaning of the phrase this token starts (its other words were merged into it).
+    phrase: Option<words::Reading>,
     /// Byte range in the folded text.
     start: u32,
     end: u32,
@@ -62,6 +64,8 @@ pub(super) struct Text<'a> {
     pub toks: Vec<Token>,
     /// The language detected in the message, if any word tells it.
     pub lang: Option<Locale>,
+    /// The language its words are read in: the detected one, or the conversation's.
+    pub reading: Option<Locale>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -133,12 +137,16 @@ impl<'a> Text<'a> {
             norm: String::with_capacity(orig.len() + 8),
             toks: Vec::with_capacity(orig.len() / 3 + 4),
             lang: None,
+            reading: None,
         };
         text.tokenize();
         text.merge_ordinal_endings();
         text.look_up_words();
+        text.join_phrases();
+        let scores = super::language::scores(&text);
         text.lang = super::language::detect(&text);
-        text.read_words(text.lang.or(hint));
+        text.reading = super::language::reading_language(&scores, hint);
+        text.read_words(text.reading);
         text
     }
 
@@ -194,6 +202,7 @@ impl<'a> Text<'a> {
             evidence: 0,
             flags: 0,
             facts: None,
+            phrase: None,
             start: at,
             end: at,
             ostart: pos as u32,
@@ -266,6 +275,58 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// Merges each phrase ("pasado mañana", "boxing day") into its first token, longest first.
+    fn join_phrases(&mut self) {
+        let mut kept = 0;
+        let mut i = 0;
+        while i < self.toks.len() {
+            let mut tok = self.toks[i];
+            if tok.kind == Kind::Word
+                && let Some((phrase, len)) = self.phrase_at(i)
+            {
+                let last = self.toks[i + len - 1];
+                for t in &self.toks[i..i + len] {
+                    tok.evidence |= t.evidence;
+                }
+                tok.end = last.end;
+                tok.oend = last.oend;
+                tok.phrase = Some(phrase);
+                i += len - 1;
+            }
+            self.toks[kept] = tok;
+            kept += 1;
+            i += 1;
+        }
+        self.toks.truncate(kept);
+    }
+
+    /// The longest phrase of any language starting at token `i`, with its length in tokens.
+    fn phrase_at(&self, i: usize) -> Option<(words::Reading, usize)> {
+        let first = self.word(i);
+        let mut best: Option<(words::Reading, usize)> = None;
+        for language in ALL {
+            let table = language.vocabulary.phrases;
+            let from = table.partition_point(|(w, _)| *w < first);
+            for (_, phrase) in table[from..].iter().take_while(|(w, _)| *w == first) {
+                let len = phrase.rest.len() + 1;
+                let fits =
+                    best.is_none_or(|(_, l)| len > l)
+                        && phrase.rest.iter().enumerate().all(|(k, w)| {
+                            i + 1 + k < self.toks.len() && self.word(i + 1 + k) == *w
+                        });
+                if fits {
+                    let reading = words::Reading {
+                        lex: phrase.lex,
+                        cue: phrase.cue,
+                        flags: phrase.flags,
+                    };
+                    best = Some((reading, len));
+                }
+            }
+        }
+        best
+    }
+
     /// Gives every word its meaning in `lang` (every language's when `None`).
     fn read_words(&mut self, lang: Option<Locale>) {
         for i in 0..self.toks.len() {
@@ -273,11 +334,12 @@ impl<'a> Text<'a> {
             if tok.kind != Kind::Word {
                 continue;
             }
-            let reading = match tok.facts {
-                Some(facts) => facts.reading(lang),
+            let reading = match (tok.phrase, tok.facts) {
+                (Some(phrase), _) => phrase,
+                (None, Some(facts)) => facts.reading(lang),
                 // Capitalised words mid-sentence are likely names ("Morgan"), so
                 // they are not bent into the nearest temporal word.
-                None => words::Reading {
+                (None, None) => words::Reading {
                     lex: super::lexicon::derived(
                         &self.norm[tok.start as usize..tok.end as usize],
                         !(tok.cap && i > 0),

@@ -81,10 +81,7 @@ const fn str_eq(a: &str, b: &str) -> bool {
 /// Cursor into the four tables of every language during the merge.
 type Heads = [[usize; 4]; LANGUAGES];
 
-const fn head<T: Copy>(table: &[Entry<T>], at: usize) -> Option<&'static str>
-where
-    T: 'static,
-{
+const fn head<T: Copy + 'static>(table: &[Entry<T>], at: usize) -> Option<&'static str> {
     if at < table.len() {
         Some(table[at].0)
     } else {
@@ -147,7 +144,9 @@ const fn take(h: &mut Heads, word: &str) -> WordFacts {
             h[l][3] += 1;
         }
         facts.readings[l] = reading;
-        facts.any = facts.any.or(reading);
+        if v.lends_words {
+            facts.any = facts.any.or(reading);
+        }
         l += 1;
     }
     facts

@@ -50,6 +50,34 @@ const BARBER_DE: [ServiceName; 3] = [
     },
 ];
 
+const BARBER_ES: [ServiceName; 5] = [
+    ServiceName {
+        id: "corte",
+        name: "Corte de pelo",
+        synonyms: &[],
+    },
+    ServiceName {
+        id: "degradado",
+        name: "Degradado",
+        synonyms: &["fade"],
+    },
+    ServiceName {
+        id: "barba",
+        name: "Arreglo de barba",
+        synonyms: &[],
+    },
+    ServiceName {
+        id: "corte-barba",
+        name: "Corte y barba",
+        synonyms: &[],
+    },
+    ServiceName {
+        id: "tinte",
+        name: "Tinte",
+        synonyms: &[],
+    },
+];
+
 const STAFF: [StaffName; 3] = [
     StaffName {
         id: "sam",
@@ -95,11 +123,21 @@ pub const DE: Business = Business {
     order: DateOrder::DayMonth,
 };
 
+/// Spanish barber: Corte de pelo, Degradado (fade), Arreglo de barba, Corte y barba, Tinte;
+/// open 10–21.
+pub const ES: Business = Business {
+    services: &BARBER_ES,
+    staff: &STAFF,
+    opening: (10, 21),
+    order: DateOrder::DayMonth,
+};
+
 pub fn business(name: &str) -> Option<&'static Business> {
     match name {
         "sgd" => Some(&SGD),
         "en" => Some(&EN),
         "de" => Some(&DE),
+        "es" => Some(&ES),
         _ => None,
     }
 }

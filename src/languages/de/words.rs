@@ -2,7 +2,9 @@
 //! umlauts folded ("nächste" is also "nachste" and "naechste") and dialect greetings.
 
 use crate::languages::vocabulary::scope::{NEGATES_CLAUSE, NEGATES_NEXT, STARTS_CLAUSE};
-use crate::languages::vocabulary::{Concept, Cue, Entry, Lex, Part as P, Vocabulary, sorted_table};
+use crate::languages::vocabulary::{
+    Concept, Cue, Entry, Holiday as H, Lex, Part as P, Phrase, Vocabulary, phrase, sorted_table,
+};
 use Lex::*;
 use P::{AfterWork, Afternoon, Evening, Lunch, Morning, Night};
 
@@ -11,6 +13,7 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     cues: &CUES,
     evidence: &EVIDENCE,
     scope: &SCOPE,
+    phrases: &PHRASES,
     concepts: &CONCEPTS,
     letters: &['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü', 'ß'],
     ordinal_endings: &["te", "ten", "ter", "sten"],
@@ -20,9 +23,34 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     closings: &["danke", "dankeschon", "vielen", "tschuss", "tschus", "dank"],
     label_fillers: &["und", "mit", "der", "die", "das", "fur", "oder"],
     month_first: false,
+    morning_markers: &["am", "guten", "jeden"],
+    minutes_to_the_hour: false,
+    date_articles: &["am"],
+    dotted_dates: true,
+    lends_words: true,
 };
 
 sorted_table!(pub(super) WORDS: Lex = [
+    // named days
+    ("heiligabend", Holiday(H::ChristmasEve)), ("heiligabends", Holiday(H::ChristmasEve)),
+    ("weihnachten", Holiday(H::Christmas)), ("weihnachtstag", Holiday(H::Christmas)),
+    ("silvester", Holiday(H::NewYearsEve)), ("neujahr", Holiday(H::NewYearsDay)),
+    ("neujahrstag", Holiday(H::NewYearsDay)), ("dreikonigstag", Holiday(H::Epiphany)),
+    ("weiberfastnacht", Holiday(H::Weiberfastnacht)), ("rosenmontag", Holiday(H::Rosenmontag)),
+    ("faschingsdienstag", Holiday(H::ShroveTuesday)), ("fastnacht", Holiday(H::ShroveTuesday)),
+    ("fastnachtsdienstag", Holiday(H::ShroveTuesday)), ("veilchendienstag", Holiday(H::ShroveTuesday)),
+    ("aschermittwoch", Holiday(H::AshWednesday)), ("grundonnerstag", Holiday(H::MaundyThursday)),
+    ("gruendonnerstag", Holiday(H::MaundyThursday)), ("karfreitag", Holiday(H::GoodFriday)),
+    ("karsamstag", Holiday(H::HolySaturday)), ("ostern", Holiday(H::Easter)),
+    ("ostersonntag", Holiday(H::Easter)), ("ostermontag", Holiday(H::EasterMonday)),
+    ("maifeiertag", Holiday(H::MayDay)), ("himmelfahrt", Holiday(H::Ascension)),
+    ("vatertag", Holiday(H::Ascension)), ("pfingsten", Holiday(H::Pentecost)),
+    ("pfingstsonntag", Holiday(H::Pentecost)), ("pfingstmontag", Holiday(H::WhitMonday)),
+    ("fronleichnam", Holiday(H::CorpusChristi)), ("reformationstag", Holiday(H::ReformationDay)),
+    ("allerheiligen", Holiday(H::AllSaints)), ("nikolaus", Holiday(H::StNicholas)),
+    ("nikolaustag", Holiday(H::StNicholas)), ("muttertag", Holiday(H::MothersDay)),
+    ("valentinstag", Holiday(H::ValentinesDay)), ("halloween", Holiday(H::Halloween)),
+    ("vorziehen", Sooner), ("nachher", LaterToday), ("so", WeekdayShort(6)),
     // weekdays
     ("montag", Weekday(0)), ("montags", Weekday(0)), ("dienstag", Weekday(1)),
     ("dienstags", Weekday(1)), ("mittwoch", Weekday(2)), ("mittwochs", Weekday(2)),
@@ -83,6 +111,31 @@ sorted_table!(pub(super) WORDS: Lex = [
     ("minuten", Minutes), ("stunde", Hours), ("stunden", Hours), ("std", Hours),
     ("personen", People), ("leute", People), ("kinder", People), ("erwachsene", People),
     ("jahr", Year), ("jahre", Year), ("jahren", Year),
+]);
+
+sorted_table!(PHRASES: Phrase = [
+    ("erster", phrase(&["weihnachtstag"], Holiday(H::Christmas))),
+    ("ersten", phrase(&["weihnachtstag"], Holiday(H::Christmas))),
+    ("erste", phrase(&["weihnachtstag"], Holiday(H::Christmas))),
+    ("zweiter", phrase(&["weihnachtstag"], Holiday(H::BoxingDay))),
+    ("zweiten", phrase(&["weihnachtstag"], Holiday(H::BoxingDay))),
+    ("zweite", phrase(&["weihnachtstag"], Holiday(H::BoxingDay))),
+    ("erster", phrase(&["weihnachtsfeiertag"], Holiday(H::Christmas))),
+    ("ersten", phrase(&["weihnachtsfeiertag"], Holiday(H::Christmas))),
+    ("zweiter", phrase(&["weihnachtsfeiertag"], Holiday(H::BoxingDay))),
+    ("zweiten", phrase(&["weihnachtsfeiertag"], Holiday(H::BoxingDay))),
+    ("tag", phrase(&["der", "arbeit"], Holiday(H::MayDay))),
+    ("tag", phrase(&["der", "deutschen", "einheit"], Holiday(H::GermanUnityDay))),
+    ("christi", phrase(&["himmelfahrt"], Holiday(H::Ascension))),
+    ("maria", phrase(&["himmelfahrt"], Holiday(H::Assumption))),
+    ("mariae", phrase(&["himmelfahrt"], Holiday(H::Assumption))),
+    ("buss", phrase(&["-", "und", "bettag"], Holiday(H::RepentanceDay))),
+    ("buss", phrase(&["und", "bettag"], Holiday(H::RepentanceDay))),
+    ("heilige", phrase(&["drei", "konige"], Holiday(H::Epiphany))),
+    ("heiligen", phrase(&["drei", "konige"], Holiday(H::Epiphany))),
+    ("nach", phrase(&["hinten"], Delay)),
+    ("nach", phrase(&["vorne"], Sooner)),
+    ("nach", phrase(&["vorn"], Sooner)),
 ]);
 
 sorted_table!(pub(super) CUES: Cue = [
@@ -154,8 +207,10 @@ sorted_table!(pub(super) CUES: Cue = [
     ("schaff", Cue::Manage), ("schaffe", Cue::Manage), ("packe", Cue::Manage), ("ich", Cue::I),
     ("wie", Cue::How), ("geht", Cue::Geht), ("gehts", Cue::Geht), ("klappt", Cue::Geht),
     ("kannst", Cue::Can), ("kann", Cue::Can), ("konnt", Cue::Can), ("noch", Cue::Noch),
-    ("warum", Cue::Why), ("schlecht", Cue::Bad), ("lieber", Cue::Soft), ("eher", Cue::Soft),
-    ("besser", Cue::Soft), ("leider", Cue::Soft), ("glaube", Cue::Think), ("denke", Cue::Think),
+    ("warum", Cue::Why), ("schlecht", Cue::Bad), ("lieber", Cue::Rather), ("eher", Cue::Rather), ("stattdessen", Cue::Instead),
+    ("statt", Cue::Instead), ("anstatt", Cue::Instead), ("tauschen", Cue::Change),
+    ("tausche", Cue::Change), ("umtauschen", Cue::Change),
+    ("besser", Cue::Rather), ("leider", Cue::Soft), ("glaube", Cue::Think), ("denke", Cue::Think),
     ("klingt", Cue::Sounds), ("auch", Cue::Also), ("eins", Cue::One), ("um", Cue::Filler),
     ("ahm", Cue::Filler), ("aehm", Cue::Filler), ("naja", Cue::Filler), ("ist", Cue::Is),
     ("spricht", Cue::Is), ("heisse", Cue::Heisse), ("heise", Cue::Heisse), ("hiess", Cue::Heisse),

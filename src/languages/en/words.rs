@@ -4,7 +4,9 @@
 use crate::languages::vocabulary::scope::{
     NEGATES_CLAUSE, NEGATES_NEXT, NEGATES_WITH_OF, STARTS_CLAUSE,
 };
-use crate::languages::vocabulary::{Concept, Cue, Entry, Lex, Part as P, Vocabulary, sorted_table};
+use crate::languages::vocabulary::{
+    Concept, Cue, Entry, Holiday as H, Lex, Part as P, Phrase, Vocabulary, phrase, sorted_table,
+};
 use Lex::*;
 use P::{Afternoon, Evening, Lunch, Morning, Night};
 
@@ -13,6 +15,7 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     cues: &CUES,
     evidence: &EVIDENCE,
     scope: &SCOPE,
+    phrases: &PHRASES,
     concepts: &CONCEPTS,
     letters: &[],
     ordinal_endings: &["st", "nd", "rd", "th"],
@@ -24,9 +27,19 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     ],
     label_fillers: &["and", "with", "the", "for", "a", "plus", "or", "of"],
     month_first: true,
+    morning_markers: &[],
+    minutes_to_the_hour: true,
+    date_articles: &[],
+    dotted_dates: false,
+    lends_words: true,
 };
 
 sorted_table!(pub(super) WORDS: Lex = [
+    // named days
+    ("halloween", Holiday(H::Halloween)), ("thanksgiving", Holiday(H::Thanksgiving)),
+    ("christmas", Holiday(H::Christmas)), ("xmas", Holiday(H::Christmas)),
+    ("easter", Holiday(H::Easter)), ("valentines", Holiday(H::ValentinesDay)),
+    ("pentecost", Holiday(H::Pentecost)), ("fortnight", Fortnight), ("fortnights", Fortnight),
     // weekdays
     ("monday", Weekday(0)), ("mon", Weekday(0)), ("mondays", Weekday(0)), ("tuesday", Weekday(1)),
     ("tue", Weekday(1)), ("tues", Weekday(1)), ("tuesdays", Weekday(1)), ("wednesday", Weekday(2)),
@@ -78,7 +91,7 @@ sorted_table!(pub(super) WORDS: Lex = [
     ("midnight", Midnight), ("early", Early), ("earlier", Early), ("late", Late),
     // week words
     ("next", Next), ("nxt", Next), ("following", Next), ("coming", Coming), ("upcoming", Coming),
-    ("this", This), ("last", Last), ("week", Week), ("weeks", Week), ("wk", Week), ("wks", Week),
+    ("this", This), ("aft", Part(Afternoon)), ("last", Last), ("week", Week), ("weeks", Week), ("wk", Week), ("wks", Week),
     ("weekend", Weekend), ("weekends", Weekend), ("day", DayUnit), ("days", DayUnit),
     ("month", MonthUnit), ("months", MonthUnit),
     // clock words
@@ -97,6 +110,74 @@ sorted_table!(pub(super) WORDS: Lex = [
     ("persons", People), ("person", People), ("ppl", People), ("pax", People), ("kids", People),
     ("children", People), ("guys", People), ("adults", People), ("year", Year), ("years", Year),
     ("yrs", Year),
+]);
+
+sorted_table!(PHRASES: Phrase = [
+    ("boxing", phrase(&["day"], Holiday(H::BoxingDay))),
+    ("good", phrase(&["friday"], Holiday(H::GoodFriday))),
+    ("easter", phrase(&["monday"], Holiday(H::EasterMonday))),
+    ("easter", phrase(&["mon"], Holiday(H::EasterMonday))),
+    ("early", phrase(&["may", "bank", "hol"], Holiday(H::EarlyMayBankHoliday))),
+    ("may", phrase(&["bank", "hol"], Holiday(H::EarlyMayBankHoliday))),
+    ("spring", phrase(&["bank", "hol"], Holiday(H::SpringBankHoliday))),
+    ("august", phrase(&["bank", "hol"], Holiday(H::SummerBankHoliday))),
+    ("easter", phrase(&["sunday"], Holiday(H::Easter))),
+    ("easter", phrase(&["saturday"], Holiday(H::HolySaturday))),
+    ("holy", phrase(&["saturday"], Holiday(H::HolySaturday))),
+    ("maundy", phrase(&["thursday"], Holiday(H::MaundyThursday))),
+    ("ash", phrase(&["wednesday"], Holiday(H::AshWednesday))),
+    ("shrove", phrase(&["tuesday"], Holiday(H::ShroveTuesday))),
+    ("pancake", phrase(&["day"], Holiday(H::ShroveTuesday))),
+    ("christmas", phrase(&["eve"], Holiday(H::ChristmasEve))),
+    ("xmas", phrase(&["eve"], Holiday(H::ChristmasEve))),
+    ("christmas", phrase(&["day"], Holiday(H::Christmas))),
+    ("xmas", phrase(&["day"], Holiday(H::Christmas))),
+    ("new", phrase(&["years", "eve"], Holiday(H::NewYearsEve))),
+    ("new", phrase(&["year", "eve"], Holiday(H::NewYearsEve))),
+    ("new", phrase(&["years", "day"], Holiday(H::NewYearsDay))),
+    ("new", phrase(&["year", "day"], Holiday(H::NewYearsDay))),
+    ("nye", phrase(&[], Holiday(H::NewYearsEve))),
+    ("black", phrase(&["friday"], Holiday(H::BlackFriday))),
+    ("memorial", phrase(&["day"], Holiday(H::MemorialDay))),
+    ("labor", phrase(&["day"], Holiday(H::LabourDay))),
+    ("labour", phrase(&["day"], Holiday(H::LabourDay))),
+    ("mothers", phrase(&["day"], Holiday(H::MothersDay))),
+    ("mother", phrase(&["day"], Holiday(H::MothersDay))),
+    ("mothering", phrase(&["sunday"], Holiday(H::MothersDay))),
+    ("fathers", phrase(&["day"], Holiday(H::FathersDay))),
+    ("father", phrase(&["day"], Holiday(H::FathersDay))),
+    ("valentines", phrase(&["day"], Holiday(H::ValentinesDay))),
+    ("valentine", phrase(&["day"], Holiday(H::ValentinesDay))),
+    ("st", phrase(&["patricks", "day"], Holiday(H::StPatricksDay))),
+    ("saint", phrase(&["patricks", "day"], Holiday(H::StPatricksDay))),
+    ("st", phrase(&["paddys", "day"], Holiday(H::StPatricksDay))),
+    ("paddys", phrase(&["day"], Holiday(H::StPatricksDay))),
+    ("early", phrase(&["may", "bank", "holiday"], Holiday(H::EarlyMayBankHoliday))),
+    ("may", phrase(&["bank", "holiday"], Holiday(H::EarlyMayBankHoliday))),
+    ("may", phrase(&["day"], Holiday(H::MayDay))),
+    ("spring", phrase(&["bank", "holiday"], Holiday(H::SpringBankHoliday))),
+    ("summer", phrase(&["bank", "holiday"], Holiday(H::SummerBankHoliday))),
+    ("august", phrase(&["bank", "holiday"], Holiday(H::SummerBankHoliday))),
+    ("independence", phrase(&["day"], Holiday(H::IndependenceDay))),
+    ("fourth", phrase(&["of", "july"], Holiday(H::IndependenceDay))),
+    ("canada", phrase(&["day"], Holiday(H::CanadaDay))),
+    ("victoria", phrase(&["day"], Holiday(H::VictoriaDay))),
+    ("martin", phrase(&["luther", "king", "day"], Holiday(H::MartinLutherKingDay))),
+    ("mlk", phrase(&["day"], Holiday(H::MartinLutherKingDay))),
+    ("presidents", phrase(&["day"], Holiday(H::PresidentsDay))),
+    ("columbus", phrase(&["day"], Holiday(H::ColumbusDay))),
+    ("veterans", phrase(&["day"], Holiday(H::VeteransDay))),
+    ("remembrance", phrase(&["day"], Holiday(H::VeteransDay))),
+    ("thanksgiving", phrase(&["day"], Holiday(H::Thanksgiving))),
+    ("ascension", phrase(&["day"], Holiday(H::Ascension))),
+    ("whit", phrase(&["monday"], Holiday(H::WhitMonday))),
+    ("whit", phrase(&["sunday"], Holiday(H::Pentecost))),
+    ("all", phrase(&["saints", "day"], Holiday(H::AllSaints))),
+    ("push", phrase(&["back"], Delay)),
+    ("push", phrase(&["it", "back"], Delay)),
+    ("bring", phrase(&["forward"], Sooner)),
+    ("bring", phrase(&["it", "forward"], Sooner)),
+    ("move", phrase(&["it", "up"], Sooner)),
 ]);
 
 sorted_table!(pub(super) CUES: Cue = [
@@ -162,7 +243,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("bump", Cue::Push), ("back", Cue::Back), ("make", Cue::Make), ("i", Cue::I), ("do", Cue::Do),
     ("did", Cue::Do), ("how", Cue::How), ("can", Cue::Can), ("problem", Cue::Problem),
     ("problems", Cue::Problem), ("worries", Cue::Problem), ("why", Cue::Why), ("bad", Cue::Bad),
-    ("rather", Cue::Soft), ("really", Cue::Soft), ("think", Cue::Think), ("sounds", Cue::Sounds),
+    ("rather", Cue::Rather), ("instead", Cue::Instead), ("prefer", Cue::Rather), ("really", Cue::Soft), ("think", Cue::Think), ("sounds", Cue::Sounds),
     ("sound", Cue::Sounds), ("go", Cue::Go), ("ahead", Cue::Ahead), ("course", Cue::Course),
     ("one", Cue::One), ("oh", Cue::Filler), ("ah", Cue::Filler), ("uh", Cue::Filler),
     ("well", Cue::Filler), ("hmm", Cue::Filler), ("also", Cue::Filler), ("name", Cue::Name),

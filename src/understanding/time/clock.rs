@@ -57,7 +57,7 @@ fn back_one(h: u8, h24: bool) -> u8 {
 fn apply_part(h: u8, part: Part) -> u8 {
     match part {
         Part::Morning => h,
-        Part::Afternoon | Part::Evening | Part::AfterWork if h < 12 => h + 12,
+        Part::Afternoon | Part::LongAfternoon | Part::Evening | Part::AfterWork if h < 12 => h + 12,
         Part::Night if (6..12).contains(&h) => h + 12,
         Part::Lunch if h <= 3 => h + 12,
         _ => h,
@@ -198,7 +198,13 @@ impl Scan<'_, '_> {
                 let l = self.lex(j);
                 if past_words(l) && (said_minutes || n % 5 == 0) {
                     Some((Clock::new(h, n, h24, true), j + 2))
-                } else if to_words(l) && (said_minutes || matches!(n, 5 | 10 | 15 | 20 | 25)) {
+                } else if to_words(l)
+                    && (said_minutes || matches!(n, 5 | 10 | 15 | 20 | 25))
+                    && self
+                        .cx
+                        .lang
+                        .is_none_or(|lang| lang.language().vocabulary.minutes_to_the_hour)
+                {
                     Some((Clock::new(back_one(h, h24), 60 - n, h24, true), j + 2))
                 } else {
                     None
@@ -234,6 +240,42 @@ impl Scan<'_, '_> {
                     _ => None,
                 }
             }
+        }
+    }
+
+    /// 5 y media, 5 y cuarto, 5 y 20, 5 menos cuarto, 5 menos 10: the hour, then what to add
+    /// or take away. Right after "between", "4 y 5" is a range, so only "y media"/"y cuarto" count.
+    fn hour_and_minutes(&self, i: usize) -> Option<(Clock, usize)> {
+        let (h, h24) = self.hour(i)?;
+        let in_range = (i.saturating_sub(2)..i).any(|j| self.text.lex(j) == Lex::Between);
+        let amount = |j: usize| match self.lex(j) {
+            Lex::Half => Some((30, j + 1)),
+            Lex::Quarter => Some((15, j + 1)),
+            _ if in_range => None,
+            _ => self
+                .minutes(j)
+                .filter(|&(m, _)| m % 5 == 0 && m >= 5)
+                .map(|(m, end)| {
+                    (
+                        m,
+                        if self.lex(end) == Lex::Minutes {
+                            end + 1
+                        } else {
+                            end
+                        },
+                    )
+                }),
+        };
+        match self.lex(i + 1) {
+            Lex::And => {
+                let (m, end) = amount(i + 2)?;
+                Some((Clock::new(h, m, h24, true), end))
+            }
+            Lex::Minus => {
+                let (m, end) = amount(i + 2).filter(|&(m, _)| m < 60)?;
+                Some((Clock::new(back_one(h, h24), 60 - m, h24, true), end))
+            }
+            _ => None,
         }
     }
 
@@ -294,6 +336,7 @@ impl Scan<'_, '_> {
     fn clock_core(&self, i: usize) -> Option<(Clock, usize)> {
         self.english_relative(i)
             .or_else(|| self.german_relative(i))
+            .or_else(|| self.hour_and_minutes(i))
             .or_else(|| self.with_minutes(i))
             .or_else(|| self.noon(i))
             .or_else(|| self.compact(i))
@@ -376,6 +419,26 @@ impl Scan<'_, '_> {
         (c, rel, j)
     }
 
+    /// "a la una": an article right before an hour word.
+    fn article_before_hour(&self, i: usize) -> bool {
+        let hour_next = matches!(self.lex(i + 1), Lex::Number(1..=12))
+            || self.text.num(i + 1).is_some_and(|n| n <= 12);
+        self.lex(i) == Lex::The
+            && hour_next
+            && i > 0
+            && matches!(
+                self.text.lex(i - 1),
+                Lex::To
+                    | Lex::At
+                    | Lex::And
+                    | Lex::Of
+                    | Lex::Before
+                    | Lex::After
+                    | Lex::Until
+                    | Lex::Around
+            )
+    }
+
     /// "at the latest", "the latest", "spätestens" after the time.
     fn latest_suffix(&self, j: usize) -> Option<usize> {
         let mut k = j;
@@ -391,6 +454,12 @@ impl Scan<'_, '_> {
     /// A clock with its markers, optionally introduced by a part of the day
     /// ("afternoon 2:15", "abends um 7", "morgen früh um 9").
     pub(super) fn timed(&self, i: usize) -> Option<(Clock, Option<TimeRelation>, usize)> {
+        // "las 5", "la una": the article only says an hour follows.
+        let i = if self.lex(i) == Lex::ClockArticle || self.article_before_hour(i) {
+            i + 1
+        } else {
+            i
+        };
         if let Some((part, j)) = self.part_here(i) {
             let (rel, k) = self.relation_prefix(j).unwrap_or((None, j));
             let (clock, end) = self.clock_core(k)?;

@@ -56,14 +56,22 @@ impl Scan<'_, '_> {
                 Lex::Before | Lex::By | Lex::Latest | Lex::Vor | Lex::Until => {
                     Some(TimeRelation::Before)
                 }
-                Lex::Later if next_word == "than" => Some(TimeRelation::After),
-                Lex::Early if next_word == "than" => Some(TimeRelation::Before),
+                Lex::Later if next_word == "than" || self.text.lex(j + 1) == Lex::Of => {
+                    Some(TimeRelation::After)
+                }
+                Lex::Early if next_word == "than" || self.text.lex(j + 1) == Lex::Of => {
+                    Some(TimeRelation::Before)
+                }
+                // "para las 2"
+                Lex::For if self.text.lex(j + 1) == Lex::ClockArticle => Some(TimeRelation::At),
                 _ => None,
             };
             match r {
                 Some(r) => rel = Some(stronger(rel, r)),
                 None if matches!(word, "not" | "nicht" | "no") => negated = true,
                 None if matches!(word, "so" | "than" | "a" | "ca")
+                    || matches!(self.lex(j), Lex::ClockArticle | Lex::Of)
+                    || (self.lex(j) == Lex::The && self.text.num(j + 1).is_some())
                     || self.text.is_punct(j, '.') => {}
                 None => break,
             }

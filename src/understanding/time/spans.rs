@@ -19,6 +19,9 @@ fn part_span(part: Part, modifier: Lex) -> (u8, u8) {
         (Part::Afternoon, Lex::Early) => (12, 14),
         (Part::Afternoon, Lex::Late) => (15, 17),
         (Part::Afternoon, _) => (12, 17),
+        (Part::LongAfternoon, Lex::Early) => (12, 15),
+        (Part::LongAfternoon, Lex::Late) => (17, 20),
+        (Part::LongAfternoon, _) => (12, 20),
         (Part::Evening, Lex::Early) => (17, 19),
         (Part::Evening, Lex::Late) => (19, 22),
         (Part::Evening | Part::AfterWork, _) => (17, 20),
@@ -40,7 +43,8 @@ fn part_range(part: Part, modifier: Lex, cx: &ParseContext) -> Option<(NaiveTime
 impl Scan<'_, '_> {
     /// between 2 and 5, from 2 to 4, von 10 bis 12, 2-4pm, 14-16 Uhr
     pub(super) fn range(&self, i: usize) -> Option<Mention> {
-        let prefixed = matches!(self.lex(i), Lex::Between | Lex::From | Lex::After);
+        // "de 4 a 6" is Spanish "from 4 to 6".
+        let prefixed = matches!(self.lex(i), Lex::Between | Lex::From | Lex::After | Lex::Of);
         let j = match (prefixed, self.text.is_punct(i + 1, '.')) {
             (true, true) => i + 2, // "zw. 15 und 17"
             (true, false) => i + 1,
@@ -89,7 +93,7 @@ impl Scan<'_, '_> {
         let at = self.lex(k) == Lex::At;
         if matches!(
             self.lex(k),
-            Lex::In | Lex::At | Lex::On | Lex::This | Lex::Am
+            Lex::In | Lex::At | Lex::On | Lex::This | Lex::Am | Lex::Of
         ) {
             k += 1;
         }
@@ -103,6 +107,7 @@ impl Scan<'_, '_> {
     /// "after work", "nach der Arbeit", "after lunch", "before lunch"
     pub(super) fn relative_part(&self, i: usize) -> Option<Mention> {
         let (rel, j) = self.relation_prefix(i)?;
+        let j = if self.lex(j) == Lex::Of { j + 1 } else { j };
         let k = if self.lex(j) == Lex::The { j + 1 } else { j };
         let (from, to) = match (rel?, self.lex(k)) {
             (TimeRelation::After, Lex::Work | Lex::Part(Part::AfterWork)) => {
@@ -127,7 +132,7 @@ impl Scan<'_, '_> {
             other => other,
         };
         let j = if matches!(modifier, Lex::Early | Lex::Late) {
-            if self.lex(i + 1) == Lex::The {
+            if matches!(self.lex(i + 1), Lex::The | Lex::This) {
                 i + 2
             } else {
                 i + 1
