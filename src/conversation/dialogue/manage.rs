@@ -1,6 +1,8 @@
 //! The customer's existing bookings: listing them, choosing one, cancelling, moving, keeping
 //! it, and confirming attendance.
 
+use chrono::{Duration, NaiveDate, NaiveTime};
+
 use super::Dialogue;
 use super::answers::has_booking_details;
 use crate::conversation::desk::Desk;
@@ -8,7 +10,7 @@ use crate::conversation::message::Choice;
 use crate::conversation::payload::Payload;
 use crate::conversation::state::{Action, Draft, Expecting};
 use crate::error::AppError;
-use crate::understanding::Understanding;
+use crate::understanding::{ShiftDirection, Understanding};
 
 impl<D: Desk + ?Sized> Dialogue<'_, D> {
     /// Lists, cancels or moves existing bookings, once the customer is known.
@@ -118,6 +120,16 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                     moving: Some(booking.booking.id.clone()),
                     ..Draft::default()
                 });
+                if let Some(direction) = u.shift
+                    && u.date.is_none()
+                    && u.time.is_none()
+                {
+                    let local = booking
+                        .start()
+                        .with_timezone(&self.desk.calendar().business.tz);
+                    self.shift_draft(local.date_naive(), local_time, direction, u.shift_minutes);
+                    return self.advance();
+                }
                 if has_booking_details(u) {
                     self.fill(u);
                     return self.advance();
@@ -125,6 +137,44 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 let choices = vec![self.choice(self.texts.button_other_day(), Payload::OtherDay)];
                 self.ask(self.texts.ask_new_time(&summary), choices, Expecting::Day);
                 Ok(())
+            }
+        }
+    }
+
+    /// "An hour later": the same day at the shifted time; "a bit later": the same day, any time
+    /// after (or before) the booked one.
+    fn shift_draft(
+        &mut self,
+        date: NaiveDate,
+        booked: NaiveTime,
+        direction: ShiftDirection,
+        minutes: Option<u32>,
+    ) {
+        let Some(draft) = self.state.draft.as_mut() else {
+            return;
+        };
+        draft.date = Some(date);
+        let by = minutes.map(|m| Duration::minutes(i64::from(m)));
+        let shifted = by.and_then(|by| {
+            let (time, wrapped) = match direction {
+                ShiftDirection::Later => booked.overflowing_add_signed(by),
+                ShiftDirection::Earlier => booked.overflowing_sub_signed(by),
+            };
+            (wrapped == 0).then_some(time)
+        });
+        match (shifted, direction) {
+            (Some(time), _) => draft.time = Some(time),
+            (None, ShiftDirection::Later) => {
+                draft.time = None;
+                let after = booked + Duration::minutes(1);
+                draft.range = Some((
+                    after.max(booked),
+                    NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(booked),
+                ));
+            }
+            (None, ShiftDirection::Earlier) => {
+                draft.time = None;
+                draft.range = Some((NaiveTime::MIN, booked));
             }
         }
     }

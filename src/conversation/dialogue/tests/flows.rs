@@ -169,6 +169,41 @@ fn an_own_booking_moves_to_another_day_at_the_same_time() {
 }
 
 #[test]
+fn an_own_booking_moves_by_the_time_the_customer_asks_for() {
+    let mut chat = Chat::new();
+    let thursday = tuesday() + chrono::Days::new(2);
+    let booking = chat
+        .desk
+        .add_booking("cut", "ben", at(thursday, 15, 0), true, "+4915100000003");
+    chat.say("could we make it an hour later?");
+    assert_eq!(chat.expecting(), Expecting::ConfirmMove);
+    chat.tap(Payload::Yes);
+    let moved = chat.desk.booking(&booking.id).expect("still there");
+    assert_eq!(moved.start_at.and_utc(), at(thursday, 16, 0));
+}
+
+#[test]
+fn a_bit_later_offers_the_same_day_after_the_booked_time() {
+    let mut chat = Chat::new();
+    let thursday = tuesday() + chrono::Days::new(2);
+    chat.desk
+        .add_booking("cut", "ben", at(thursday, 15, 0), true, "+4915100000003");
+    chat.say("geht es auch etwas später?");
+    assert_eq!(chat.expecting(), Expecting::Slot);
+    let offered = chat.offered();
+    assert!(!offered.is_empty());
+    for payload in offered {
+        if let Payload::Slot { start, .. } = payload {
+            assert!(start > at(thursday, 15, 0).timestamp(), "{start}");
+            assert!(
+                start < at(thursday + chrono::Days::new(1), 0, 0).timestamp(),
+                "{start}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_reference_with_its_contact_earns_a_code_that_shows_the_booking() {
     let mut chat = Chat::new();
     let elsewhere =
