@@ -182,6 +182,8 @@ pub enum Lex {
     WeekLater,
     /// "fortnight": two weeks.
     Fortnight,
+    /// "Viertelstunde": fifteen minutes.
+    QuarterHour,
     /// "nachher": later today.
     LaterToday,
     /// "bring forward", "vorziehen", "adelantar": earlier than booked.

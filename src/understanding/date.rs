@@ -433,8 +433,15 @@ fn weekday_expr(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     if modifier == Lex::None
         && let Some((days, e)) = weeks_later(text, end)
     {
-        // "Mittwoch in einer Woche" said on a Wednesday is a week from today.
-        let date = on_or_after(cx.today, wd).and_then(|d| plus_days(d, days));
+        // "Mittwoch in einer Woche" said on a Wednesday is a week from today; "the thursday
+        // after next" and "friday week" count from the next one.
+        let counted = text.lex(end) == Lex::In;
+        let base = if counted {
+            on_or_after(cx.today, wd)
+        } else {
+            upcoming(cx.today, wd)
+        };
+        let date = base.and_then(|d| plus_days(d, days));
         return Some(day(i, e, date, DateKind::Weekday, QUALIFIED_WEEKDAY));
     }
     // "el lunes que viene": the coming one.

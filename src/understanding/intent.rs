@@ -208,8 +208,10 @@ impl<'m, 't> CuedMessage<'m, 't> {
         let wants_new = self.any(Cue::Want) && !asking;
         let booked = self.any(Cue::Have) && self.any(Cue::Booked);
         let have_one = self.asks_have() && self.booking_noun();
+        // "when am I booked?", "¿a qué hora me toca?"
+        let when_booked = self.any(Cue::Booked) && self.any(Cue::Question);
         (mine && (plural || asking) && !wants_new)
-            || ((booked || have_one) && !wants_new)
+            || ((booked || have_one || when_booked) && !wants_new)
             || (self.any(Cue::Show) && plural)
     }
 
@@ -280,6 +282,7 @@ impl<'m, 't> CuedMessage<'m, 't> {
             || self.pair(Cue::Not, Cue::Think)
             || self.pair(Cue::Not, Cue::Soft)
             || self.pair(Cue::Rather, Cue::Not)
+            || self.pair(Cue::Rather, Cue::No)
             || self.pair(Cue::Geht, Cue::Rather)
             || self.pair(Cue::Not, Cue::Rather)
             || self.pair(Cue::Not, Cue::Good)

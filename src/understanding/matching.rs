@@ -327,10 +327,13 @@ fn staff_word_score(text: &Text, i: usize, name_word: &str, common_word: bool) -
 }
 
 /// Index of the staff member named in the message and the token naming them.
+/// The staff member the message names; one named under a negation ("con sam no, con jordan")
+/// loses to one named freely.
 pub(super) fn match_staff(
     text: &Text,
     used: &[bool],
     staff: &[StaffName],
+    penalties: &[i32],
 ) -> Option<(usize, usize)> {
     if staff.is_empty() {
         return None;
@@ -340,15 +343,16 @@ pub(super) fn match_staff(
         .filter(|&i| text.live(i).is_some_and(|t| t.kind == Kind::Word))
         .collect();
     let mut buf = String::new();
-    let mut best: Option<(usize, usize, u32)> = None;
+    let mut best: Option<(usize, usize, (bool, u32))> = None;
     for (si, person) in staff.iter().enumerate() {
         fold_label(person.name, &mut buf);
         for name_word in label_words(&buf) {
             let common_word = needs_evidence(name_word);
             for &i in &words {
                 let score = staff_word_score(text, i, name_word, common_word);
-                if score > 0 && best.is_none_or(|(_, _, b)| score > b) {
-                    best = Some((si, i, score));
+                let free = penalties.get(i).is_none_or(|&p| p == 0);
+                if score > 0 && best.is_none_or(|(_, _, b)| (free, score) > b) {
+                    best = Some((si, i, (free, score)));
                 }
             }
         }
@@ -484,7 +488,7 @@ mod tests {
             let text = Text::new(input);
             let used = vec![false; text.len()];
             assert_eq!(
-                match_staff(&text, &used, &people).map(|(s, _)| s),
+                match_staff(&text, &used, &people, &[]).map(|(s, _)| s),
                 want,
                 "{input}"
             );

@@ -383,7 +383,7 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     let chosen_time = time::pick(&times, &penalties, &cx);
 
     let service = matching::match_service(&text, &used, ctx.services);
-    let staff = matching::match_staff(&text, &used, ctx.staff);
+    let staff = matching::match_staff(&text, &used, ctx.staff, &penalties);
     if let Some(u) = staff.and_then(|(_, tok)| used.get_mut(tok)) {
         *u = true;
     }

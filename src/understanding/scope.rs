@@ -44,6 +44,22 @@ fn direct_negation_len(text: &Text, i: usize) -> Option<usize> {
     (has(text, i, NEGATES_NEXT) && !negates_relation(text, i)).then_some(1)
 }
 
+fn names_a_when(text: &Text, i: usize) -> bool {
+    text.num(i).is_some()
+        || matches!(
+            text.lex(i),
+            Lex::Weekday(_)
+                | Lex::WeekdayShort(_)
+                | Lex::Today
+                | Lex::Tomorrow
+                | Lex::Morgen
+                | Lex::Overmorrow
+                | Lex::Tonight
+                | Lex::Holiday(_)
+                | Lex::Ordinal(_)
+        )
+}
+
 pub(super) fn penalties(text: &Text) -> Vec<i32> {
     let n = text.len();
     let mut pen = vec![0; n];
@@ -73,8 +89,12 @@ pub(super) fn penalties(text: &Text) -> Vec<i32> {
             let reach = (i + len..n)
                 .take(DIRECT_REACH)
                 .take_while(|&j| !text.is_clause_break(j) && !starts_clause(text, j));
+            // "statt Mittwoch am Do.": the rejection ends with the day or time it names.
             for j in reach {
                 pen[j] += DIRECT;
+                if names_a_when(text, j) {
+                    break;
+                }
             }
         }
     }

@@ -37,6 +37,23 @@ fn count(text: &Text, i: usize) -> Option<f32> {
 /// An amount of time ending at token `end - 1`: "an hour", "30 mins", "eine halbe Stunde",
 /// "media hora", "half an hour".
 fn amount_before(text: &Text, end: usize) -> Option<u32> {
+    // "an hour and a half", "hora y media", "un cuarto de hora"
+    if end >= 3 && lex(text, end - 1) == Lex::Half && lex(text, end - 2) == Lex::A {
+        return amount_before(text, end - 3).map(|m| m + 30);
+    }
+    if end >= 2 && lex(text, end - 1) == Lex::Half && lex(text, end - 2) == Lex::And {
+        return amount_before(text, end - 2).map(|m| m + 30);
+    }
+    if end >= 3
+        && lex(text, end - 1) == Lex::Hours
+        && lex(text, end - 2) == Lex::Of
+        && lex(text, end - 3) == Lex::Quarter
+    {
+        return Some(15);
+    }
+    if end >= 1 && lex(text, end - 1) == Lex::QuarterHour {
+        return Some(15);
+    }
     let unit = end.checked_sub(1)?;
     let per = match lex(text, unit) {
         Lex::Hours => 60.0,
@@ -56,7 +73,7 @@ fn amount_before(text: &Text, end: usize) -> Option<u32> {
 
 /// An amount right after token `start`, skipping "by", "um", "una".
 fn amount_after(text: &Text, start: usize) -> Option<u32> {
-    (start + 1..(start + 5).min(text.len() + 1)).find_map(|end| amount_before(text, end))
+    (start + 1..(start + 7).min(text.len() + 1)).find_map(|end| amount_before(text, end))
 }
 
 /// Words after "later"/"earlier" that make it a time of its own: "later today", "earlier

@@ -98,6 +98,12 @@ fn class(c: char) -> Class {
 /// ("Färben", "faerben" and "farben" must meet; the tables hold both spellings
 /// where German writes "ae").
 pub(super) fn push_folded(out: &mut String, c: char) {
+    // Lower-case first, so "MAÑANA" and "ÍÑIGO" fold like "mañana" and "íñigo".
+    let c = if c.is_uppercase() {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    };
     let folded = match c {
         'ä' | 'Ä' | 'à' | 'á' | 'â' | 'ã' | 'å' | 'À' | 'Á' | 'Â' => 'a',
         'ö' | 'Ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'Ò' | 'Ó' | 'Ô' => 'o',

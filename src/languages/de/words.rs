@@ -50,7 +50,7 @@ sorted_table!(pub(super) WORDS: Lex = [
     ("allerheiligen", Holiday(H::AllSaints)), ("nikolaus", Holiday(H::StNicholas)),
     ("nikolaustag", Holiday(H::StNicholas)), ("muttertag", Holiday(H::MothersDay)),
     ("valentinstag", Holiday(H::ValentinesDay)), ("halloween", Holiday(H::Halloween)),
-    ("vorziehen", Sooner), ("nachher", LaterToday), ("so", WeekdayShort(6)),
+    ("vorziehen", Sooner), ("viertelstunde", QuarterHour), ("nachher", LaterToday), ("so", WeekdayShort(6)),
     // weekdays
     ("montag", Weekday(0)), ("montags", Weekday(0)), ("dienstag", Weekday(1)),
     ("dienstags", Weekday(1)), ("mittwoch", Weekday(2)), ("mittwochs", Weekday(2)),

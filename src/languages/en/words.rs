@@ -243,7 +243,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("bump", Cue::Push), ("back", Cue::Back), ("make", Cue::Make), ("i", Cue::I), ("do", Cue::Do),
     ("did", Cue::Do), ("how", Cue::How), ("can", Cue::Can), ("problem", Cue::Problem),
     ("problems", Cue::Problem), ("worries", Cue::Problem), ("why", Cue::Why), ("bad", Cue::Bad),
-    ("rather", Cue::Rather), ("instead", Cue::Instead), ("prefer", Cue::Rather), ("really", Cue::Soft), ("think", Cue::Think), ("sounds", Cue::Sounds),
+    ("rather", Cue::Rather), ("anything", Cue::Free), ("instead", Cue::Instead), ("prefer", Cue::Rather), ("really", Cue::Soft), ("think", Cue::Think), ("sounds", Cue::Sounds),
     ("sound", Cue::Sounds), ("go", Cue::Go), ("ahead", Cue::Ahead), ("course", Cue::Course),
     ("one", Cue::One), ("oh", Cue::Filler), ("ah", Cue::Filler), ("uh", Cue::Filler),
     ("well", Cue::Filler), ("hmm", Cue::Filler), ("also", Cue::Filler), ("name", Cue::Name),

@@ -145,6 +145,9 @@ sorted_table!(PHRASES: Phrase = [
         },
     ),
     ("de", cue_phrase(&["acuerdo"], Cue::Yes)),
+    ("no", cue_phrase(&["entiendo"], Cue::Help)),
+    ("no", cue_phrase(&["entiendo", "nada"], Cue::Help)),
+    ("a", cue_phrase(&["nombre", "de"], Cue::Heisse)),
     ("pedir", cue_phrase(&["cita"], Cue::Book)),
     ("pedir", cue_phrase(&["hora"], Cue::Book)),
     ("hablar", cue_phrase(&["con", "alguien"], Cue::Human)),
@@ -227,7 +230,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("mejor", Cue::Rather), ("prefiero", Cue::Rather), ("preferiria", Cue::Rather),
     ("lamentablemente", Cue::Soft),
     ("llamo", Cue::Heisse), ("soy", Cue::Heisse), ("nombre", Cue::Name), ("es", Cue::Is),
-    ("aqui", Cue::Here), ("somos", Cue::We), ("pues", Cue::Filler), ("bueno", Cue::Filler),
+    ("aqui", Cue::Here), ("somos", Cue::We), ("yo", Cue::I), ("toca", Cue::Booked), ("pues", Cue::Filler), ("bueno", Cue::Filler),
     ("eh", Cue::Filler), ("ehh", Cue::Filler), ("mmm", Cue::Filler),
 ]);
 

@@ -132,7 +132,7 @@ impl Scan<'_, '_> {
             other => other,
         };
         let j = if matches!(modifier, Lex::Early | Lex::Late) {
-            if matches!(self.lex(i + 1), Lex::The | Lex::This) {
+            if matches!(self.text.lex(i + 1), Lex::The | Lex::This) {
                 i + 2
             } else {
                 i + 1
