@@ -35,6 +35,7 @@
 pub mod clock;
 pub mod domain;
 pub mod html;
+
 pub mod languages;
 
 pub mod scheduling;

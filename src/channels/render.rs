@@ -44,13 +44,7 @@ pub fn numbered(choices: &[Choice], first: usize, locale: Locale) -> String {
         .enumerate()
         .map(|(i, c)| format!("{} {}", first + i, c.title))
         .collect();
-    lines.push(
-        match locale {
-            Locale::En | Locale::Es => "Reply with the number.",
-            Locale::De => "Antworten Sie mit der Nummer.",
-        }
-        .to_owned(),
-    );
+    lines.push(locale.language().replies.reply_with_number.to_owned());
     lines.join("\n")
 }
 

@@ -162,10 +162,7 @@ fn id(choice: &Choice) -> String {
 }
 
 fn list_button(locale: Locale) -> &'static str {
-    match locale {
-        Locale::En | Locale::Es => "Choose",
-        Locale::De => "Auswählen",
-    }
+    locale.language().buttons.open_list
 }
 
 /// Outside the window only an approved template may go out: the one the business configured

@@ -15,6 +15,7 @@ use super::identity::{Identity, IdentityKind};
 use crate::access::{Secrets, constant_time_eq};
 use crate::config::ProofLimits;
 use crate::languages::Locale;
+use crate::languages::phrases::fill;
 use crate::storage::attempts::{self, Exhausted};
 use crate::storage::models::VerificationCode;
 use crate::storage::{DbConnection, StorageResult, codes, new_id, to_db_time};
@@ -50,24 +51,21 @@ pub struct CodeDelivery {
 impl CodeDelivery {
     /// The message around the code, in the customer's language.
     pub fn text(&self) -> String {
-        let (code, business) = (&self.code, &self.business_name);
-        match self.locale {
-            Locale::En | Locale::Es => format!(
-                "{code} is your code for {business}. It is valid for {CODE_MINUTES} minutes. If you did not ask for it, ignore this message."
-            ),
-            Locale::De => format!(
-                "{code} ist Ihr Code für {business}. Er gilt {CODE_MINUTES} Minuten. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht."
-            ),
-        }
+        fill(
+            self.locale.language().replies.code_message,
+            &[
+                ("code", &self.code),
+                ("business", &self.business_name),
+                ("minutes", &CODE_MINUTES.to_string()),
+            ],
+        )
     }
 
     pub fn subject(&self) -> String {
-        match self.locale {
-            Locale::En | Locale::Es => {
-                format!("Your code for {}: {}", self.business_name, self.code)
-            }
-            Locale::De => format!("Ihr Code für {}: {}", self.business_name, self.code),
-        }
+        fill(
+            self.locale.language().replies.code_subject,
+            &[("code", &self.code), ("business", &self.business_name)],
+        )
     }
 }
 

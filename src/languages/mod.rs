@@ -5,12 +5,21 @@
 //! adding one is adding its module and its line in [`Locale`] and [`ALL`] below, with its
 //! labelled corpus in `tests/data/` (README, "Adding a language").
 
+pub mod dates;
 mod de;
 mod en;
 mod es;
+pub mod mail;
+pub mod pages;
+pub mod phrases;
+pub mod replies;
 pub mod vocabulary;
 
 use crate::domain::ValidationError;
+use dates::DateFormats;
+use mail::MailTexts;
+use pages::PageTexts;
+use replies::{Buttons, Replies};
 use vocabulary::Vocabulary;
 
 /// A language Chairside speaks to customers, by its ISO 639-1 code.
@@ -54,6 +63,17 @@ pub struct Language {
     /// Monday first.
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
+    /// For short dates: "Fri", "Mar".
+    pub weekdays_short: [&'static str; 7],
+    pub months_short: [&'static str; 12],
+    pub dates: DateFormats,
+    /// What the chat writes.
+    pub buttons: Buttons,
+    pub replies: Replies,
+    /// What the emails and calendar files about a booking write.
+    pub mail: MailTexts,
+    /// What the customer pages show.
+    pub pages: PageTexts,
     /// How the understanding engine reads this language.
     pub vocabulary: &'static Vocabulary,
 }
@@ -87,6 +107,26 @@ impl Locale {
         ALL.iter()
             .find(|l| l.code == head || l.aliases.contains(&head.as_str()))
             .map(|l| l.locale)
+    }
+
+    /// The language a browser prefers among those Chairside speaks, from its `Accept-Language`
+    /// header ("es-ES,es;q=0.9,en;q=0.8"), by quality and then by order.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut tags: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|item| {
+                let mut parts = item.split(';');
+                let tag = parts.next()?.trim();
+                let quality = match parts.find_map(|p| p.trim().strip_prefix("q=")) {
+                    Some(q) => q.trim().parse::<f32>().ok()?,
+                    None => 1.0,
+                };
+                (quality > 0.0).then_some((quality, tag))
+            })
+            .collect();
+        // Stable: tags of equal quality keep the browser's order.
+        tags.sort_by(|a, b| b.0.total_cmp(&a.0));
+        tags.into_iter().find_map(|(_, tag)| Self::from_tag(tag))
     }
 
     pub fn as_str(self) -> &'static str {

@@ -241,6 +241,19 @@ pub struct CustomerQuestion {
     pub updated_at: NaiveDateTime,
 }
 
+impl CustomerQuestion {
+    /// The prompt to ask in `locale`. A business writes each question in English and, if it
+    /// likes, in German (the two columns); customers in any other language are asked the
+    /// English prompt, so a new language needs no new column.
+    pub fn prompt(&self, locale: crate::languages::Locale) -> &str {
+        if locale == crate::languages::Locale::De {
+            &self.prompt_de
+        } else {
+            &self.prompt_en
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = booking_answers)]
 pub struct BookingAnswer {

@@ -48,12 +48,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             return Ok(());
         }
         if let Some(question) = self.next_question()? {
-            let prompt = match self.texts.locale {
-                crate::languages::Locale::De => question.prompt_de.clone(),
-                crate::languages::Locale::En | crate::languages::Locale::Es => {
-                    question.prompt_en.clone()
-                }
-            };
+            let prompt = question.prompt(self.texts.locale).to_owned();
             let choices = if question.kind == "yes_no" {
                 vec![
                     self.choice(self.texts.button_yes(), Payload::Yes),
@@ -155,12 +150,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             }
             answer
         };
-        let asked = match self.texts.locale {
-            crate::languages::Locale::De => question.prompt_de.clone(),
-            crate::languages::Locale::En | crate::languages::Locale::Es => {
-                question.prompt_en.clone()
-            }
-        };
+        let asked = question.prompt(self.texts.locale).to_owned();
         self.draft().answers.push(Answer {
             question_id: question.id,
             question: asked,

@@ -1,7 +1,11 @@
-//! German. Customers are addressed with "Sie", as businesses do.
+//! German. Customers are addressed with "Sie", as businesses do; times on the 24-hour clock.
 
+mod mail;
+mod pages;
+mod replies;
 mod words;
 
+use super::dates::DateFormats;
 use super::{Language, Locale};
 
 pub(super) const LANGUAGE: Language = Language {
@@ -32,5 +36,22 @@ pub(super) const LANGUAGE: Language = Language {
         "November",
         "Dezember",
     ],
+    weekdays_short: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
+    months_short: [
+        "Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez",
+    ],
+    dates: DateFormats {
+        short: "{weekday_short} {day2}.{month2}.",
+        long: "{weekday}, {day}. {month}",
+        long_with_year: "{weekday}, {day}. {month} {year}",
+        time: "{hour2}:{minute2}",
+        twelve_hour: None,
+        date_at_time: "{date} um {time}",
+        slot: "{date} {time}",
+    },
+    buttons: replies::BUTTONS,
+    replies: replies::REPLIES,
+    mail: mail::MAIL,
+    pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,
 };
