@@ -188,12 +188,34 @@ impl Texts {
         fill(self.replies().ask_day, &[("service", service)])
     }
 
-    pub fn slots_on(&self, date: NaiveDate) -> String {
-        fill(self.replies().free_on, &[("date", &self.long_date(date))])
+    /// What free times are offered for: the service, and the staff member if one was asked for.
+    fn offered_for(&self, service: &str, staff: Option<&str>) -> String {
+        match staff {
+            Some(staff) => fill(
+                self.replies().service_by_staff,
+                &[("service", service), ("staff", staff)],
+            ),
+            None => service.to_owned(),
+        }
     }
 
-    pub fn slots_matching(&self) -> String {
-        self.replies().free_times.to_owned()
+    /// "Skin Fade with Sam — free on Friday 4 December:", free times on that day following.
+    pub fn slots_on(&self, service: &str, staff: Option<&str>, date: NaiveDate) -> String {
+        fill(
+            self.replies().free_on,
+            &[
+                ("what", &self.offered_for(service, staff)),
+                ("date", &self.long_date(date)),
+            ],
+        )
+    }
+
+    /// "Skin Fade with Sam — these times are free:".
+    pub fn slots_matching(&self, service: &str, staff: Option<&str>) -> String {
+        fill(
+            self.replies().free_times,
+            &[("what", &self.offered_for(service, staff))],
+        )
     }
 
     pub fn day_full(&self, date: NaiveDate) -> String {

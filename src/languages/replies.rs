@@ -44,6 +44,8 @@ phrases! {
         summary(service, staff, when),
         /// "(Europe/Berlin time)", after a summary.
         zone_note(zone),
+        /// "Skin Fade with Sam", where free times are offered for a staff member asked for.
+        service_by_staff(service, staff),
 
         /// The first reply in a new conversation.
         greeting(business),
@@ -70,10 +72,10 @@ phrases! {
         ask_service,
         /// Days with free times follow as buttons.
         ask_day(service),
-        /// Free times on one day follow.
-        free_on(date),
+        /// Free times on one day follow; `{what}` is the service, or a [`Replies::service_by_staff`].
+        free_on(what, date),
         /// Free times at the time asked for, or in the part of the day asked for, follow.
-        free_times,
+        free_times(what),
         /// The nearest free times follow.
         day_full(date),
         taken(when),

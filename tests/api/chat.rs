@@ -350,6 +350,16 @@ on_both_backends! {
         assert_eq!(bookings(&app, &shop.key).await[0]["staff_id"], shop.alex.as_str());
     }
 
+    async fn offered_times_say_what_they_are_for(app: TestApp) {
+        barber(&app).await;
+        let mut chat = Chat::new(&app, "offers");
+        let replies = chat.say("skin fade with Sam on Friday after 4").await;
+        assert!(text(&replies).contains("Skin Fade with Sam — free on Friday 5 March:"), "{}", text(&replies));
+        let mut chat = Chat::new(&app, "angebote");
+        let replies = chat.say("Skin Fade bei Sam am Freitag ab 16 Uhr").await;
+        assert!(text(&replies).contains("Skin Fade bei Sam – frei am Freitag, 5. März:"), "{}", text(&replies));
+    }
+
     async fn a_restart_mid_conversation_carries_on(app: TestApp) {
         let shop = barber(&app).await;
         let mut chat = Chat::new(&app, "restart");

@@ -159,6 +159,8 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
     pub(super) fn find_time(&mut self, service: &ServiceProfile) -> Result<(), AppError> {
         let draft = self.state.draft.clone().unwrap_or_default();
         let staff = draft.staff_id.clone();
+        // Offers name what they are for: the service, and the staff member asked for.
+        let staff_name = staff.as_deref().map(|id| self.staff_name(id));
         let today = self.desk.today();
         let (first, last) = self.search_window(&draft);
         if let Some(date) = draft.date {
@@ -193,7 +195,9 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                     );
                     return self.offer_around(service, staff.as_deref(), date, time, false);
                 }
-                let text = self.texts.slots_on(date);
+                let text = self
+                    .texts
+                    .slots_on(&service.name, staff_name.as_deref(), date);
                 self.offer(text, spread(fitting, OFFERS), false, staff.as_deref());
                 Ok(())
             }
@@ -209,7 +213,9 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 if at_time.is_empty() {
                     return self.offer_around(service, staff.as_deref(), first, time, false);
                 }
-                let text = self.texts.slots_matching();
+                let text = self
+                    .texts
+                    .slots_matching(&service.name, staff_name.as_deref());
                 self.offer(text, at_time, true, staff.as_deref());
                 Ok(())
             }
@@ -220,7 +226,9 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 if first_days.is_empty() {
                     return self.nothing_free();
                 }
-                let text = self.texts.slots_matching();
+                let text = self
+                    .texts
+                    .slots_matching(&service.name, staff_name.as_deref());
                 self.offer(text, spread(first_days, OFFERS), true, staff.as_deref());
                 Ok(())
             }

@@ -28,6 +28,7 @@ pub(super) const BUTTONS: Buttons = Buttons {
 pub(super) const REPLIES: Replies = Replies {
     summary: "{service} bei {staff} am {when}",
     zone_note: "(Zeitzone {zone})",
+    service_by_staff: "{service} bei {staff}",
 
     greeting: "Hallo und willkommen bei {business}! Was darf ich für Sie buchen?",
     welcome_back: "Willkommen zurück bei {business}! Was darf ich für Sie buchen?",
@@ -47,8 +48,8 @@ pub(super) const REPLIES: Replies = Replies {
 
     ask_service: "Welche Leistung möchten Sie?",
     ask_day: "Für welchen Tag möchten Sie {service} buchen? Diese Tage haben noch freie Termine:",
-    free_on: "Am {date} ist noch frei:",
-    free_times: "Diese Termine sind frei:",
+    free_on: "{what} – frei am {date}:",
+    free_times: "{what} – diese Termine sind frei:",
     day_full: "Am {date} ist leider nichts mehr frei. Die nächsten freien Termine:",
     taken: "{when} ist leider schon vergeben. Die nächsten freien Termine:",
     hold_lost: "Dieser Termin wurde leider gerade vergeben. Die nächsten freien Termine:",

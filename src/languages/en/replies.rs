@@ -28,6 +28,7 @@ pub(super) const BUTTONS: Buttons = Buttons {
 pub(super) const REPLIES: Replies = Replies {
     summary: "{service} with {staff} on {when}",
     zone_note: "({zone} time)",
+    service_by_staff: "{service} with {staff}",
 
     greeting: "Hi, welcome to {business}! What would you like to book?",
     welcome_back: "Welcome back to {business}! What would you like to book?",
@@ -47,8 +48,8 @@ pub(super) const REPLIES: Replies = Replies {
 
     ask_service: "Which service would you like?",
     ask_day: "Which day would you like for your {service}? These days still have free times:",
-    free_on: "Free on {date}:",
-    free_times: "These times are free:",
+    free_on: "{what} — free on {date}:",
+    free_times: "{what} — these times are free:",
     day_full: "Sorry, {date} is fully booked. The nearest free times:",
     taken: "Sorry, {when} is already taken. The nearest free times:",
     hold_lost: "Sorry, that time was just taken by someone else. The nearest free times:",

@@ -28,6 +28,7 @@ pub(super) const BUTTONS: Buttons = Buttons {
 pub(super) const REPLIES: Replies = Replies {
     summary: "{service} con {staff} el {when}",
     zone_note: "(hora de {zone})",
+    service_by_staff: "{service} con {staff}",
 
     greeting: "¡Hola! Te damos la bienvenida a {business}. ¿Qué quieres reservar?",
     welcome_back: "¡Hola de nuevo! Aquí {business}. ¿Qué quieres reservar?",
@@ -47,8 +48,8 @@ pub(super) const REPLIES: Replies = Replies {
 
     ask_service: "¿Qué servicio quieres?",
     ask_day: "¿Qué día te viene bien para {service}? Estos días aún tienen horas libres:",
-    free_on: "Horas libres el {date}:",
-    free_times: "Estas horas están libres:",
+    free_on: "{what} — horas libres el {date}:",
+    free_times: "{what} — estas horas están libres:",
     day_full: "Lo siento, el {date} ya está todo reservado. Las horas libres más cercanas:",
     taken: "Lo siento, el {when} ya está ocupado. Las horas libres más cercanas:",
     hold_lost: "Vaya, alguien acaba de coger esa hora. Las horas libres más cercanas:",

@@ -78,6 +78,36 @@ fn a_taken_time_offers_the_nearest_free_ones() {
 }
 
 #[test]
+fn offered_times_name_the_service_and_the_staff_member_asked_for() {
+    let friday = tuesday() + chrono::Days::new(3);
+    let mut chat = Chat::new();
+    let replies = chat.say("Haircut with Ben on Friday afternoon");
+    assert_eq!(chat.expecting(), Expecting::Slot);
+    assert!(
+        said(&replies, "Haircut with Ben — free on Friday 5 March:"),
+        "{replies:?}"
+    );
+    assert!(said(
+        &replies,
+        &chat.texts.slots_on("Haircut", Some("Ben"), friday)
+    ));
+
+    let mut chat = Chat::new();
+    let replies = chat.say("Haircut on Friday");
+    assert!(
+        said(&replies, "Haircut — free on Friday 5 March:"),
+        "{replies:?}"
+    );
+
+    let mut chat = Chat::new();
+    let replies = chat.say("Haircut with Anna at 15:00");
+    assert!(
+        said(&replies, "Haircut with Anna — these times are free:"),
+        "{replies:?}"
+    );
+}
+
+#[test]
 fn contact_details_are_checked_and_remembered_for_the_next_booking() {
     let mut chat = Chat::new();
     chat.say("Haircut tomorrow at 11:00");
