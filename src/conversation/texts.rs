@@ -502,3 +502,192 @@ impl Texts {
         self.replies().link_used.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::Texts;
+    use crate::languages::Locale;
+
+    /// Every text the dialogue can ask for, with sample values.
+    fn everything(t: &Texts) -> Vec<(&'static str, String)> {
+        let start = Utc.with_ymd_and_hms(2027, 3, 5, 14, 30, 0).unwrap();
+        let date = NaiveDate::from_ymd_opt(2027, 3, 5).unwrap();
+        let summary = t.summary("Haircut", "Sam", start);
+        let lines = [summary.clone(), summary.clone()];
+        macro_rules! texts {
+            ($($name:ident($($arg:expr),*)),* $(,)?) => {
+                vec![$((stringify!($name), t.$name($($arg),*))),*]
+            };
+        }
+        let mut all = texts![
+            time(start),
+            short_date(date),
+            long_date(date),
+            when(start),
+            zone_note(),
+            button_book(),
+            button_my_bookings(),
+            button_new_code(),
+            button_other_bookings(),
+            button_human(),
+            button_other_day(),
+            button_confirm(),
+            button_change(),
+            button_stop(),
+            button_yes_cancel(),
+            button_keep(),
+            button_yes_move(),
+            button_cancel_one(),
+            button_move_one(),
+            button_attend(),
+            button_reschedule(),
+            button_cancel_booking(),
+            button_yes(),
+            button_no(),
+            greeting("Salon"),
+            help(),
+            ask_service(),
+            ask_day("Haircut"),
+            slots_on("Haircut", Some("Sam"), date),
+            slots_on("Haircut", None, date),
+            slots_matching("Haircut", Some("Sam")),
+            slots_matching("Haircut", None),
+            day_full(date),
+            taken(start),
+            nothing_free(),
+            date_passed(date),
+            impossible_date(),
+            too_far_ahead(60),
+            held(&summary, 10),
+            ask_name(),
+            ask_phone(),
+            ask_email(),
+            ask_contact(),
+            invalid_phone(),
+            invalid_email(),
+            invalid_name(),
+            confirm(&summary),
+            booked(&summary, "K7Q-4MX", "https://x"),
+            hold_lost(),
+            what_to_change(),
+            dropped(),
+            unclear(),
+            unclear_often(),
+            unsupported(),
+            handed_off(),
+            handed_back(),
+            no_bookings(),
+            your_bookings(&lines),
+            which_booking(),
+            confirm_cancel(&summary),
+            cancelled(&summary),
+            kept(),
+            too_late(Some("+49 30 1234567")),
+            too_late(None),
+            cannot_change(),
+            ask_new_time(&summary),
+            confirm_move(&t.when(start), &t.when(start)),
+            moved(&summary, "K7Q-4MX", "https://x"),
+            you_are_welcome(),
+            reminder(&summary),
+            see_you(&summary),
+            anything_else(),
+            no_service_staff(),
+            staff_unknown_for_service("Sam", "Haircut"),
+            privacy_notice("https://x"),
+            noted(&summary),
+            ask_proof(),
+            code_sent("j•••@example.com"),
+            code_no_sms(),
+            code_needs_country(),
+            code_limited(30),
+            code_wrong(1),
+            code_wrong(3),
+            code_used_up(),
+            code_expired(),
+            code_digits(),
+            proven(),
+            ask_reference_contact_for_code(),
+            reference_checked("K7Q-4MX"),
+            reference_limited(30),
+            privacy_request("Salon"),
+            link_expired(),
+            link_used(),
+        ];
+        for (name, next) in [
+            ("Ana", None),
+            ("", None),
+            ("Ana", Some("x")),
+            (" ", Some("x")),
+        ] {
+            all.push(("welcome_back", t.welcome_back("Salon", name, next)));
+        }
+        all.push(("slot_title", t.slot_title(start, true)));
+        all.push(("slot_title", t.slot_title(start, false)));
+        all
+    }
+
+    #[test]
+    fn every_text_of_every_language_is_written_out() {
+        let mut failures = Vec::new();
+        for locale in Locale::all() {
+            for zone in [chrono_tz::Europe::Madrid, chrono_tz::America::New_York] {
+                for (name, text) in everything(&Texts::new(locale, zone)) {
+                    if text.trim().is_empty() || text.contains(['{', '}']) {
+                        failures.push(format!("{locale:?} {zone}: {name} reads {text:?}"));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn spanish_reads_like_a_spanish_salon() {
+        let t = Texts::new(Locale::Es, chrono_tz::Europe::Madrid);
+        let start = Utc.with_ymd_and_hms(2025, 3, 14, 14, 30, 0).unwrap();
+        let friday = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+        assert_eq!(t.slot_title(start, true), "vie 14/03 15:30");
+        assert_eq!(t.when(start), "viernes 14 de marzo a las 15:30");
+        assert_eq!(
+            t.summary("Corte", "Sam", start),
+            "Corte con Sam el viernes 14 de marzo a las 15:30"
+        );
+        assert_eq!(
+            t.slots_on("Skin Fade", Some("Sam"), friday),
+            "Skin Fade con Sam — horas libres el viernes 14 de marzo:"
+        );
+        assert_eq!(
+            t.code_wrong(1),
+            "Ese código no es correcto. Te queda un intento."
+        );
+        assert_eq!(
+            t.code_wrong(3),
+            "Ese código no es correcto. Te quedan 3 intentos."
+        );
+        // The 24-hour clock in the Americas too.
+        let mexico = Texts::new(Locale::Es, chrono_tz::America::Mexico_City);
+        assert_eq!(mexico.time(start), "08:30");
+    }
+
+    #[test]
+    fn offers_name_the_service_and_the_staff_member_in_english_and_german() {
+        let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let en = Texts::new(Locale::En, chrono_tz::Europe::London);
+        let de = Texts::new(Locale::De, chrono_tz::Europe::Berlin);
+        assert_eq!(
+            en.slots_on("Skin Fade", Some("Sam"), friday),
+            "Skin Fade with Sam — free on Friday 4 December:"
+        );
+        assert_eq!(
+            de.slots_on("Skin Fade", Some("Sam"), friday),
+            "Skin Fade bei Sam – frei am Freitag, 4. Dezember:"
+        );
+        assert_eq!(
+            en.slots_matching("Haircut", None),
+            "Haircut — these times are free:"
+        );
+    }
+}

@@ -132,20 +132,15 @@ impl Locale {
     pub fn as_str(self) -> &'static str {
         self.language().code
     }
-
-    /// "Friday" / "Freitag" / "viernes".
-    pub fn weekday_name(self, day: chrono::Weekday) -> &'static str {
-        self.language().weekdays[day.num_days_from_monday() as usize]
-    }
-
-    /// "March" / "März" / "marzo", for a month counted from 0.
-    pub fn month_name(self, month0: u32) -> &'static str {
-        self.language().months[(month0 % 12) as usize]
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use chrono::{NaiveDate, NaiveTime};
+
+    use super::phrases::{fill, placeholders};
     use super::*;
 
     #[test]
@@ -177,5 +172,181 @@ mod tests {
             assert_eq!(Locale::from_tag(input), want, "{input}");
         }
         assert!(Locale::parse("locale", "fr").is_err());
+    }
+
+    #[test]
+    fn reads_the_language_a_browser_prefers() {
+        let cases = [
+            ("es-ES,es;q=0.9,en;q=0.8", Some(Locale::Es)),
+            ("fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7", Some(Locale::De)),
+            ("en;q=0.5, de", Some(Locale::De)),
+            ("de;q=0, en", Some(Locale::En)),
+            ("fr, *;q=0.1", None),
+            ("", None),
+        ];
+        for (header, want) in cases {
+            assert_eq!(Locale::from_accept_language(header), want, "{header}");
+        }
+    }
+
+    /// Every phrase of every language's chat, button and mail records names exactly the
+    /// placeholders its field declares, and reads as a whole sentence once they are filled.
+    #[test]
+    fn every_phrase_of_every_language_fills_exactly_its_placeholders() {
+        let mut failures = Vec::new();
+        for language in ALL {
+            let records = [
+                ("buttons", language.buttons.phrases()),
+                ("replies", language.replies.phrases()),
+                ("mail", language.mail.phrases()),
+            ];
+            for (record, phrases) in records {
+                for phrase in phrases {
+                    let at = format!("{}: {record}.{}", language.code, phrase.name);
+                    let named: BTreeSet<&str> = placeholders(phrase.template).into_iter().collect();
+                    let declared: BTreeSet<&str> = phrase.placeholders.iter().copied().collect();
+                    if named != declared {
+                        failures.push(format!("{at} names {named:?}, must name {declared:?}"));
+                    }
+                    let values: Vec<(&str, String)> = phrase
+                        .placeholders
+                        .iter()
+                        .map(|name| (*name, format!("<{name}>")))
+                        .collect();
+                    let values: Vec<(&str, &str)> =
+                        values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let filled = fill(phrase.template, &values);
+                    if filled.trim().is_empty() || filled.contains(['{', '}']) {
+                        failures.push(format!("{at} reads {filled:?}"));
+                    }
+                    if record == "buttons" && filled.chars().count() > 20 {
+                        failures.push(format!("{at} is longer than a button: {filled:?}"));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_page_text_of_every_language_is_written() {
+        fn strings<'a>(at: &str, value: &'a serde_json::Value, out: &mut Vec<(String, &'a str)>) {
+            match value {
+                serde_json::Value::String(text) => out.push((at.to_owned(), text)),
+                serde_json::Value::Object(fields) => {
+                    for (name, field) in fields {
+                        strings(&format!("{at}.{name}"), field, out);
+                    }
+                }
+                other => out.push((at.to_owned(), if other.is_null() { "" } else { "?" })),
+            }
+        }
+        for language in ALL {
+            let json = serde_json::to_value(&language.pages).expect("page texts serialize");
+            let mut found = Vec::new();
+            strings(language.code, &json, &mut found);
+            assert!(found.len() > 30, "{}: {found:?}", language.code);
+            for (at, text) in found {
+                assert!(
+                    !text.trim().is_empty() && !text.contains(['{', '}']),
+                    "{at}: {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_writes_dates_and_times_with_its_own_names() {
+        let friday = NaiveDate::from_ymd_opt(2025, 3, 14).expect("a date");
+        let expected = [
+            (
+                Locale::En,
+                "Fri 14 Mar",
+                "Friday 14 March",
+                "Friday, 14 March 2025",
+            ),
+            (
+                Locale::De,
+                "Fr 14.03.",
+                "Freitag, 14. März",
+                "Freitag, 14. März 2025",
+            ),
+            (
+                Locale::Es,
+                "vie 14/03",
+                "viernes 14 de marzo",
+                "viernes, 14 de marzo de 2025",
+            ),
+        ];
+        for (locale, short, long, with_year) in expected {
+            let language = locale.language();
+            assert_eq!(language.short_date(friday), short);
+            assert_eq!(language.long_date(friday), long);
+            assert_eq!(language.long_date_with_year(friday), with_year);
+        }
+        let wednesday = NaiveDate::from_ymd_opt(2025, 9, 3).expect("a date");
+        assert_eq!(Locale::Es.language().short_date(wednesday), "mié 03/09");
+        assert_eq!(
+            Locale::Es.language().long_date(wednesday),
+            "miércoles 3 de septiembre"
+        );
+        assert_eq!(Locale::En.language().short_date(wednesday), "Wed 3 Sep");
+
+        let time = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("a time");
+        let clocks = [
+            (Locale::En, "Europe/London", time(15, 30), "15:30"),
+            (Locale::En, "America/New_York", time(15, 30), "3:30 pm"),
+            (Locale::En, "America/New_York", time(15, 0), "3 pm"),
+            (Locale::En, "America/Chicago", time(0, 5), "12:05 am"),
+            (Locale::De, "America/New_York", time(9, 5), "09:05"),
+            (Locale::Es, "America/Mexico_City", time(15, 30), "15:30"),
+            (Locale::Es, "Europe/Madrid", time(9, 0), "09:00"),
+        ];
+        for (locale, zone, at, want) in clocks {
+            assert_eq!(
+                locale.language().time_of_day(at, zone),
+                want,
+                "{locale:?} {zone}"
+            );
+        }
+    }
+
+    /// A new language's patterns name only placeholders the date functions fill.
+    #[test]
+    fn every_date_pattern_of_every_language_is_filled() {
+        let date = NaiveDate::from_ymd_opt(2027, 12, 31).expect("a date");
+        for language in ALL {
+            let dates = &language.dates;
+            let mut written = vec![
+                language.short_date(date),
+                language.long_date(date),
+                language.long_date_with_year(date),
+            ];
+            for (hour, minute) in [(0, 0), (9, 5), (12, 0), (23, 59)] {
+                let at = NaiveTime::from_hms_opt(hour, minute, 0).expect("a time");
+                written.push(language.time_of_day(at, "Europe/Paris"));
+                if let Some(clock) = &dates.twelve_hour {
+                    for zone in clock.zones {
+                        written.push(language.time_of_day(at, &format!("{zone}X")));
+                    }
+                }
+            }
+            for pattern in [dates.date_at_time, dates.slot] {
+                let named: BTreeSet<&str> = placeholders(pattern).into_iter().collect();
+                assert_eq!(
+                    named,
+                    BTreeSet::from(["date", "time"]),
+                    "{}: {pattern}",
+                    language.code
+                );
+            }
+            for text in written {
+                assert!(
+                    !text.trim().is_empty() && !text.contains(['{', '}']),
+                    "{}: {text:?}",
+                    language.code
+                );
+            }
+        }
     }
 }

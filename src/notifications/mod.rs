@@ -32,6 +32,8 @@ mod feeds;
 mod handler;
 pub mod ics;
 pub mod mail;
+#[cfg(test)]
+mod sample;
 pub mod templates;
 
 use chrono::{DateTime, Duration, Utc};

@@ -247,7 +247,82 @@ pub fn place(details: &BookingDetails) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notifications::sample::details;
     use chrono::TimeZone;
+
+    const OCCASIONS: [Occasion; 5] = [
+        Occasion::Confirmed,
+        Occasion::Rescheduled,
+        Occasion::Cancelled,
+        Occasion::Reminder,
+        Occasion::NewLink,
+    ];
+    const LINKS: MessageLinks<'static> = MessageLinks {
+        manage: "https://example.com/b/salon/manage/b1?token=abc",
+        chat: Some("https://example.com/b/salon/chat?link=xyz"),
+    };
+
+    #[test]
+    fn every_message_of_every_language_is_written_out() {
+        let mut booking = details("confirmed");
+        booking.booking.notes = "Parking at the back".into();
+        for locale in Locale::all() {
+            for occasion in OCCASIONS {
+                for audience in [Audience::Customer, Audience::Business] {
+                    let mail = render(&booking, occasion, audience, locale, LINKS);
+                    let case = format!("{locale:?} {occasion:?} {audience:?}");
+                    for part in [&mail.subject, &mail.text, &mail.html] {
+                        assert!(!part.trim().is_empty(), "{case}: an empty part");
+                        assert!(!part.contains(['{', '}']), "{case}: {part}");
+                    }
+                    assert!(mail.subject.contains("Färben"), "{case}: {}", mail.subject);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_spanish_email_says_usted_and_writes_its_dates_the_spanish_way() {
+        let booking = details("confirmed");
+        let mail = render(
+            &booking,
+            Occasion::Confirmed,
+            Audience::Customer,
+            Locale::Es,
+            LINKS,
+        );
+        assert_eq!(
+            mail.subject,
+            "Cita confirmada: Färben el domingo, 28 de marzo de 2027"
+        );
+        for line in [
+            "Hola, Jürgen:",
+            "Su cita en Salon Schöne Grüße; Haar, Bart & Söhne está confirmada.",
+            "Servicio: Färben",
+            "Con: Sam",
+            "Cuándo: domingo, 28 de marzo de 2027, de 01:30 a 04:30 (Europe/Berlin, UTC+01:00)",
+            "Número de reserva: K7Q-4MX",
+            "Ver, cambiar o cancelar su cita:",
+        ] {
+            assert!(
+                mail.text.contains(line),
+                "{line:?} missing from\n{}",
+                mail.text
+            );
+        }
+        assert!(mail.html.contains("<html lang=\"es\">"), "{}", mail.html);
+        let reminder = render(
+            &booking,
+            Occasion::Reminder,
+            Audience::Business,
+            Locale::Es,
+            LINKS,
+        );
+        assert_eq!(
+            reminder.subject,
+            "Próximamente: Jürgen, Färben el domingo, 28 de marzo de 2027"
+        );
+    }
 
     #[test]
     fn times_carry_the_offset_in_force_at_the_start() {
@@ -261,6 +336,10 @@ mod tests {
         assert_eq!(
             when(start, end, tz, Locale::De),
             "Sonntag, 28. März 2027, 01:30–03:30 Uhr (Europe/Berlin, UTC+01:00)"
+        );
+        assert_eq!(
+            when(start, end, tz, Locale::Es),
+            "domingo, 28 de marzo de 2027, de 01:30 a 03:30 (Europe/Berlin, UTC+01:00)"
         );
     }
 }
