@@ -2,6 +2,7 @@
 //! the scheduling core, and messages read by the real understanding module.
 
 mod flows;
+mod spanish;
 mod table;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -27,8 +28,13 @@ struct Chat {
 
 impl Chat {
     fn new() -> Self {
+        Self::in_language(Locale::En)
+    }
+
+    /// A customer whose conversation is in `locale`.
+    fn in_language(locale: Locale) -> Self {
         let desk = MemoryDesk::salon();
-        let texts = Texts::new(Locale::En, desk.calendar().business.tz);
+        let texts = Texts::new(locale, desk.calendar().business.tz);
         Self {
             desk,
             state: DialogueState::default(),
@@ -41,7 +47,7 @@ impl Chat {
         let understanding = understand(
             text,
             self.desk.calendar(),
-            Some(Locale::En),
+            Some(self.texts.locale),
             self.desk.now(),
         );
         self.turn(TurnInput {
@@ -101,6 +107,14 @@ fn input(understanding: Understanding) -> TurnInput {
 /// Whether any reply says `text`.
 fn said(replies: &[Reply], text: &str) -> bool {
     replies.iter().any(|r| r.text.contains(text))
+}
+
+/// The titles of the last reply's choices.
+fn titles(replies: &[Reply]) -> Vec<&str> {
+    replies
+        .last()
+        .map(|r| r.choices.iter().map(|c| c.title.as_str()).collect())
+        .unwrap_or_default()
 }
 
 fn tuesday() -> NaiveDate {

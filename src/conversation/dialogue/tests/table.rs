@@ -9,6 +9,7 @@ use crate::conversation::desk::memory::MemoryDesk;
 use crate::conversation::message::Reply;
 use crate::conversation::payload::Payload;
 use crate::conversation::state::{DialogueState, Expecting};
+use crate::languages::Locale;
 use crate::understanding::{Intent, Understanding};
 
 const EXPECTING: [Expecting; 17] = [
@@ -143,8 +144,8 @@ fn payloads(own: &str) -> Vec<Payload> {
 
 /// A chat brought to `expecting` the way a customer would get there, with one booking of
 /// their own two days ahead.
-fn chat_expecting(expecting: Expecting) -> (Chat, String) {
-    let mut chat = Chat::new();
+fn chat_expecting(expecting: Expecting, locale: Locale) -> (Chat, String) {
+    let mut chat = Chat::in_language(locale);
     let thursday = tuesday() + Days::new(2);
     let own = chat
         .desk
@@ -205,18 +206,19 @@ fn turns(own: &str) -> Vec<Turn> {
     turns
 }
 
+/// In every language: no flow may depend on the words of one.
 #[test]
 fn every_state_answers_every_kind_of_message_with_a_next_step() {
     let mut failures = Vec::new();
-    for expecting in EXPECTING {
-        let (prepared, own) = chat_expecting(expecting);
+    for (locale, expecting) in Locale::all().flat_map(|l| EXPECTING.map(|e| (l, e))) {
+        let (prepared, own) = chat_expecting(expecting, locale);
         let (desk, state): (MemoryDesk, DialogueState) =
             (prepared.desk.clone(), prepared.state.clone());
         for (n, turn) in turns(&own).iter().enumerate() {
-            let mut chat = Chat::new();
+            let mut chat = Chat::in_language(locale);
             (chat.desk, chat.state) = (desk.clone(), state.clone());
             let replies = turn(&mut chat);
-            let case = format!("{expecting:?}, turn {n}");
+            let case = format!("{locale:?} {expecting:?}, turn {n}");
             let Some(last) = replies.last() else {
                 failures.push(format!("{case}: no reply"));
                 continue;
