@@ -25,7 +25,7 @@ pub struct UnderstandArgs {
     /// IANA time zone.
     #[arg(long, default_value = "UTC")]
     pub tz: String,
-    /// Language hint: en or de (default: detect).
+    /// Language hint, a language code such as en, de or es (default: detect).
     #[arg(long)]
     pub lang: Option<String>,
     /// Match services and staff of this business (from DATABASE_URL).
@@ -113,7 +113,12 @@ impl Settings {
             None => Utc::now().with_timezone(&tz).naive_local(),
         };
         let lang = lang
-            .map(|l| Locale::from_tag(l).ok_or_else(|| format!("--lang {l:?}: use en or de")))
+            .map(|l| {
+                Locale::from_tag(l).ok_or_else(|| {
+                    let codes: Vec<&str> = Locale::all().map(Locale::as_str).collect();
+                    format!("--lang {l:?}: use one of {}", codes.join(", "))
+                })
+            })
             .transpose()?;
         Ok(Self { now, tz, lang })
     }

@@ -93,7 +93,8 @@ pub struct NewBusiness {
     pub name: String,
     #[schema(example = "Europe/Berlin")]
     pub time_zone: String,
-    /// `en` (default) or `de`.
+    /// The language of the business's messages, emails and pages: an ISO 639-1 code Chairside
+    /// speaks (`en`, the default, `de`, `es`, …); any other is refused with the list.
     pub locale: Option<String>,
     pub address: Option<String>,
     pub phone: Option<String>,
@@ -155,6 +156,7 @@ impl NewBusiness {
 pub struct BusinessUpdate {
     pub name: Option<String>,
     pub time_zone: Option<String>,
+    /// As when creating the business.
     pub locale: Option<String>,
     pub address: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]

@@ -350,6 +350,31 @@ on_both_backends! {
         assert_eq!(bookings(&app, &shop.key).await[0]["staff_id"], shop.alex.as_str());
     }
 
+    async fn spanish_browsers_get_spanish(app: TestApp) {
+        let shop = barber(&app).await;
+        let mut chat = Chat::new(&app, "es");
+        let (status, body) = chat.raw(json!({"payload": "book", "locale": "es-ES"})).await;
+        assert_eq!(status, 200, "{body}");
+        let replies = body["replies"].as_array().cloned().unwrap_or_default();
+        assert!(text(&replies).contains("¿Qué servicio quieres?"), "{}", text(&replies));
+        let replies = chat.tap(&payload_titled(&replies, "Haircut")).await;
+        assert!(text(&replies).contains("¿Qué día te viene bien para Haircut?"), "{}", text(&replies));
+        assert_eq!(choices(&replies)[2].0, "mié 03/03");
+        let replies = chat.tap("day:2027-03-03").await;
+        assert!(text(&replies).contains("Haircut — horas libres el miércoles 3 de marzo:"), "{}", text(&replies));
+        let replies = chat.say("1").await;
+        assert!(text(&replies).contains("el miércoles 3 de marzo a las 09:00"), "{}", text(&replies));
+        chat.say("Lucía García").await;
+        let replies = chat.say("+34 612 345 678").await;
+        assert!(text(&replies).contains("¿Te lo reservo?"), "{}", text(&replies));
+        let replies = chat.tap("yes").await;
+        assert!(text(&replies).contains("¡Reservado!"), "{}", text(&replies));
+        assert_eq!(bookings(&app, &shop.key).await[0]["customer"]["name"], "Lucía García");
+        let (status, conversations) = app.get("/api/v1/businesses/barber/conversations", Some(&shop.key)).await;
+        assert_eq!(status, 200);
+        assert_eq!(conversations[0]["locale"], "es", "{conversations}");
+    }
+
     async fn offered_times_say_what_they_are_for(app: TestApp) {
         barber(&app).await;
         let mut chat = Chat::new(&app, "offers");

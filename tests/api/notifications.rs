@@ -481,6 +481,37 @@ on_both_backends! {
         assert_eq!(subjects(&sink.messages()), [("carl@example.com".to_owned(), "Booking confirmed: Haircut on Wednesday, 10 March 2027".to_owned())]);
     }
 
+    async fn a_spanish_business_writes_its_emails_in_spanish(app: TestApp) {
+        let shop = open_shop(&app, "peluqueria", json!({"locale": "es"})).await;
+        book(&app, &shop, "2027-03-10T10:00:00+01:00", Some("lucia@example.es")).await;
+        drain(&notification_worker(&app)).await;
+        let mails: Vec<Received> = files_written(&app).iter().map(|m| parse_mail(m)).collect();
+        let customer = for_recipient(&mails, "lucia@example.es");
+        assert_eq!(customer.subject, "Cita confirmada: Haircut el miércoles, 10 de marzo de 2027");
+        for needle in [
+            "Hola, Ben Becker:",
+            "Su cita en peluqueria shop está confirmada.",
+            "Servicio: Haircut",
+            "Cuándo: miércoles, 10 de marzo de 2027, de 10:00 a 10:30 (Europe/Berlin, UTC+01:00)",
+            "Ver, cambiar o cancelar su cita:",
+        ] {
+            assert!(customer.text.contains(needle), "{needle:?} missing from:\n{}", customer.text);
+        }
+        assert!(customer.html.contains("<html lang=\"es\">"), "{}", customer.html);
+        let desk = for_recipient(&mails, DESK);
+        assert_eq!(desk.subject, "Nueva reserva: Ben Becker, Haircut el miércoles, 10 de marzo de 2027");
+
+        // The owner's settings take Spanish, and refuse what Chairside does not speak.
+        let path = format!("/api/v1/businesses/{}", shop.slug);
+        let (status, business) = app.send("PATCH", &path, Some(&shop.key), json!({"locale": "de"})).await;
+        assert_eq!((status, business["locale"].as_str()), (200, Some("de")), "{business}");
+        let (status, business) = app.send("PATCH", &path, Some(&shop.key), json!({"locale": "es"})).await;
+        assert_eq!((status, business["locale"].as_str()), (200, Some("es")), "{business}");
+        let (status, err) = app.send("PATCH", &path, Some(&shop.key), json!({"locale": "fr"})).await;
+        assert_eq!((status, err["error"]["field"].as_str()), (422, Some("locale")), "{err}");
+        assert!(err["error"]["message"].as_str().unwrap().contains("\"es\""), "{err}");
+    }
+
     async fn a_reminder_planned_before_a_cancellation_is_not_sent(app: TestApp) {
         let shop = open_shop(&app, "late-cancel", json!({"notification_email": null})).await;
         let id = id_of(&book(&app, &shop, "2027-03-10T10:00:00+01:00", Some("ben@example.com")).await);
