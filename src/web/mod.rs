@@ -4,7 +4,8 @@
 //!
 //! Plain HTML, CSS and JavaScript from `static/`, embedded in the binary at compile time, so
 //! `cargo run --release` serves them from any directory and a release is one file. No build
-//! step: files are served exactly as written. The pages hold no data; they call the same
+//! step: files are served as written, except that the customer pages and the widget's script
+//! get their words written in (see `customer`). The pages hold no data; they call the same
 //! `/api/v1` endpoints as any client. A strict Content-Security-Policy allows only these files,
 //! so an injected script has nowhere to come from.
 
@@ -44,7 +45,6 @@ const ASSETS: &[Asset] = &[
     asset!("staff/settings.js", "text/javascript; charset=utf-8"),
     asset!("chat/chat.css", "text/css; charset=utf-8"),
     asset!("chat/chat.js", "text/javascript; charset=utf-8"),
-    asset!("chat/widget.js", "text/javascript; charset=utf-8"),
     asset!("manage/manage.css", "text/css; charset=utf-8"),
     asset!("manage/manage.js", "text/javascript; charset=utf-8"),
 ];
@@ -59,9 +59,10 @@ enum Framing {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/static/{path:.*}").get(asset));
     staff::configure(cfg);
     customer::configure(cfg);
+    // Last: the widget's script, under /static/ too, is written per language by `customer`.
+    cfg.service(web::resource("/static/{path:.*}").get(asset));
 }
 
 fn with_security_headers(mut response: HttpResponse, framing: Framing) -> HttpResponse {

@@ -9,15 +9,9 @@
   const input = document.getElementById("chat-input");
   const status = document.getElementById("chat-status");
   const api = "/api/v1/businesses/" + encodeURIComponent(slug);
-  const lang = (navigator.language || "en").slice(0, 2);
-  const german = lang === "de";
-  if (german) {
-    document.documentElement.lang = "de";
-    document.getElementById("chat-subtitle").textContent = "Termine buchen, verschieben oder absagen";
-    document.getElementById("chat-input-label").textContent = "Ihre Nachricht";
-    input.placeholder = "z. B. Haarschnitt morgen um 15 Uhr";
-    document.getElementById("chat-send").textContent = "Senden";
-  }
+  // The words this script writes, in the page's language (the server's choice for this browser,
+  // from src/languages/); the page's own words are already in its HTML.
+  const t = JSON.parse(document.getElementById("page-texts").textContent);
 
   // The conversation id is the key to this conversation: random, kept in this browser only.
   const storageKey = "chairside:" + slug;
@@ -44,7 +38,7 @@
       if (/^https?:\/\//.test(part)) {
         const a = document.createElement("a");
         a.href = part;
-        a.textContent = german ? "Termin verwalten" : "Manage your booking";
+        a.textContent = t.link;
         a.rel = "noopener";
         a.target = "_blank";
         node.appendChild(a);
@@ -65,7 +59,7 @@
     if (author === "staff") {
       const who = document.createElement("span");
       who.className = "msg__who";
-      who.textContent = "Team";
+      who.textContent = t.staff;
       item.appendChild(who);
     }
     appendText(item, text);
@@ -83,7 +77,7 @@
     const item = document.createElement("li");
     item.className = "choices";
     item.setAttribute("role", "group");
-    item.setAttribute("aria-label", german ? "Antwortmöglichkeiten" : "Choices");
+    item.setAttribute("aria-label", t.choices);
     for (const choice of choices) {
       const button = document.createElement("button");
       button.type = "button";
@@ -130,7 +124,7 @@
       } catch (error) {
         // The same message id makes a retry safe: the server answers it once.
         if (++attempt < 3) { await new Promise((r) => setTimeout(r, 800 * attempt)); continue; }
-        addMessage("bot", german ? "Die Verbindung ist gestört. Bitte versuchen Sie es gleich noch einmal." : "We couldn't reach the server. Please try again in a moment.");
+        addMessage("bot", t.unreachable);
         break;
       }
     }
@@ -192,9 +186,9 @@
       const link = new URLSearchParams(window.location.search).get("link");
       if (link) {
         history.replaceState(null, "", window.location.pathname);
-        await send({ payload: link }, german ? "Über einen Link geöffnet" : "Opened from a link");
+        await send({ payload: link }, t.opened_from_link);
       } else if (!messages.length) {
-        await send({ text: german ? "Hallo" : "Hello" }, german ? "Hallo" : "Hello");
+        await send({ text: t.hello }, t.hello);
       }
     } catch (_) { /* the form still works */ }
     setInterval(poll, 4000);

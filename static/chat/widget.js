@@ -6,7 +6,11 @@
   if (!script || !script.dataset.business) return;
   const origin = new URL(script.src).origin;
   const slug = script.dataset.business;
-  const label = script.dataset.label || (navigator.language.startsWith("de") ? "Termin buchen" : "Book an appointment");
+  // The button's label in every language Chairside speaks, by language code: the server writes
+  // them in from src/languages/ as it serves this file. English where the browser's is missing.
+  const labels = {/* labels */};
+  const lang = (navigator.language || "en").slice(0, 2).toLowerCase();
+  const label = script.dataset.label || labels[lang] || labels.en;
 
   const button = document.createElement("button");
   button.type = "button";

@@ -19,6 +19,7 @@ mod logins;
 mod mail;
 mod notifications;
 mod openapi;
+mod pages;
 mod platform_identity;
 mod privacy;
 mod proof;
