@@ -15,3 +15,16 @@ pub fn escape(raw: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape("<b>Tom & \"Jerry\"</b> 'x'"),
+            "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt; &#39;x&#39;"
+        );
+    }
+}
