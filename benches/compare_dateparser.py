@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Chairside's understanding against Python's dateparser on the same SGD turns, in one run.
+"""Chairside's understanding beside Python's dateparser on the same labelled turns, per corpus.
 
-    cargo build --release && python3 benches/compare_dateparser.py [path/to/salon-dentist.train.jsonl]
+    cargo build --release && python3 benches/compare_dateparser.py
 
-Needs `pip install dateparser`. A turn counts as right when every labelled field (date, time)
-comes out right, as in the test suite. Chairside is timed through its CLI
-(`chairside understand`, JSON lines on stdin: process start, JSON in and out included), so the
-figure is a lower bound on the library's own throughput (see `cargo bench --bench understanding`).
+Needs `pip install dateparser`. dateparser reads dates and times only, so both are scored on the
+turns that label a date or a time, and a turn counts as right when its labelled `date` and
+`time` both come out right (`null` = must be absent), as in the test suite. Chairside's own
+figure on every labelled field (intent, service, staff, ranges, …) is the test's:
+`cargo test --test understanding corpora -- --nocapture`. Chairside is timed through its CLI
+(`chairside understand`, JSON lines on stdin: process start, JSON in and out included), so its
+turns/s is a lower bound on the library's (see `cargo bench --bench understanding`).
 """
 import json
 import os
@@ -17,46 +20,67 @@ from datetime import datetime
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
-default = os.path.join(root, "tests", "data", "sgd", "salon-dentist.train.jsonl")
-path = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CHAIRSIDE_SGD_PATH", default)
-rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+data = os.path.join(root, "tests", "data")
 binary = os.path.join(root, "target", "release", "chairside")
 
+# name, file, dateparser language, its date order, the business's opening hours
+CORPORA = [
+    ("SGD salon/dentist (en)", "sgd/salon-dentist.train.jsonl", "en", "MDY", None),
+    ("English barber", "en-utterances.jsonl", "en", "MDY", ["09:00", "19:00"]),
+    ("English long tail", "en-longtail.jsonl", "en", "MDY", ["09:00", "19:00"]),
+    ("German barber", "de-utterances.jsonl", "de", "DMY", ["09:00", "18:00"]),
+    ("German long tail", "de-longtail.jsonl", "de", "DMY", ["09:00", "18:00"]),
+    ("Spanish barber", "es-utterances.jsonl", "es", "DMY", ["10:00", "21:00"]),
+]
+FIELDS = ("date", "time")
 
-def right(expected, got):
-    return all(got.get(k) == v for k, v in expected.items())
+
+def scored(expected):
+    return {k: v for k, v in expected.items() if k in FIELDS}
 
 
-def chairside():
-    payload = "".join(json.dumps({"text": r["text"], "now": r["now"], "time_zone": r["time_zone"]}) + "\n" for r in rows)
+def right(want, got):
+    return all(got.get(k) == v for k, v in want.items())
+
+
+def chairside(rows, opening):
+    lines = []
+    for r in rows:
+        line = {"text": r["text"], "now": r["now"], "time_zone": r["time_zone"], "lang": r.get("lang")}
+        if opening:
+            line["opening"] = opening
+        lines.append(json.dumps(line) + "\n")
     start = time.perf_counter()
-    out = subprocess.run([binary, "understand"], input=payload.encode(), capture_output=True, check=True,
-                         env=dict(os.environ, CHAIRSIDE_LOG="error")).stdout
+    out = subprocess.run([binary, "understand"], input="".join(lines).encode(), capture_output=True,
+                         check=True, env=dict(os.environ, CHAIRSIDE_LOG="error")).stdout
     elapsed = time.perf_counter() - start
     results = [json.loads(line) for line in out.decode().splitlines()]
-    return sum(right(r["expected"], g) for r, g in zip(rows, results)), elapsed
+    return sum(right(scored(r["expected"]), g) for r, g in zip(rows, results)), elapsed
 
 
-def dateparser_run():
+def dateparser_run(rows, language, order):
     from dateparser.search import search_dates
     correct = 0
     start = time.perf_counter()
     for r in rows:
         base = datetime.fromisoformat(r["now"])
-        found = search_dates(r["text"], languages=["en"],
-                             settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future"}) or []
+        found = search_dates(r["text"], languages=[language],
+                             settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future",
+                                       "DATE_ORDER": order}) or []
         got = {}
         if found:
             when = found[0][1]
             got = {"date": when.strftime("%Y-%m-%d"), "time": when.strftime("%H:%M")}
-        correct += right(r["expected"], got)
+        correct += right(scored(r["expected"]), got)
     return correct, time.perf_counter() - start
 
 
-n = len(rows)
-ours, t_ours = chairside()
-theirs, t_theirs = dateparser_run()
-print(f"{n} SGD salon/dentist turns ({path})")
-print(f"{'':28}{'fully right':>14}{'turns/s':>12}")
-print(f"{'Chairside (CLI, 1 process)':28}{ours / n:>13.1%}{n / t_ours:>12,.0f}")
-print(f"{'dateparser.search_dates':28}{theirs / n:>13.1%}{n / t_theirs:>12,.0f}")
+print(f"{'corpus':26}{'turns':>7}{'Chairside':>11}{'dateparser':>12}{'Chairside/s':>13}{'dateparser/s':>14}")
+for name, path, language, order, opening in CORPORA:
+    rows = [json.loads(line) for line in open(os.path.join(data, path), encoding="utf-8") if line.strip()]
+    rows = [r for r in rows if scored(r["expected"])]
+    n = len(rows)
+    ours, t_ours = chairside(rows, opening)
+    theirs, t_theirs = dateparser_run(rows, language, order)
+    print(f"{name:26}{n:>7}{ours / n:>11.1%}{theirs / n:>12.1%}{n / t_ours:>13,.0f}{n / t_theirs:>14,.0f}")
+sys.stdout.flush()

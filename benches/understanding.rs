@@ -1,4 +1,5 @@
-//! Understanding throughput on the SGD salon/dentist turns, one core.
+//! Understanding throughput, one core: the SGD salon/dentist turns, and every labelled turn of
+//! the English, German and Spanish corpora read against a business with 10 services.
 //!
 //!     cargo bench --bench understanding
 
@@ -11,6 +12,25 @@ fn corpus() -> Vec<String> {
     let path = std::env::var_os("CHAIRSIDE_SGD_PATH")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| manifest.join("tests/data/sgd/salon-dentist.train.jsonl"));
+    texts_of(&path)
+}
+
+/// Every turn of the barber corpora in the three languages, long tails included.
+fn three_languages() -> Vec<String> {
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    [
+        "en-utterances.jsonl",
+        "de-utterances.jsonl",
+        "es-utterances.jsonl",
+        "en-longtail.jsonl",
+        "de-longtail.jsonl",
+    ]
+    .iter()
+    .flat_map(|name| texts_of(&data.join(name)))
+    .collect()
+}
+
+fn texts_of(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path)
         .expect("readable corpus")
         .lines()
@@ -81,6 +101,40 @@ fn bench(c: &mut Criterion) {
                 .count()
         })
     });
+    group.finish();
+
+    let mixed = three_languages();
+    let ten = [
+        ("cut", "Haircut"),
+        ("fade", "Skin Fade"),
+        ("beard", "Beard Trim"),
+        ("both", "Haircut & Beard"),
+        ("herren", "Herrenhaarschnitt"),
+        ("bart", "Bartpflege"),
+        ("farbe", "Färben"),
+        ("corte", "Corte de pelo"),
+        ("barba", "Arreglo de barba"),
+        ("tinte", "Tinte"),
+    ]
+    .map(|(id, name)| ServiceName {
+        id,
+        name,
+        synonyms: &[],
+    });
+    let salon = Context::new(now, tz).with_services(&ten).with_staff(&staff);
+    let mut group = c.benchmark_group("understanding, three languages");
+    group.throughput(Throughput::Elements(mixed.len() as u64));
+    group.bench_function(
+        "English, German and Spanish turns, 10 services and 3 staff",
+        |b| {
+            b.iter(|| {
+                mixed
+                    .iter()
+                    .filter(|t| understand(black_box(t), &salon).date.is_some())
+                    .count()
+            })
+        },
+    );
     group.finish();
 }
 

@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +41,8 @@ struct Line {
     now: Option<String>,
     time_zone: Option<String>,
     lang: Option<String>,
+    /// The business's opening hours, `["09:00", "19:00"]`, which decide what a bare "at 3" is.
+    opening: Option<[String; 2]>,
 }
 
 /// The fields printed: those a booking needs, absent when not understood.
@@ -85,7 +87,10 @@ pub fn run(config: &Config, args: UnderstandArgs) -> Result<(), String> {
                 input.time_zone.as_deref().unwrap_or(&args.tz),
                 input.lang.as_deref().or(args.lang.as_deref()),
             ) {
-                Ok(settings) => read_one(&input.text, &settings, calendar.as_deref()),
+                Ok(settings) => match opening(input.opening.as_ref()) {
+                    Ok(hours) => read_one(&input.text, &Settings { opening: hours, ..settings }, calendar.as_deref()),
+                    Err(e) => serde_json::json!({ "error": format!("line {}: {e}", number + 1) }).to_string(),
+                },
                 Err(e) => serde_json::json!({ "error": format!("line {}: {e}", number + 1) }).to_string(),
             },
             Err(e) => serde_json::json!({ "error": format!("line {}: not a JSON object with \"text\": {e}", number + 1) }).to_string(),
@@ -99,6 +104,17 @@ struct Settings {
     now: NaiveDateTime,
     tz: Tz,
     lang: Option<Locale>,
+    opening: Option<(NaiveTime, NaiveTime)>,
+}
+
+fn opening(raw: Option<&[String; 2]>) -> Result<Option<(NaiveTime, NaiveTime)>, String> {
+    let Some([from, to]) = raw else {
+        return Ok(None);
+    };
+    let read = |t: &str| {
+        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| format!("opening {t:?}: use HH:MM"))
+    };
+    Ok(Some((read(from)?, read(to)?)))
 }
 
 impl Settings {
@@ -120,7 +136,12 @@ impl Settings {
                 })
             })
             .transpose()?;
-        Ok(Self { now, tz, lang })
+        Ok(Self {
+            now,
+            tz,
+            lang,
+            opening: None,
+        })
     }
 }
 
@@ -134,10 +155,14 @@ fn read_one(text: &str, settings: &Settings, calendar: Option<&BusinessCalendar>
                 .map_or_else(Utc::now, |t| t.to_utc());
             crate::conversation::engine::understand(text, calendar, settings.lang, now)
         }
-        None => understand(
-            text,
-            &Context::new(settings.now, settings.tz).with_lang(settings.lang),
-        ),
+        None => {
+            let context = Context::new(settings.now, settings.tz).with_lang(settings.lang);
+            let context = match settings.opening {
+                Some((from, to)) => context.with_opening(from, to),
+                None => context,
+            };
+            understand(text, &context)
+        }
     };
     let printed = printed(&understood, calendar);
     serde_json::to_string(&printed).unwrap_or_else(|_| "{}".to_owned())

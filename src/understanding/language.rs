@@ -2,7 +2,7 @@
 //! evidence (pronouns, articles, prepositions, common verbs) and the letters only it writes.
 //! Chat messages are too short for n-gram statistics, but nearly every one carries such a word.
 
-use super::text::Text;
+use super::text::{Kind, Text};
 use crate::languages::{ALL, LANGUAGES, Locale};
 
 /// A letter only one language writes counts as much as two of its words.
@@ -25,7 +25,24 @@ pub(super) fn reading_language(scores: &[u32; LANGUAGES], hint: Option<Locale>) 
 /// How much evidence the message carries for each language.
 pub(super) fn scores(text: &Text) -> [u32; LANGUAGES] {
     let mut score = [0u32; LANGUAGES];
-    for tok in &text.toks {
+    // "lucia@example.es", "www.friseur.de": a domain's last part is no word of a language.
+    let in_address = |i: usize| {
+        i >= 1
+            && !text.toks[i].gap
+            && !text.toks[i - 1].gap
+            && matches!(text.toks[i - 1].ch, '.' | '@')
+            && text.toks[i - 1].kind == Kind::Punct
+    };
+    // "6Y6-RG7", "15uhr": letters glued to digits are a code or a unit, not a word.
+    let in_code = |i: usize| {
+        let glued = |j: usize| text.toks.get(j).is_some_and(|t| t.kind == Kind::Num);
+        (!text.toks[i].gap && i >= 1 && glued(i - 1))
+            || text.toks.get(i + 1).is_some_and(|next| !next.gap) && glued(i + 1)
+    };
+    for (i, tok) in text.toks.iter().enumerate() {
+        if in_address(i) || in_code(i) {
+            continue;
+        }
         for (l, s) in score.iter_mut().enumerate() {
             if tok.evidence & (1 << l) != 0 {
                 *s += 1;
@@ -68,6 +85,9 @@ mod tests {
             ("ok", None),
             ("", None),
             ("Färben", Some(Locale::De)),
+            ("mi correo es lucia@example.es", Some(Locale::Es)),
+            ("jonas@example.de", None),
+            ("6Y6-RG7 ede@example.com", None),
         ];
         for (input, want) in cases {
             assert_eq!(detect(&Text::new(input)), want, "{input}");

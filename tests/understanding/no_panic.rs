@@ -54,7 +54,10 @@ const VOCAB: &str = "(the|am|um|pm|a\\.m\\.|halb|viertel|nach|vor|quarter|to|pas
 morgen|heute|next|week|woche|between|and|bis|from|ab|after|before|not|nicht|#|option|\
 the last|zweite|in|days|wochen|hours|\\+49|0151|@|\\$|€|people|o'clock|uhr|tonight|feb|\
 march|märz|friday|freitag|monday|jan|dec|2027-02-30|5/3|14\\.3\\.|15:30|1530|99|0|24|\
-cancel|absagen|book|ja|no|my name is|ich bin|I'm|😀|👍|ß|Ä|-|:|\\.|,|\\?| )";
+cancel|absagen|book|ja|no|my name is|ich bin|I'm|😀|👍|ß|Ä|-|:|\\.|,|\\?| |\
+mañana|pasado|a las|y media|menos cuarto|de la tarde|por la|el 14|la semana que viene|\
+dentro de|en ocho|nochebuena|boxing day|2\\. weihnachtstag|the day before|after next|\
+saturday week|fortnight|an hour later|más tarde|retrasar|lieber|instead|¿|¡|ñ|Ñ|do\\.|so\\.)";
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
@@ -68,7 +71,7 @@ proptest! {
     fn sentences_from_parser_words(parts in prop::collection::vec(VOCAB, 0..40), day in 0u32..400, de in any::<bool>()) {
         let text = parts.join(" ");
         let now = at(2024, 1, 1, 8) + chrono::Duration::days(i64::from(day));
-        let lang = if de { Some(Locale::De) } else { Some(Locale::En) };
+        let lang = Locale::all().nth(day as usize % 3).filter(|_| de);
         let _ = understand(&text, &ctx(now, lang));
     }
 }
@@ -101,6 +104,35 @@ fn extreme_clocks_and_inputs() {
         for input in &inputs {
             let _ = understand(input, &c);
             let _ = understand(input, &ctx(now, Some(Locale::De)));
+        }
+    }
+}
+
+/// Languages Chairside does not speak, right-to-left scripts and emoji between words book,
+/// cancel and move nothing, and name no day.
+#[test]
+fn messages_in_other_languages_ask_for_nothing() {
+    use chairside::understanding::Intent;
+    let inputs = [
+        "Bonjour, je voudrais un rendez-vous demain",
+        "Ciao, vorrei prenotare per venerdì",
+        "أريد موعدا غدا من فضلك",
+        "אני רוצה תור מחר",
+        "我想预约明天",
+        "🙂 💈 ✂️ 🙏",
+    ];
+    for lang in [None, Some(Locale::En), Some(Locale::De), Some(Locale::Es)] {
+        for input in inputs {
+            let u = understand(input, &ctx(at(2025, 3, 12, 10), lang));
+            assert!(
+                !matches!(
+                    u.intent,
+                    Some(Intent::Book | Intent::Cancel | Intent::Reschedule)
+                ),
+                "{input:?} ({lang:?}) → {:?}",
+                u.intent
+            );
+            assert_eq!(u.date, None, "{input:?} ({lang:?})");
         }
     }
 }
