@@ -40,7 +40,7 @@ pub(super) fn scores(text: &Text) -> [u32; LANGUAGES] {
             || text.toks.get(i + 1).is_some_and(|next| !next.gap) && glued(i + 1)
     };
     for (i, tok) in text.toks.iter().enumerate() {
-        if in_address(i) || in_code(i) {
+        if tok.evidence == 0 || in_address(i) || in_code(i) {
             continue;
         }
         for (l, s) in score.iter_mut().enumerate() {
@@ -49,19 +49,23 @@ pub(super) fn scores(text: &Text) -> [u32; LANGUAGES] {
             }
         }
     }
-    for (l, language) in ALL.iter().enumerate() {
-        if text
-            .orig
-            .chars()
-            .any(|c| language.vocabulary.letters.contains(&c))
-        {
-            score[l] += LETTER_WEIGHT;
+    // Every telling letter is outside ASCII, so most messages are done in one byte scan.
+    if !text.orig.is_ascii() {
+        for (l, language) in ALL.iter().enumerate() {
+            let letters = language.vocabulary.letters;
+            if text
+                .orig
+                .chars()
+                .any(|c| !c.is_ascii() && letters.contains(&c))
+            {
+                score[l] += LETTER_WEIGHT;
+            }
         }
     }
     score
 }
 
-fn leader(score: &[u32; LANGUAGES]) -> Option<Locale> {
+pub(super) fn leader(score: &[u32; LANGUAGES]) -> Option<Locale> {
     let best = *score.iter().max()?;
     let mut leaders = (0..LANGUAGES).filter(|&l| score[l] == best);
     match (leaders.next(), leaders.next()) {

@@ -6,8 +6,8 @@
 use super::lexicon::{Lex, find};
 use super::text::{Kind, Text};
 use super::{ServiceName, StaffName};
-use crate::languages::ALL;
-use crate::languages::vocabulary::Concept;
+use crate::languages::vocabulary::{Concept, Entry, Vocabulary, sorted};
+use crate::languages::{LANGUAGES, VOCABULARIES};
 
 const MAX_WORD: usize = 40;
 
@@ -72,21 +72,77 @@ fn stem(w: &str) -> &str {
     w
 }
 
+/// Every language's service concepts in one table, sorted at compile time.
+static CONCEPTS: [Entry<Concept>; CONCEPT_ROWS] = sorted(all_concepts());
+const CONCEPT_ROWS: usize = row_count(true);
+
+/// Every language's label fillers in one table, sorted at compile time.
+static FILLERS: [Entry<()>; FILLER_ROWS] = sorted(all_fillers());
+const FILLER_ROWS: usize = row_count(false);
+
+/// How many concept rows (or filler words) all languages have together.
+const fn row_count(concepts: bool) -> usize {
+    let mut n = 0;
+    let mut l = 0;
+    while l < LANGUAGES {
+        let v: &Vocabulary = VOCABULARIES[l];
+        n += if concepts {
+            v.concepts.len()
+        } else {
+            v.label_fillers.len()
+        };
+        l += 1;
+    }
+    n
+}
+
+const fn all_concepts<const N: usize>() -> [Entry<Concept>; N] {
+    let mut out = [("", Concept::Haircut); N];
+    let (mut n, mut l) = (0, 0);
+    while l < LANGUAGES {
+        let rows = VOCABULARIES[l].concepts;
+        let mut k = 0;
+        while k < rows.len() {
+            out[n] = rows[k];
+            n += 1;
+            k += 1;
+        }
+        l += 1;
+    }
+    out
+}
+
+const fn all_fillers<const N: usize>() -> [Entry<()>; N] {
+    let mut out = [("", ()); N];
+    let (mut n, mut l) = (0, 0);
+    while l < LANGUAGES {
+        let words = VOCABULARIES[l].label_fillers;
+        let mut k = 0;
+        while k < words.len() {
+            out[n] = (words[k], ());
+            n += 1;
+            k += 1;
+        }
+        l += 1;
+    }
+    out
+}
+
 /// The kind of service a word names in any language ("schneiden", "cut", "corte").
 fn concept_of(word: &str) -> Option<Concept> {
-    ALL.iter().find_map(|l| find(l.vocabulary.concepts, word))
+    find(&CONCEPTS, word)
 }
 
 fn concept_members(c: Concept) -> impl Iterator<Item = &'static str> {
-    ALL.iter()
-        .flat_map(|l| l.vocabulary.concepts.iter())
+    CONCEPTS
+        .iter()
         .filter(move |(_, k)| *k == c)
         .map(|(w, _)| *w)
 }
 
 /// Words in a service label that carry no meaning of their own, in any language.
 fn is_filler(w: &str) -> bool {
-    ALL.iter().any(|l| l.vocabulary.label_fillers.contains(&w))
+    find(&FILLERS, w).is_some()
 }
 
 // How sure a message word names a label word.

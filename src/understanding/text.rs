@@ -150,7 +150,7 @@ impl<'a> Text<'a> {
         text.look_up_words();
         text.join_phrases();
         let scores = super::language::scores(&text);
-        text.lang = super::language::detect(&text);
+        text.lang = super::language::leader(&scores);
         text.reading = super::language::reading_language(&scores, hint);
         text.read_words(text.reading);
         text
@@ -287,7 +287,7 @@ impl<'a> Text<'a> {
         let mut i = 0;
         while i < self.toks.len() {
             let mut tok = self.toks[i];
-            if tok.kind == Kind::Word
+            if tok.facts.is_some_and(|f| f.starts_phrase)
                 && let Some((phrase, len)) = self.phrase_at(i)
             {
                 let last = self.toks[i + len - 1];
@@ -342,10 +342,12 @@ impl<'a> Text<'a> {
             }
             let reading = match (tok.phrase, tok.facts) {
                 (Some(phrase), _) => phrase,
-                (None, Some(facts)) => facts.reading(lang),
+                // A word known only as the start of a phrase ("zweite" of "zweite
+                // Weihnachtstag") still means what it means alone.
+                (None, Some(facts)) if !facts.only_starts_phrase() => facts.reading(lang),
                 // Capitalised words mid-sentence are likely names ("Morgan"), so
                 // they are not bent into the nearest temporal word.
-                (None, None) => words::Reading {
+                (None, _) => words::Reading {
                     lex: super::lexicon::derived(
                         &self.norm[tok.start as usize..tok.end as usize],
                         !(tok.cap && i > 0),

@@ -54,9 +54,16 @@ pub(super) struct WordFacts {
     any: Reading,
     /// The languages this word is evidence for, one bit per `Locale`.
     pub evidence: u8,
+    /// Some language has a phrase that starts with this word ("boxing" day).
+    pub starts_phrase: bool,
 }
 
 impl WordFacts {
+    /// No table says anything of the word but that a phrase starts with it.
+    pub(super) fn only_starts_phrase(&self) -> bool {
+        self.any == BLANK && self.evidence == 0 && self.readings.iter().all(|r| *r == BLANK)
+    }
+
     pub(super) fn reading(&self, lang: Option<Locale>) -> Reading {
         let own = lang.map_or(BLANK, |l| self.readings[l as usize]);
         let mut reading = own.or(self.any);
@@ -72,14 +79,15 @@ const NOTHING: WordFacts = WordFacts {
     readings: [BLANK; LANGUAGES],
     any: BLANK,
     evidence: 0,
+    starts_phrase: false,
 };
 
 const fn str_eq(a: &str, b: &str) -> bool {
     !str_lt(a, b) && !str_lt(b, a)
 }
 
-/// Cursor into the four tables of every language during the merge.
-type Heads = [[usize; 4]; LANGUAGES];
+/// Cursor into the five tables of every language during the merge.
+type Heads = [[usize; 5]; LANGUAGES];
 
 const fn head<T: Copy + 'static>(table: &[Entry<T>], at: usize) -> Option<&'static str> {
     if at < table.len() {
@@ -89,12 +97,13 @@ const fn head<T: Copy + 'static>(table: &[Entry<T>], at: usize) -> Option<&'stat
     }
 }
 
-const fn heads_of(v: &Vocabulary, h: [usize; 4]) -> [Option<&'static str>; 4] {
+const fn heads_of(v: &Vocabulary, h: [usize; 5]) -> [Option<&'static str>; 5] {
     [
         head(v.words, h[0]),
         head(v.cues, h[1]),
         head(v.evidence, h[2]),
         head(v.scope, h[3]),
+        head(v.phrases, h[4]),
     ]
 }
 
@@ -143,6 +152,11 @@ const fn take(h: &mut Heads, word: &str) -> WordFacts {
             reading.flags = v.scope[at[3]].1;
             h[l][3] += 1;
         }
+        // Several phrases may start with one word: step over all of them.
+        while h[l][4] < v.phrases.len() && str_eq(v.phrases[h[l][4]].0, word) {
+            facts.starts_phrase = true;
+            h[l][4] += 1;
+        }
         facts.readings[l] = reading;
         if v.lends_words {
             facts.any = facts.any.or(reading);
@@ -153,7 +167,7 @@ const fn take(h: &mut Heads, word: &str) -> WordFacts {
 }
 
 const fn distinct_words() -> usize {
-    let mut h = [[0; 4]; LANGUAGES];
+    let mut h = [[0; 5]; LANGUAGES];
     let mut n = 0;
     while let Some(w) = smallest(&h) {
         take(&mut h, w);
@@ -164,7 +178,7 @@ const fn distinct_words() -> usize {
 
 const fn merged<const N: usize>() -> [Entry<WordFacts>; N] {
     let mut out = [("", NOTHING); N];
-    let mut h = [[0; 4]; LANGUAGES];
+    let mut h = [[0; 5]; LANGUAGES];
     let mut n = 0;
     while let Some(w) = smallest(&h) {
         out[n] = (w, take(&mut h, w));
