@@ -287,7 +287,7 @@ impl Cue {
     pub const LAST: Cue = Cue::IHave;
 }
 
-/// The named days the engine can date. Each language names them (in `words` or `phrases`);
+/// The named days the engine can date. Each language names them (in `words` or `expressions`);
 /// `understanding::holidays` knows how to compute each, per country where it differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Holiday {
@@ -345,7 +345,7 @@ pub enum Holiday {
 /// Several words read as one: "pasado mañana", "boxing day", "fin de semana". Keyed in its
 /// table by its first word; `rest` are the words that must follow, folded like every word.
 #[derive(Clone, Copy, Debug)]
-pub struct Phrase {
+pub struct Expression {
     pub rest: &'static [&'static str],
     pub lex: Lex,
     pub cue: Cue,
@@ -353,9 +353,9 @@ pub struct Phrase {
     pub flags: u8,
 }
 
-/// A phrase with a meaning for dates and times only.
-pub const fn phrase(rest: &'static [&'static str], lex: Lex) -> Phrase {
-    Phrase {
+/// An expression with a meaning for dates and times only.
+pub const fn expression(rest: &'static [&'static str], lex: Lex) -> Expression {
+    Expression {
         rest,
         lex,
         cue: Cue::None,
@@ -363,9 +363,9 @@ pub const fn phrase(rest: &'static [&'static str], lex: Lex) -> Phrase {
     }
 }
 
-/// A phrase with a meaning for the intent only.
-pub const fn cue_phrase(rest: &'static [&'static str], cue: Cue) -> Phrase {
-    Phrase {
+/// An expression with a meaning for the intent only.
+pub const fn cue_expression(rest: &'static [&'static str], cue: Cue) -> Expression {
+    Expression {
         rest,
         lex: Lex::None,
         cue,
@@ -411,7 +411,7 @@ pub struct Vocabulary {
     /// Where negation reaches: flags from [`scope`].
     pub scope: &'static [Entry<u8>],
     /// Several words read as one; several rows may share a first word.
-    pub phrases: &'static [Entry<Phrase>],
+    pub expressions: &'static [Entry<Expression>],
     /// Generic words for a kind of service ("haircut", "schneiden").
     pub concepts: &'static [Entry<Concept>],
     /// Letters only this language writes ("ß", "ñ", "¿"): evidence too.

@@ -397,6 +397,21 @@ fn weekday_expr(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     Some(day(i, end, date, DateKind::Weekday, score))
 }
 
+/// "la semana que viene", "the week after next": the week word first, its position after.
+fn week_after_its_word(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
+    let (weeks, end) = match (text.lex(i + 1), text.lex(i + 2)) {
+        (Lex::Next, _) => (1, i + 2),
+        (Lex::After, Lex::Next) => (2, i + 3),
+        _ => return None,
+    };
+    Some(span(
+        i,
+        end,
+        in_week(cx.today, 0, weeks),
+        in_week(cx.today, 6, weeks),
+    ))
+}
+
 fn weekend(today: NaiveDate, weeks: u64) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let sat = if weeks == 0 && weekday_of(today) >= 5 {
         Some(today)
@@ -413,23 +428,7 @@ fn week_first(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
         (Lex::This, Lex::Week | Lex::Weekend) => (0, i + 1),
         (Lex::AfterNext, Lex::Week | Lex::Weekend) => (2, i + 1),
         (Lex::Weekend, _) => (0, i),
-        // "la semana que viene", "the week after next"
-        (Lex::Week, Lex::Next) => {
-            return Some(span(
-                i,
-                i + 2,
-                in_week(cx.today, 0, 1),
-                in_week(cx.today, 6, 1),
-            ));
-        }
-        (Lex::Week, Lex::After) if text.lex(i + 2) == Lex::Next => {
-            return Some(span(
-                i,
-                i + 3,
-                in_week(cx.today, 0, 2),
-                in_week(cx.today, 6, 2),
-            ));
-        }
+        (Lex::Week, _) => return week_after_its_word(text, cx, i),
         _ => return None,
     };
     if text.lex(j) == Lex::Weekend {
@@ -517,13 +516,7 @@ fn day_only(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
     let bare_after_article = is_num
         && !marked
         && i > 0
-        && (text.lex(i - 1) == Lex::DayUnit
-            || cx.lang.is_some_and(|l| {
-                l.language()
-                    .vocabulary
-                    .date_articles
-                    .contains(&text.word(i - 1))
-            }))
+        && (text.lex(i - 1) == Lex::DayUnit || text.follows_date_article(i, cx.lang))
         && !text.is_punct(end, ':');
     let suffix = month_suffix(text, end);
     let accepted = suffix.is_some()
@@ -678,7 +671,7 @@ mod tests {
             now: NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default(),
             open: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
             close: NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default(),
-            country: crate::understanding::holidays::Country::Other,
+            zone: chrono_tz::UTC,
         }
     }
 

@@ -395,16 +395,10 @@ impl<'m, 't> CuedMessage<'m, 't> {
             || matches!(self.cue(before), Cue::ChoiceNoun | Cue::Take)
             || (self.is_article(before) && before >= 1 && self.cue(before - 1) == Cue::Take);
         // "el 20" is a date in Spanish, "la 2" an option.
-        let date_article = text.lang.is_some_and(|l| {
-            l.language()
-                .vocabulary
-                .date_articles
-                .contains(&text.word(before))
-        });
         let short_article = text.lex(before) == Lex::The
             && self.words <= 3
             && text.num(i).is_some()
-            && !date_article;
+            && !text.follows_date_article(i, text.lang);
         (marked || short_article).then_some(n)
     }
 
@@ -420,7 +414,8 @@ impl<'m, 't> CuedMessage<'m, 't> {
                     if found.is_none()
                         && !tok.ordinal
                         && (1..=20).contains(&tok.num)
-                        && !self.after_date_article(i) =>
+                        // "el 20": in Spanish the article makes the number a day.
+                        && !text.follows_date_article(i, text.lang) =>
                 {
                     found = Some(tok.num);
                 }
@@ -433,18 +428,6 @@ impl<'m, 't> CuedMessage<'m, 't> {
             }
         }
         found
-    }
-
-    /// "el 20": in Spanish the article makes the number a day, not an option.
-    fn after_date_article(&self, i: usize) -> bool {
-        let text = self.text;
-        i > 0
-            && text.lang.is_some_and(|l| {
-                l.language()
-                    .vocabulary
-                    .date_articles
-                    .contains(&text.word(i - 1))
-            })
     }
 
     fn last_choice(&self) -> bool {

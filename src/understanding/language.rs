@@ -8,10 +8,6 @@ use crate::languages::{ALL, LANGUAGES, Locale};
 /// A letter only one language writes counts as much as two of its words.
 const LETTER_WEIGHT: u32 = 2;
 
-pub(super) fn detect(text: &Text) -> Option<Locale> {
-    leader(&scores(text))
-}
-
 /// The language to read a message in: the conversation's when the message tells nothing
 /// against it (one English-looking "do" in "do 16:30" does not outweigh a German chat).
 pub(super) fn reading_language(scores: &[u32; LANGUAGES], hint: Option<Locale>) -> Option<Locale> {
@@ -37,7 +33,7 @@ pub(super) fn scores(text: &Text) -> [u32; LANGUAGES] {
     let in_code = |i: usize| {
         let glued = |j: usize| text.toks.get(j).is_some_and(|t| t.kind == Kind::Num);
         (!text.toks[i].gap && i >= 1 && glued(i - 1))
-            || text.toks.get(i + 1).is_some_and(|next| !next.gap) && glued(i + 1)
+            || (text.toks.get(i + 1).is_some_and(|next| !next.gap) && glued(i + 1))
     };
     for (i, tok) in text.toks.iter().enumerate() {
         if tok.evidence == 0 || in_address(i) || in_code(i) {
@@ -94,7 +90,7 @@ mod tests {
             ("6Y6-RG7 ede@example.com", None),
         ];
         for (input, want) in cases {
-            assert_eq!(detect(&Text::new(input)), want, "{input}");
+            assert_eq!(Text::new(input).lang, want, "{input}");
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Natural-language understanding for Chairside: turns one customer chat
-//! message (English or German) into structured booking fields.
+//! message (English, German or Spanish) into structured booking fields.
 //!
 //! The module is pure: no I/O, no clock reads, no global mutable state, and it
 //! never panics. All word knowledge lives in static tables sorted at compile
@@ -331,7 +331,7 @@ fn ser_opt_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::
 
 /// Language of a message, or `None` when it carries no telling word ("15:00").
 pub fn detect_language(text: &str) -> Option<Locale> {
-    language::detect(&text::Text::new(text))
+    text::Text::new(text).lang
 }
 
 /// Whether the message thanks or says goodbye ("thanks!", "danke schön", "bye"): the
@@ -354,8 +354,16 @@ struct ParseContext {
     order: DateOrder,
     open: NaiveTime,
     close: NaiveTime,
-    /// Whose named days apply: Thanksgiving in Toronto is not Thanksgiving in New York.
-    country: holidays::Country,
+    /// The business's zone, which says whose named days apply: Thanksgiving in Toronto is not
+    /// Thanksgiving in New York.
+    zone: chrono_tz::Tz,
+}
+
+impl ParseContext {
+    /// Read only when a named day is mentioned, not for every message.
+    fn country(&self) -> holidays::Country {
+        holidays::Country::of_zone(self.zone.name())
+    }
 }
 
 /// Understands one customer message. Never panics; unknown input yields an
@@ -371,7 +379,7 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
         order: ctx.date_order,
         open,
         close,
-        country: holidays::Country::of_zone(ctx.time_zone.name()),
+        zone: ctx.time_zone,
     };
     let contact = contact::extract(&mut text);
     intent::mask_greetings(&mut text);

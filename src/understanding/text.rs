@@ -26,8 +26,8 @@ pub(super) struct Token {
     pub flags: u8,
     /// What the tables say about this word in every language.
     facts: Option<WordFacts>,
-    /// The meaning of the phrase this token starts (its other words were merged into it).
-    phrase: Option<words::Reading>,
+    /// The meaning of the expression this token starts (its other words were merged into it).
+    expression: Option<words::Reading>,
     /// Byte range in the folded text.
     start: u32,
     end: u32,
@@ -148,7 +148,7 @@ impl<'a> Text<'a> {
         text.tokenize();
         text.merge_ordinal_endings();
         text.look_up_words();
-        text.join_phrases();
+        text.join_expressions();
         let scores = super::language::scores(&text);
         text.lang = super::language::leader(&scores);
         text.reading = super::language::reading_language(&scores, hint);
@@ -208,7 +208,7 @@ impl<'a> Text<'a> {
             evidence: 0,
             flags: 0,
             facts: None,
-            phrase: None,
+            expression: None,
             start: at,
             end: at,
             ostart: pos as u32,
@@ -281,14 +281,14 @@ impl<'a> Text<'a> {
         }
     }
 
-    /// Merges each phrase ("pasado mañana", "boxing day") into its first token, longest first.
-    fn join_phrases(&mut self) {
+    /// Merges each expression ("pasado mañana", "boxing day") into its first token, longest first.
+    fn join_expressions(&mut self) {
         let mut kept = 0;
         let mut i = 0;
         while i < self.toks.len() {
             let mut tok = self.toks[i];
-            if tok.facts.is_some_and(|f| f.starts_phrase)
-                && let Some((phrase, len)) = self.phrase_at(i)
+            if tok.facts.is_some_and(|f| f.starts_expression)
+                && let Some((expression, len)) = self.expression_at(i)
             {
                 let last = self.toks[i + len - 1];
                 for t in &self.toks[i..i + len] {
@@ -296,7 +296,7 @@ impl<'a> Text<'a> {
                 }
                 tok.end = last.end;
                 tok.oend = last.oend;
-                tok.phrase = Some(phrase);
+                tok.expression = Some(expression);
                 i += len - 1;
             }
             self.toks[kept] = tok;
@@ -306,25 +306,25 @@ impl<'a> Text<'a> {
         self.toks.truncate(kept);
     }
 
-    /// The longest phrase of any language starting at token `i`, with its length in tokens.
-    fn phrase_at(&self, i: usize) -> Option<(words::Reading, usize)> {
+    /// The longest expression of any language starting at token `i`, with its length in tokens.
+    fn expression_at(&self, i: usize) -> Option<(words::Reading, usize)> {
         let first = self.word(i);
         let mut best: Option<(words::Reading, usize)> = None;
         for language in ALL {
-            let table = language.vocabulary.phrases;
+            let table = language.vocabulary.expressions;
             let from = table.partition_point(|(w, _)| *w < first);
-            for (_, phrase) in table[from..].iter().take_while(|(w, _)| *w == first) {
-                let len = phrase.rest.len() + 1;
+            for (_, expression) in table[from..].iter().take_while(|(w, _)| *w == first) {
+                let len = expression.rest.len() + 1;
                 let fits =
                     best.is_none_or(|(_, l)| len > l)
-                        && phrase.rest.iter().enumerate().all(|(k, w)| {
+                        && expression.rest.iter().enumerate().all(|(k, w)| {
                             i + 1 + k < self.toks.len() && self.word(i + 1 + k) == *w
                         });
                 if fits {
                     let reading = words::Reading {
-                        lex: phrase.lex,
-                        cue: phrase.cue,
-                        flags: phrase.flags,
+                        lex: expression.lex,
+                        cue: expression.cue,
+                        flags: expression.flags,
                     };
                     best = Some((reading, len));
                 }
@@ -340,11 +340,11 @@ impl<'a> Text<'a> {
             if tok.kind != Kind::Word {
                 continue;
             }
-            let reading = match (tok.phrase, tok.facts) {
-                (Some(phrase), _) => phrase,
-                // A word known only as the start of a phrase ("zweite" of "zweite
+            let reading = match (tok.expression, tok.facts) {
+                (Some(expression), _) => expression,
+                // A word known only as the start of an expression ("zweite" of "zweite
                 // Weihnachtstag") still means what it means alone.
-                (None, Some(facts)) if !facts.only_starts_phrase() => facts.reading(lang),
+                (None, Some(facts)) if !facts.only_starts_expression() => facts.reading(lang),
                 // Capitalised words mid-sentence are likely names ("Morgan"), so
                 // they are not bent into the nearest temporal word.
                 (None, _) => words::Reading {
@@ -381,6 +381,17 @@ impl<'a> Text<'a> {
         self.toks
             .get(i)
             .map_or("", |t| &self.norm[t.start as usize..t.end as usize])
+    }
+
+    /// "am 14", "el 14": token `i` follows a word after which, in `lang`, a bare number is a day.
+    pub(super) fn follows_date_article(&self, i: usize, lang: Option<Locale>) -> bool {
+        i > 0
+            && lang.is_some_and(|l| {
+                l.language()
+                    .vocabulary
+                    .date_articles
+                    .contains(&self.word(i - 1))
+            })
     }
 
     pub(super) fn is_word(&self, i: usize, w: &str) -> bool {

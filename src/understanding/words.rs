@@ -54,13 +54,13 @@ pub(super) struct WordFacts {
     any: Reading,
     /// The languages this word is evidence for, one bit per `Locale`.
     pub evidence: u8,
-    /// Some language has a phrase that starts with this word ("boxing" day).
-    pub starts_phrase: bool,
+    /// Some language has an expression that starts with this word ("boxing" day).
+    pub starts_expression: bool,
 }
 
 impl WordFacts {
-    /// No table says anything of the word but that a phrase starts with it.
-    pub(super) fn only_starts_phrase(&self) -> bool {
+    /// No table says anything of the word but that an expression starts with it.
+    pub(super) fn only_starts_expression(&self) -> bool {
         self.any == BLANK && self.evidence == 0 && self.readings.iter().all(|r| *r == BLANK)
     }
 
@@ -79,7 +79,7 @@ const NOTHING: WordFacts = WordFacts {
     readings: [BLANK; LANGUAGES],
     any: BLANK,
     evidence: 0,
-    starts_phrase: false,
+    starts_expression: false,
 };
 
 const fn str_eq(a: &str, b: &str) -> bool {
@@ -103,7 +103,7 @@ const fn heads_of(v: &Vocabulary, h: [usize; 5]) -> [Option<&'static str>; 5] {
         head(v.cues, h[1]),
         head(v.evidence, h[2]),
         head(v.scope, h[3]),
-        head(v.phrases, h[4]),
+        head(v.expressions, h[4]),
     ]
 }
 
@@ -152,9 +152,9 @@ const fn take(h: &mut Heads, word: &str) -> WordFacts {
             reading.flags = v.scope[at[3]].1;
             h[l][3] += 1;
         }
-        // Several phrases may start with one word: step over all of them.
-        while h[l][4] < v.phrases.len() && str_eq(v.phrases[h[l][4]].0, word) {
-            facts.starts_phrase = true;
+        // Several expressions may start with one word: step over all of them.
+        while h[l][4] < v.expressions.len() && str_eq(v.expressions[h[l][4]].0, word) {
+            facts.starts_expression = true;
             h[l][4] += 1;
         }
         facts.readings[l] = reading;

@@ -3,7 +3,8 @@
 
 use crate::languages::vocabulary::scope::{NEGATES_CLAUSE, NEGATES_NEXT, STARTS_CLAUSE};
 use crate::languages::vocabulary::{
-    Concept, Cue, Entry, Holiday as H, Lex, Part as P, Phrase, Vocabulary, phrase, sorted_table,
+    Concept, Cue, Entry, Expression, Holiday as H, Lex, Part as P, Vocabulary, expression,
+    sorted_table,
 };
 use Lex::*;
 use P::{AfterWork, Afternoon, Evening, Lunch, Morning, Night};
@@ -13,7 +14,7 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     cues: &CUES,
     evidence: &EVIDENCE,
     scope: &SCOPE,
-    phrases: &PHRASES,
+    expressions: &EXPRESSIONS,
     concepts: &CONCEPTS,
     letters: &['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü', 'ß'],
     ordinal_endings: &["te", "ten", "ter", "sten"],
@@ -113,29 +114,29 @@ sorted_table!(pub(super) WORDS: Lex = [
     ("jahr", Year), ("jahre", Year), ("jahren", Year),
 ]);
 
-sorted_table!(PHRASES: Phrase = [
-    ("erster", phrase(&["weihnachtstag"], Holiday(H::Christmas))),
-    ("ersten", phrase(&["weihnachtstag"], Holiday(H::Christmas))),
-    ("erste", phrase(&["weihnachtstag"], Holiday(H::Christmas))),
-    ("zweiter", phrase(&["weihnachtstag"], Holiday(H::BoxingDay))),
-    ("zweiten", phrase(&["weihnachtstag"], Holiday(H::BoxingDay))),
-    ("zweite", phrase(&["weihnachtstag"], Holiday(H::BoxingDay))),
-    ("erster", phrase(&["weihnachtsfeiertag"], Holiday(H::Christmas))),
-    ("ersten", phrase(&["weihnachtsfeiertag"], Holiday(H::Christmas))),
-    ("zweiter", phrase(&["weihnachtsfeiertag"], Holiday(H::BoxingDay))),
-    ("zweiten", phrase(&["weihnachtsfeiertag"], Holiday(H::BoxingDay))),
-    ("tag", phrase(&["der", "arbeit"], Holiday(H::MayDay))),
-    ("tag", phrase(&["der", "deutschen", "einheit"], Holiday(H::GermanUnityDay))),
-    ("christi", phrase(&["himmelfahrt"], Holiday(H::Ascension))),
-    ("maria", phrase(&["himmelfahrt"], Holiday(H::Assumption))),
-    ("mariae", phrase(&["himmelfahrt"], Holiday(H::Assumption))),
-    ("buss", phrase(&["-", "und", "bettag"], Holiday(H::RepentanceDay))),
-    ("buss", phrase(&["und", "bettag"], Holiday(H::RepentanceDay))),
-    ("heilige", phrase(&["drei", "konige"], Holiday(H::Epiphany))),
-    ("heiligen", phrase(&["drei", "konige"], Holiday(H::Epiphany))),
-    ("nach", phrase(&["hinten"], Delay)),
-    ("nach", phrase(&["vorne"], Sooner)),
-    ("nach", phrase(&["vorn"], Sooner)),
+sorted_table!(EXPRESSIONS: Expression = [
+    ("erster", expression(&["weihnachtstag"], Holiday(H::Christmas))),
+    ("ersten", expression(&["weihnachtstag"], Holiday(H::Christmas))),
+    ("erste", expression(&["weihnachtstag"], Holiday(H::Christmas))),
+    ("zweiter", expression(&["weihnachtstag"], Holiday(H::BoxingDay))),
+    ("zweiten", expression(&["weihnachtstag"], Holiday(H::BoxingDay))),
+    ("zweite", expression(&["weihnachtstag"], Holiday(H::BoxingDay))),
+    ("erster", expression(&["weihnachtsfeiertag"], Holiday(H::Christmas))),
+    ("ersten", expression(&["weihnachtsfeiertag"], Holiday(H::Christmas))),
+    ("zweiter", expression(&["weihnachtsfeiertag"], Holiday(H::BoxingDay))),
+    ("zweiten", expression(&["weihnachtsfeiertag"], Holiday(H::BoxingDay))),
+    ("tag", expression(&["der", "arbeit"], Holiday(H::MayDay))),
+    ("tag", expression(&["der", "deutschen", "einheit"], Holiday(H::GermanUnityDay))),
+    ("christi", expression(&["himmelfahrt"], Holiday(H::Ascension))),
+    ("maria", expression(&["himmelfahrt"], Holiday(H::Assumption))),
+    ("mariae", expression(&["himmelfahrt"], Holiday(H::Assumption))),
+    ("buss", expression(&["-", "und", "bettag"], Holiday(H::RepentanceDay))),
+    ("buss", expression(&["und", "bettag"], Holiday(H::RepentanceDay))),
+    ("heilige", expression(&["drei", "konige"], Holiday(H::Epiphany))),
+    ("heiligen", expression(&["drei", "konige"], Holiday(H::Epiphany))),
+    ("nach", expression(&["hinten"], Delay)),
+    ("nach", expression(&["vorne"], Sooner)),
+    ("nach", expression(&["vorn"], Sooner)),
 ]);
 
 sorted_table!(pub(super) CUES: Cue = [

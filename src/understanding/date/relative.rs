@@ -96,7 +96,7 @@ pub(super) fn named_day_or_span(
     {
         let date = holidays::next(
             crate::languages::vocabulary::Holiday::Christmas,
-            cx.country,
+            cx.country(),
             cx.today,
         )
         .and_then(|d| plus_days(d, u64::from(n - 1)));
@@ -120,7 +120,7 @@ pub(super) fn named_day_or_span(
             ..day(i, i + 1, None, DateKind::Calendar, CALENDAR)
         });
     }
-    let date = holidays::next(holiday, cx.country, cx.today);
+    let date = holidays::next(holiday, cx.country(), cx.today);
     Some(day(i, i + 1, date, DateKind::Calendar, CALENDAR))
 }
 

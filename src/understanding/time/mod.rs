@@ -212,7 +212,7 @@ mod tests {
             order: super::super::DateOrder::MonthDay,
             open: hm(open, 0).unwrap_or_default(),
             close: hm(close, 0).unwrap_or_default(),
-            country: crate::understanding::holidays::Country::Other,
+            zone: chrono_tz::UTC,
         }
     }
 
