@@ -4,6 +4,8 @@
 
 use chrono::NaiveDate;
 
+use crate::understanding::Topic;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
     Book,
@@ -37,6 +39,8 @@ pub enum Payload {
     NewCode,
     /// Prove who I am to see bookings made elsewhere.
     Verify,
+    /// A question to the business from a menu: a platform's ice breaker or command.
+    Ask(Topic),
 }
 
 impl Payload {
@@ -64,6 +68,7 @@ impl Payload {
             Self::ChatLink(token) => token.clone(),
             Self::NewCode => "newcode".into(),
             Self::Verify => "verify".into(),
+            Self::Ask(topic) => format!("ask:{}", topic.as_str()),
         }
     }
 
@@ -113,6 +118,7 @@ impl Payload {
             Some(("cancel", rest)) => Self::Cancel(id(rest)?),
             Some(("move", rest)) => Self::Move(id(rest)?),
             Some(("attend", rest)) => Self::Attend(id(rest)?),
+            Some(("ask", rest)) => Self::Ask(Topic::parse(rest)?),
             _ => return None,
         })
     }
@@ -141,6 +147,8 @@ mod tests {
             Payload::Cancel(uuid.clone()),
             Payload::Move(uuid.clone()),
             Payload::Attend(uuid),
+            Payload::Ask(Topic::Price),
+            Payload::Ask(Topic::Hours),
         ];
         for p in all {
             let encoded = p.encode();
@@ -160,6 +168,7 @@ mod tests {
             "slot:1",
             "day:2027-02-30",
             "cancel:'; --",
+            "ask:weather",
             &"x".repeat(100),
         ] {
             assert_eq!(Payload::decode(bad), None, "{bad}");

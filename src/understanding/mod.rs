@@ -44,6 +44,7 @@
 //! * `lang` is the language detected in this message (`None` when it has no
 //!   telling word, e.g. "15:00"); `Context::lang` is only a hint for parsing.
 
+mod care;
 mod contact;
 mod date;
 mod holidays;
@@ -60,6 +61,7 @@ mod words;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize, Serializer};
 
+pub use care::Topic;
 pub use shift::ShiftDirection;
 
 pub use crate::languages::Locale;

@@ -302,6 +302,7 @@ impl<'d, D: Desk + ?Sized> Dialogue<'d, D> {
                     Ok(())
                 }
             },
+            Payload::Ask(_) => self.help(),
             Payload::Cancel(id) => self.target_booking(&id, Action::Cancel, u),
             Payload::Move(id) => self.target_booking(&id, Action::Move, u),
         }

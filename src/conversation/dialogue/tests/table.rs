@@ -113,6 +113,7 @@ fn payloads(own: &str) -> Vec<Payload> {
         Payload::ChatLink("opened".into()),
         Payload::NewCode,
         Payload::Verify,
+        Payload::Ask(crate::understanding::Topic::Price),
     ];
     // Fails to compile when a kind is added without adding it above.
     for payload in &all {
@@ -136,7 +137,8 @@ fn payloads(own: &str) -> Vec<Payload> {
             | Payload::Attend(_)
             | Payload::ChatLink(_)
             | Payload::NewCode
-            | Payload::Verify => {}
+            | Payload::Verify
+            | Payload::Ask(_) => {}
         }
     }
     all
