@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::domain::TimeZoneName;
 use crate::languages::Locale;
 use crate::storage::{Database, businesses};
-use crate::understanding::{Context, TimeRange, Understanding, understand};
+use crate::understanding::{Context, FaqEntry, FaqIndex, TimeRange, Understanding, understand};
 
 /// The arguments of `chairside understand`.
 #[derive(Debug, clap::Args)]
@@ -43,6 +43,15 @@ struct Line {
     lang: Option<String>,
     /// The business's opening hours, `["09:00", "19:00"]`, which decide what a bare "at 3" is.
     opening: Option<[String; 2]>,
+    /// The business's FAQ: `[{"id": "parking", "examples": ["Is there parking nearby?"]}]`.
+    #[serde(default)]
+    faq: Vec<FaqLine>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FaqLine {
+    id: String,
+    examples: Vec<String>,
 }
 
 /// The fields printed: those a booking needs, absent when not understood.
@@ -62,6 +71,10 @@ struct Printed {
     time_range: Option<TimeRange>,
     #[serde(skip_serializing_if = "Option::is_none")]
     choice: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    faq: Option<String>,
 }
 
 pub fn run(config: &Config, args: UnderstandArgs) -> Result<(), String> {
@@ -88,7 +101,11 @@ pub fn run(config: &Config, args: UnderstandArgs) -> Result<(), String> {
                 input.lang.as_deref().or(args.lang.as_deref()),
             ) {
                 Ok(settings) => match opening(input.opening.as_ref()) {
-                    Ok(hours) => read_one(&input.text, &Settings { opening: hours, ..settings }, calendar.as_deref()),
+                    Ok(hours) => {
+                        let faq = faq_index(&input.faq);
+                        let settings = Settings { opening: hours, faq: Some(faq), ..settings };
+                        read_one(&input.text, &settings, calendar.as_deref())
+                    }
                     Err(e) => serde_json::json!({ "error": format!("line {}: {e}", number + 1) }).to_string(),
                 },
                 Err(e) => serde_json::json!({ "error": format!("line {}: {e}", number + 1) }).to_string(),
@@ -105,6 +122,23 @@ struct Settings {
     tz: Tz,
     lang: Option<Locale>,
     opening: Option<(NaiveTime, NaiveTime)>,
+    faq: Option<FaqIndex>,
+}
+
+fn faq_index(lines: &[FaqLine]) -> FaqIndex {
+    let examples: Vec<Vec<&str>> = lines
+        .iter()
+        .map(|l| l.examples.iter().map(String::as_str).collect())
+        .collect();
+    let entries: Vec<FaqEntry> = lines
+        .iter()
+        .zip(&examples)
+        .map(|(l, examples)| FaqEntry {
+            id: &l.id,
+            examples,
+        })
+        .collect();
+    FaqIndex::new(&entries)
 }
 
 fn opening(raw: Option<&[String; 2]>) -> Result<Option<(NaiveTime, NaiveTime)>, String> {
@@ -141,6 +175,7 @@ impl Settings {
             tz,
             lang,
             opening: None,
+            faq: None,
         })
     }
 }
@@ -159,6 +194,10 @@ fn read_one(text: &str, settings: &Settings, calendar: Option<&BusinessCalendar>
             let context = Context::new(settings.now, settings.tz).with_lang(settings.lang);
             let context = match settings.opening {
                 Some((from, to)) => context.with_opening(from, to),
+                None => context,
+            };
+            let context = match &settings.faq {
+                Some(faq) => context.with_faq(faq),
                 None => context,
             };
             understand(text, &context)
@@ -188,6 +227,8 @@ fn printed(u: &Understanding, calendar: Option<&BusinessCalendar>) -> Printed {
         time: u.time.map(|t| t.format("%H:%M").to_string()),
         time_range: u.time_range,
         choice: u.choice,
+        question: u.question.map(|q| q.as_str()),
+        faq: u.faq.clone(),
     }
 }
 

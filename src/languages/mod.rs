@@ -5,6 +5,7 @@
 //! adding one is adding its module and its line in [`Locale`] and [`ALL`] below, with its
 //! labelled corpus in `tests/data/` (README, "Adding a language").
 
+pub mod care;
 pub mod dates;
 mod de;
 mod en;
@@ -16,6 +17,7 @@ pub mod replies;
 pub mod vocabulary;
 
 use crate::domain::ValidationError;
+use care::CareTexts;
 use dates::DateFormats;
 use mail::MailTexts;
 use pages::PageTexts;
@@ -70,6 +72,8 @@ pub struct Language {
     /// What the chat writes.
     pub buttons: Buttons,
     pub replies: Replies,
+    /// What the chat answers to questions about the business.
+    pub care: CareTexts,
     /// What the emails and calendar files about a booking write.
     pub mail: MailTexts,
     /// What the customer pages show.
@@ -198,6 +202,7 @@ mod tests {
             let records = [
                 ("buttons", language.buttons.phrases()),
                 ("replies", language.replies.phrases()),
+                ("care", language.care.phrases()),
                 ("mail", language.mail.phrases()),
             ];
             for (record, phrases) in records {

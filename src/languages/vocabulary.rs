@@ -132,6 +132,8 @@ pub enum Lex {
     AfterNext,
     Week,
     Weekend,
+    /// "zwischen den Jahren": the working days between Christmas and New Year, 27–30 December.
+    BetweenYears,
     DayUnit,
     MonthUnit,
     Am,
@@ -373,6 +375,98 @@ pub const fn cue_expression(rest: &'static [&'static str], cue: Cue) -> Expressi
     }
 }
 
+/// What a word says a question to the business is about (`understanding::care`). Some kinds
+/// name the topic on their own ("price", "Öffnungszeiten"); others only in a question or next
+/// to another word ("how long", "are you open").
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Subject {
+    Price,
+    /// "much": a price after "how".
+    Much,
+    /// "cuánto", "wieviel": how much, or how long when a word of time follows.
+    HowMuch,
+    Duration,
+    /// "long": a duration after "how".
+    Long,
+    /// "offer", "services", "machen", "hacéis".
+    Offer,
+    /// "opening hours", "Öffnungszeiten", "horario".
+    Hours,
+    /// "open", "offen", "abierto": hours, in a question.
+    Open,
+    /// "auf": open, only as the last word of a question ("habt ihr samstags auf?").
+    OpenAtEnd,
+    /// "barbers", "Mitarbeiter", "equipo": who works here.
+    Team,
+    /// "pay", "zahlen", "cobrar": with a cancellation word, the cancellation policy.
+    Charge,
+    /// "Stornogebühr": the cancellation policy on its own.
+    CancelPolicy,
+    /// "sms", "text", "mensaje": with "before", a reminder.
+    Message,
+    Before,
+    /// "sell", "verkauft", "vendéis": products, not services.
+    Sell,
+    Close,
+    Where,
+    Address,
+    Phone,
+    /// "number", "Nummer": the phone number, in a question.
+    Number,
+    Website,
+    /// "work", "in", "da", "trabaja": with a staff member, whether they work.
+    Works,
+    Who,
+    /// "policy", "fee", "spätestens", "plazo": with a cancellation word, the cancellation policy.
+    Policy,
+    /// "advance", "im Voraus", "antelación".
+    Advance,
+    Reminder,
+    /// "now", "jetzt", "ahora".
+    Now,
+}
+
+/// What a word is about in the questions businesses put in their FAQ, whatever the language
+/// ("card", "Karte", "tarjeta", "amex"): an example and a customer's question meet on it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Gist {
+    Payment,
+    Parking,
+    Access,
+    WalkIn,
+    /// "without", "need": whether something is needed ("no appointment needed?").
+    Without,
+    Appointment,
+    Gift,
+    Bring,
+    Pet,
+    Child,
+    Wifi,
+    Toilet,
+    Drink,
+}
+
+impl Gist {
+    /// The key the FAQ matcher uses for words of this gist; no written word looks like it.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Gist::Payment => "#payment",
+            Gist::Parking => "#parking",
+            Gist::Access => "#access",
+            Gist::WalkIn => "#walkin",
+            Gist::Without => "#without",
+            Gist::Appointment => "#appointment",
+            Gist::Gift => "#gift",
+            Gist::Bring => "#bring",
+            Gist::Pet => "#pet",
+            Gist::Child => "#child",
+            Gist::Wifi => "#wifi",
+            Gist::Toilet => "#toilet",
+            Gist::Drink => "#drink",
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Concept {
     Haircut,
@@ -414,6 +508,13 @@ pub struct Vocabulary {
     pub expressions: &'static [Entry<Expression>],
     /// Generic words for a kind of service ("haircut", "schneiden").
     pub concepts: &'static [Entry<Concept>],
+    /// What words say a question is about.
+    pub subjects: &'static [Entry<Subject>],
+    /// Words that open a question when they come first ("what", "habt", "hay").
+    pub question_openers: &'static [&'static str],
+    /// What words are about in FAQ questions; a row also covers words it starts ("park" covers
+    /// "parking", "Parkplätze") and, four letters or more, compounds it ends ("Hundeverbot").
+    pub gists: &'static [Entry<Gist>],
     /// Letters only this language writes ("ß", "ñ", "¿"): evidence too.
     pub letters: &'static [char],
     /// Endings written onto a day number: "14th", "3ten".

@@ -5,7 +5,7 @@
 mod calendar;
 mod relative;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use self::calendar::{
     first_of_month, in_month, in_week, month_day, next_day_of_month, on_or_after, plus_days,
@@ -412,6 +412,21 @@ fn week_after_its_word(text: &Text, cx: &ParseContext, i: usize) -> Option<Menti
     ))
 }
 
+/// 27–30 December of this year, or of next year once they have passed.
+fn between_years(today: NaiveDate, i: usize) -> Mention {
+    let year = if today > NaiveDate::from_ymd_opt(today.year(), 12, 30).unwrap_or(today) {
+        today.year() + 1
+    } else {
+        today.year()
+    };
+    span(
+        i,
+        i + 1,
+        NaiveDate::from_ymd_opt(year, 12, 27),
+        NaiveDate::from_ymd_opt(year, 12, 30),
+    )
+}
+
 fn weekend(today: NaiveDate, weeks: u64) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let sat = if weeks == 0 && weekday_of(today) >= 5 {
         Some(today)
@@ -429,6 +444,7 @@ fn week_first(text: &Text, cx: &ParseContext, i: usize) -> Option<Mention> {
         (Lex::AfterNext, Lex::Week | Lex::Weekend) => (2, i + 1),
         (Lex::Weekend, _) => (0, i),
         (Lex::Week, _) => return week_after_its_word(text, cx, i),
+        (Lex::BetweenYears, _) => return Some(between_years(cx.today, i)),
         _ => return None,
     };
     if text.lex(j) == Lex::Weekend {

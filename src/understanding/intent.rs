@@ -215,11 +215,14 @@ impl<'m, 't> CuedMessage<'m, 't> {
             || (self.any(Cue::Show) && plural)
     }
 
-    /// "delete my data", "forget me", "löschen Sie meine Daten", "DSGVO Löschung".
+    /// "delete my data", "forget me", "löschen Sie meine Daten", "DSGVO Löschung", and what is
+    /// kept about me: "what do you store about me?", "¿qué datos guardan de mí?".
     fn is_privacy(&self) -> bool {
         let wipe = self.any(Cue::Remove) || self.any(Cue::Forget) || self.any(Cue::Cancel);
         let forget_me = self.any(Cue::Forget) && (self.any(Cue::Me) || self.words <= 2);
-        (wipe && self.any(Cue::PersonalData)) || forget_me
+        let about_me = self.any(Cue::Me) || self.any(Cue::My);
+        let what_is_kept = self.any(Cue::Question) && about_me;
+        self.any(Cue::PersonalData) && (wipe || what_is_kept) || forget_me
     }
 
     fn is_human(&self) -> bool {

@@ -47,6 +47,7 @@
 mod care;
 mod contact;
 mod date;
+mod faq;
 mod holidays;
 mod intent;
 mod language;
@@ -62,6 +63,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use care::Topic;
+pub use faq::{FaqEntry, FaqIndex, FaqMatch};
 pub use shift::ShiftDirection;
 
 pub use crate::languages::Locale;
@@ -149,6 +151,8 @@ pub struct Context<'a> {
     pub opening: Option<(NaiveTime, NaiveTime)>,
     /// How to read "5/3"; `Context::with_lang` sets the customary order.
     pub date_order: DateOrder,
+    /// The business's own questions and answers.
+    pub faq: Option<&'a FaqIndex>,
 }
 
 impl<'a> Context<'a> {
@@ -162,6 +166,7 @@ impl<'a> Context<'a> {
             staff: &[],
             opening: None,
             date_order: DateOrder::default(),
+            faq: None,
         }
     }
 
@@ -184,6 +189,11 @@ impl<'a> Context<'a> {
 
     pub fn with_opening(mut self, from: NaiveTime, to: NaiveTime) -> Context<'a> {
         self.opening = Some((from, to));
+        self
+    }
+
+    pub fn with_faq(mut self, faq: &'a FaqIndex) -> Context<'a> {
+        self.faq = Some(faq);
         self
     }
 
@@ -307,6 +317,15 @@ pub struct Understanding {
     /// How far, when said ("an hour later" is 60).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shift_minutes: Option<u32>,
+    /// A question to the business: "how much is a fade?", "wo seid ihr?".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<Topic>,
+    /// The question is about this moment: "are you open now?".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub asks_now: bool,
+    /// The id of the business's FAQ entry the question matches (`question` is `faq`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faq: Option<String>,
 }
 
 fn ser_time<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
@@ -407,6 +426,22 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
     };
     let found = intent::detect(&text, &signals);
     let name = contact::name(&text, &used);
+    let asked = care::Found {
+        intent: found.intent,
+        staff: staff.is_some(),
+        service: service.is_some(),
+        when: signals.when,
+        time: chosen_time.time.is_some() || chosen_time.range.is_some(),
+        choice: found.choice.is_some() || found.choice_last,
+        shift: shift.is_some(),
+        contact: contact.email.is_some() || contact.phone.is_some(),
+    };
+    let (question, faq) = care::ask(&text, &asked, ctx.faq);
+    // "are you open now?" asks about today.
+    let date = match question {
+        Some(q) if q.now && chosen_date.date.is_none() => Some(cx.today),
+        _ => chosen_date.date,
+    };
 
     Understanding {
         intent: found.intent,
@@ -416,7 +451,7 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
         staff: staff
             .and_then(|(i, _)| ctx.staff.get(i))
             .map(|s| s.id.to_string()),
-        date: chosen_date.date,
+        date,
         date_kind: chosen_date.kind,
         impossible_date: chosen_date.impossible,
         date_range: chosen_date.range,
@@ -433,6 +468,9 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
         party_size: contact.party_size,
         shift: shift.map(|s| s.direction),
         shift_minutes: shift.and_then(|s| s.minutes),
+        question: question.map(|q| q.topic),
+        asks_now: question.is_some_and(|q| q.now),
+        faq,
     }
 }
 

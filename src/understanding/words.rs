@@ -208,6 +208,8 @@ mod tests {
             assert_strictly_sorted(v.evidence);
             assert_strictly_sorted(v.scope);
             assert_strictly_sorted(v.concepts);
+            assert_strictly_sorted(v.subjects);
+            assert_strictly_sorted(v.gists);
         }
         assert_strictly_sorted(&TABLE);
     }

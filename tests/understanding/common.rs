@@ -5,7 +5,11 @@
 
 use std::path::Path;
 
-use chairside::understanding::{Context, DateOrder, Locale, ServiceName, StaffName, understand};
+use std::sync::LazyLock;
+
+use chairside::understanding::{
+    Context, DateOrder, FaqEntry, FaqIndex, Locale, ServiceName, StaffName, understand,
+};
 use chrono::{NaiveDateTime, NaiveTime};
 use serde_json::Value;
 
@@ -93,6 +97,78 @@ const STAFF: [StaffName; 3] = [
     },
 ];
 
+/// The FAQ the care corpora were written against (`tests/data/CONVENTIONS.md`): each entry's
+/// examples in the three languages, as an owner who serves all three would enter them.
+pub const FAQ: [(&str, &[&str]); 7] = [
+    (
+        "payment",
+        &[
+            "Can I pay by card?",
+            "Do you accept cash?",
+            "Kann ich mit Karte zahlen?",
+            "Nehmt ihr Bargeld?",
+            "¿Puedo pagar con tarjeta?",
+            "¿Aceptáis efectivo?",
+        ],
+    ),
+    (
+        "parking",
+        &[
+            "Is there parking nearby?",
+            "Gibt es Parkplätze in der Nähe?",
+            "¿Hay aparcamiento cerca?",
+        ],
+    ),
+    (
+        "accessibility",
+        &[
+            "Is the shop wheelchair accessible?",
+            "Ist der Laden barrierefrei?",
+            "¿El local es accesible en silla de ruedas?",
+        ],
+    ),
+    (
+        "walk_in",
+        &[
+            "Do you take walk-ins?",
+            "Kann ich auch ohne Termin kommen?",
+            "¿Puedo ir sin cita?",
+        ],
+    ),
+    (
+        "voucher",
+        &[
+            "Do you sell gift vouchers?",
+            "Gibt es Gutscheine?",
+            "¿Vendéis tarjetas regalo?",
+        ],
+    ),
+    (
+        "bring",
+        &[
+            "Do I need to bring anything?",
+            "Muss ich etwas mitbringen?",
+            "¿Tengo que llevar algo?",
+        ],
+    ),
+    (
+        "pets",
+        &[
+            "Can I bring my dog?",
+            "Darf ich meinen Hund mitbringen?",
+            "¿Puedo llevar a mi perro?",
+        ],
+    ),
+];
+
+pub static FAQ_INDEX: LazyLock<FaqIndex> = LazyLock::new(|| {
+    let entries: Vec<FaqEntry> = FAQ
+        .iter()
+        .map(|(id, examples)| FaqEntry { id, examples })
+        .collect();
+    FaqIndex::new(&entries)
+});
+
 /// The business a corpus was written for.
 pub struct Business {
     services: &'static [ServiceName<'static>],
@@ -158,6 +234,7 @@ pub fn check(line: &str, business: &Business) -> Option<String> {
         .parse()
         .expect("known time zone");
     let mut ctx = Context::new(now, tz)
+        .with_faq(&FAQ_INDEX)
         .with_services(business.services)
         .with_staff(business.staff)
         .with_opening(hour(business.opening.0), hour(business.opening.1));

@@ -82,3 +82,28 @@ fn german_long_tail() {
         &DE,
     );
 }
+
+/// Questions to the business in three languages, read against the FAQ in `common.rs`; every
+/// language is scored before any is held to the floor, so one run shows all the misses.
+#[test]
+fn care_questions() {
+    let scores: Vec<(String, usize, usize)> = [("en", &EN), ("de", &DE), ("es", &ES)]
+        .into_iter()
+        .map(|(lang, business)| {
+            let name = format!("care-{lang}");
+            let path = manifest_dir().join(format!("tests/data/{name}.jsonl"));
+            let (right, total) = evaluate(&name, &path, business);
+            (name, right, total)
+        })
+        .collect();
+    for (name, right, total) in scores {
+        assert!(total > 0, "{name}: empty corpus");
+        let accuracy = right as f64 / total as f64;
+        assert!(
+            accuracy >= FLOOR,
+            "{name}: accuracy {:.1}% below {:.0}%",
+            accuracy * 100.0,
+            FLOOR * 100.0
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! German. Customers are addressed with "Sie", as businesses do; times on the 24-hour clock.
 
+mod care;
 mod mail;
 mod pages;
 mod replies;
@@ -51,6 +52,7 @@ pub(super) const LANGUAGE: Language = Language {
     },
     buttons: replies::BUTTONS,
     replies: replies::REPLIES,
+    care: care::CARE,
     mail: mail::MAIL,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,

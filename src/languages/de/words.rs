@@ -3,8 +3,8 @@
 
 use crate::languages::vocabulary::scope::{NEGATES_CLAUSE, NEGATES_NEXT, STARTS_CLAUSE};
 use crate::languages::vocabulary::{
-    Concept, Cue, Entry, Expression, Holiday as H, Lex, Part as P, Vocabulary, expression,
-    sorted_table,
+    Concept, Cue, Entry, Expression, Gist, Holiday as H, Lex, Part as P, Subject, Vocabulary,
+    expression, sorted_table,
 };
 use Lex::*;
 use P::{AfterWork, Afternoon, Evening, Lunch, Morning, Night};
@@ -16,6 +16,47 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     scope: &SCOPE,
     expressions: &EXPRESSIONS,
     concepts: &CONCEPTS,
+    subjects: &SUBJECTS,
+    gists: &GISTS,
+    question_openers: &[
+        "was",
+        "wann",
+        "wo",
+        "wie",
+        "wer",
+        "welche",
+        "welcher",
+        "welches",
+        "wieviel",
+        "habt",
+        "hast",
+        "haben",
+        "hat",
+        "gibt",
+        "ist",
+        "seid",
+        "sind",
+        "kann",
+        "konnte",
+        "macht",
+        "machen",
+        "bietet",
+        "muss",
+        "arbeitet",
+        "gibts",
+        "welchen",
+        "welchem",
+        "schneidet",
+        "farbt",
+        "nehmt",
+        "verkauft",
+        "lauft",
+        "akzeptiert",
+        "darf",
+        "soll",
+        "braucht",
+        "brauch",
+    ],
     letters: &['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü', 'ß'],
     ordinal_endings: &["te", "ten", "ter", "sten"],
     ordinal_stems: &ORDINAL_STEMS,
@@ -115,6 +156,7 @@ sorted_table!(pub(super) WORDS: Lex = [
 ]);
 
 sorted_table!(EXPRESSIONS: Expression = [
+    ("zwischen", expression(&["den", "jahren"], BetweenYears)),
     ("erster", expression(&["weihnachtstag"], Holiday(H::Christmas))),
     ("ersten", expression(&["weihnachtstag"], Holiday(H::Christmas))),
     ("erste", expression(&["weihnachtstag"], Holiday(H::Christmas))),
@@ -144,7 +186,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("informationen", Cue::PersonalData), ("personenbezogenen", Cue::PersonalData),
     ("konto", Cue::PersonalData), ("profil", Cue::PersonalData), ("vergessen", Cue::Forget),
     ("vergiss", Cue::Forget), ("vergesst", Cue::Forget), ("dsgvo", Cue::Forget),
-    ("datenschutz", Cue::Forget), ("absagen", Cue::Cancel), ("abzusagen", Cue::Cancel),
+    ("datenschutz", Cue::Forget), ("speichert", Cue::PersonalData), ("speichern", Cue::PersonalData), ("gespeichert", Cue::PersonalData), ("absagen", Cue::Cancel), ("abzusagen", Cue::Cancel),
     ("absage", Cue::Cancel), ("abgesagt", Cue::Cancel), ("stornieren", Cue::Cancel),
     ("storniere", Cue::Cancel), ("stornier", Cue::Cancel), ("stornierung", Cue::Cancel),
     ("storno", Cue::Cancel), ("storniert", Cue::Cancel), ("abbestellen", Cue::Cancel),
@@ -330,3 +372,73 @@ const ORDINAL_STEMS: [(&str, u8); 34] = [
     ("dreissigst", 30),
     ("einunddreissigst", 31),
 ];
+
+sorted_table!(pub(super) SUBJECTS: Subject = [
+    ("verkauft", Subject::Sell), ("verkaufen", Subject::Sell), ("kaufen", Subject::Sell),
+    ("rufnummer", Subject::Phone), ("erreich", Subject::Number), ("app", Subject::Website),
+    ("buchungslink", Subject::Website), ("hauptbahnhof", Subject::Address),
+    ("bahnhof", Subject::Address), ("haltestelle", Subject::Address),
+    ("ubahn", Subject::Address), ("zentrum", Subject::Address), ("komme", Subject::Where),
+    ("friseure", Subject::Team), ("friseur", Subject::Team), ("mitarbeiter", Subject::Team),
+    ("team", Subject::Team), ("viele", Subject::Much), ("schneidet", Subject::Offer), ("farbt", Subject::Offer),
+    ("zahlen", Subject::Charge), ("zahl", Subject::Charge), ("nehmt", Subject::Charge), ("stornogebuhr", Subject::CancelPolicy),
+    ("stornobedingungen", Subject::CancelPolicy), ("stornierungsbedingungen", Subject::CancelPolicy),
+    ("stornofrist", Subject::CancelPolicy), ("kostets", Subject::Price), ("kurzfristig", Subject::Policy),
+    ("vorher", Subject::Before), ("bevor", Subject::Before), ("sms", Subject::Message),
+    ("nachricht", Subject::Message), ("zeit", Subject::Long), ("uhr", Subject::Long),
+    // Preis
+    ("preis", Subject::Price), ("preise", Subject::Price), ("preisliste", Subject::Price), ("kostet", Subject::Price),
+    ("kosten", Subject::Price), ("kostenpunkt", Subject::Price), ("teuer", Subject::Price), ("bezahlen", Subject::Price),
+    ("wieviel", Subject::HowMuch), ("viel", Subject::Much),
+    // Dauer
+    ("dauer", Subject::Duration), ("dauert", Subject::Duration), ("dauern", Subject::Duration), ("lange", Subject::Long),
+    ("lang", Subject::Long),
+    // Angebot
+    ("angebot", Subject::Offer), ("angeboten", Subject::Offer), ("leistungen", Subject::Offer), ("anbieten", Subject::Offer),
+    ("bietet", Subject::Offer), ("bieten", Subject::Offer), ("macht", Subject::Offer), ("machen", Subject::Offer),
+    ("mach", Subject::Offer), ("machst", Subject::Offer),
+    // Öffnungszeiten
+    ("offnungszeiten", Subject::Hours), ("offnungszeit", Subject::Hours), ("oeffnungszeiten", Subject::Hours),
+    ("geoffnet", Subject::Open), ("offen", Subject::Open), ("auf", Subject::OpenAtEnd), ("aufmachen", Subject::Open),
+    ("offnet", Subject::Open), ("offnen", Subject::Open), ("schliesst", Subject::Close), ("schliessen", Subject::Close),
+    ("geschlossen", Subject::Close), ("zumachen", Subject::Close),
+    // wo
+    ("wo", Subject::Where), ("adresse", Subject::Address), ("anschrift", Subject::Address), ("strasse", Subject::Address),
+    ("standort", Subject::Address), ("anfahrt", Subject::Address), ("finde", Subject::Where), ("finden", Subject::Where),
+    ("karte", Subject::Address),
+    // Telefon
+    ("telefon", Subject::Phone), ("telefonnummer", Subject::Phone), ("tel", Subject::Phone), ("festnetz", Subject::Phone),
+    ("handynummer", Subject::Phone), ("nummer", Subject::Number), ("anrufen", Subject::Number), ("erreichen", Subject::Number),
+    // Web
+    ("webseite", Subject::Website), ("website", Subject::Website), ("homepage", Subject::Website),
+    ("internetseite", Subject::Website), ("online", Subject::Website), ("link", Subject::Website), ("seite", Subject::Website),
+    // wer arbeitet
+    ("arbeitet", Subject::Works), ("arbeiten", Subject::Works), ("arbeitest", Subject::Works), ("da", Subject::Works),
+    ("dienst", Subject::Works), ("schicht", Subject::Works), ("im", Subject::Works), ("wer", Subject::Who),
+    // Regeln
+    ("bedingungen", Subject::Policy), ("gebuhr", Subject::Policy), ("gebuhren", Subject::Policy), ("kostenlos", Subject::Policy),
+    ("kostenfrei", Subject::Policy), ("spatestens", Subject::Policy), ("frist", Subject::Policy), ("bis", Subject::Policy),
+    ("wann", Subject::Policy), ("regeln", Subject::Policy), ("voraus", Subject::Advance), ("vorhinein", Subject::Advance),
+    ("vorlauf", Subject::Advance), ("weit", Subject::Advance),
+    ("erinnerung", Subject::Reminder), ("erinnerungen", Subject::Reminder), ("erinnern", Subject::Reminder),
+    ("erinnert", Subject::Reminder), ("benachrichtigung", Subject::Reminder),
+    ("jetzt", Subject::Now), ("gerade", Subject::Now), ("grad", Subject::Now), ("momentan", Subject::Now), ("aktuell", Subject::Now),
+]);
+
+sorted_table!(pub(super) GISTS: Gist = [
+    ("braucht", Gist::Without), ("brauche", Gist::Without), ("brauch", Gist::Without), ("notig", Gist::Without), ("anmeldung", Gist::Appointment), ("voranmeldung", Gist::Appointment),
+    ("karte", Gist::Payment), ("karten", Gist::Payment), ("bargeld", Gist::Payment),
+    ("bar", Gist::Payment), ("ec", Gist::Payment), ("girocard", Gist::Payment),
+    ("kontaktlos", Gist::Payment), ("zahl", Gist::Payment), ("bezahl", Gist::Payment),
+    ("paypal", Gist::Payment), ("park", Gist::Parking), ("auto", Gist::Parking),
+    ("rollstuhl", Gist::Access), ("rampe", Gist::Access), ("stufe", Gist::Access),
+    ("treppe", Gist::Access), ("barrierefrei", Gist::Access), ("ebenerdig", Gist::Access),
+    ("aufzug", Gist::Access), ("laufkundschaft", Gist::WalkIn), ("spontan", Gist::WalkIn),
+    ("vorbeikommen", Gist::WalkIn), ("reinschneien", Gist::WalkIn), ("ohne", Gist::Without),
+    ("termin", Gist::Appointment), ("termine", Gist::Appointment),
+    ("buchen", Gist::Appointment), ("gutschein", Gist::Gift), ("geschenk", Gist::Gift),
+    ("mitbringen", Gist::Bring), ("mitnehmen", Gist::Bring), ("dabei", Gist::Bring),
+    ("hund", Gist::Pet), ("haustier", Gist::Pet), ("katze", Gist::Pet), ("kind", Gist::Child),
+    ("sohn", Gist::Child), ("tochter", Gist::Child), ("wlan", Gist::Wifi),
+    ("toilette", Gist::Toilet), ("klo", Gist::Toilet), ("kaffee", Gist::Drink),
+    ("getranke", Gist::Drink), ("bier", Gist::Drink), ]);

@@ -1,5 +1,6 @@
 //! English. Times on the 12-hour clock in the Americas, the 24-hour clock elsewhere.
 
+mod care;
 mod mail;
 mod pages;
 mod replies;
@@ -58,6 +59,7 @@ pub(super) const LANGUAGE: Language = Language {
     },
     buttons: replies::BUTTONS,
     replies: replies::REPLIES,
+    care: care::CARE,
     mail: mail::MAIL,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,

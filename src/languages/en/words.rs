@@ -5,8 +5,8 @@ use crate::languages::vocabulary::scope::{
     NEGATES_CLAUSE, NEGATES_NEXT, NEGATES_WITH_OF, STARTS_CLAUSE,
 };
 use crate::languages::vocabulary::{
-    Concept, Cue, Entry, Expression, Holiday as H, Lex, Part as P, Vocabulary, expression,
-    sorted_table,
+    Concept, Cue, Entry, Expression, Gist, Holiday as H, Lex, Part as P, Subject, Vocabulary,
+    expression, sorted_table,
 };
 use Lex::*;
 use P::{Afternoon, Evening, Lunch, Morning, Night};
@@ -18,6 +18,13 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     scope: &SCOPE,
     expressions: &EXPRESSIONS,
     concepts: &CONCEPTS,
+    subjects: &SUBJECTS,
+    gists: &GISTS,
+    question_openers: &[
+        "what", "whats", "when", "where", "wheres", "how", "hows", "who", "whos", "which", "whens",
+        "do", "does", "are", "is", "can", "could", "will", "would", "any", "r", "u", "got", "have",
+        "has",
+    ],
     letters: &[],
     ordinal_endings: &["st", "nd", "rd", "th"],
     ordinal_stems: &[],
@@ -242,7 +249,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("me", Cue::Me), ("it", Cue::It), ("that", Cue::It), ("time", Cue::TimeNoun),
     ("date", Cue::TimeNoun), ("day", Cue::TimeNoun), ("to", Cue::To), ("push", Cue::Push),
     ("bump", Cue::Push), ("back", Cue::Back), ("make", Cue::Make), ("i", Cue::I), ("do", Cue::Do),
-    ("did", Cue::Do), ("how", Cue::How), ("can", Cue::Can), ("problem", Cue::Problem),
+    ("did", Cue::Do), ("how", Cue::How), ("hows", Cue::How), ("can", Cue::Can), ("problem", Cue::Problem),
     ("problems", Cue::Problem), ("worries", Cue::Problem), ("why", Cue::Why), ("bad", Cue::Bad),
     ("rather", Cue::Rather), ("anything", Cue::Free), ("instead", Cue::Instead), ("prefer", Cue::Rather), ("really", Cue::Soft), ("think", Cue::Think), ("sounds", Cue::Sounds),
     ("sound", Cue::Sounds), ("go", Cue::Go), ("ahead", Cue::Ahead), ("course", Cue::Course),
@@ -322,3 +329,76 @@ const TYPO_TARGETS: [Entry<Lex>; 21] = [
     ("weekend", Weekend),
     ("yesterday", Yesterday),
 ];
+
+sorted_table!(pub(super) SUBJECTS: Subject = [
+    ("sell", Subject::Sell), ("buy", Subject::Sell),
+    ("many", Subject::Much), ("damage", Subject::Price), ("dye", Subject::Offer), ("colour", Subject::Offer),
+    ("color", Subject::Offer), ("shave", Subject::Offer), ("perms", Subject::Offer), ("perm", Subject::Offer), ("hour", Subject::Long), ("minute", Subject::Long), ("minutes", Subject::Long), ("mins", Subject::Long),
+    ("min", Subject::Long), ("time", Subject::Long), ("street", Subject::Address),
+    ("station", Subject::Address), ("subway", Subject::Address), ("metro", Subject::Address),
+    ("tube", Subject::Address), ("on", Subject::Works), ("back", Subject::Works),
+    ("barbers", Subject::Team), ("barber", Subject::Team), ("staff", Subject::Team),
+    ("stylists", Subject::Team), ("team", Subject::Team), ("employees", Subject::Team),
+    ("pay", Subject::Charge), ("paid", Subject::Charge), ("charged", Subject::Charge),
+    ("text", Subject::Message), ("sms", Subject::Message), ("message", Subject::Message),
+    ("before", Subject::Before), ("app", Subject::Website), ("prise", Subject::Price), ("adress", Subject::Address),
+    ("cancellations", Subject::CancelPolicy),
+    // price
+    ("price", Subject::Price), ("prices", Subject::Price), ("pricing", Subject::Price), ("pricelist", Subject::Price), ("cost", Subject::Price),
+    ("costs", Subject::Price), ("costing", Subject::Price), ("charge", Subject::Price), ("rate", Subject::Price), ("rates", Subject::Price),
+    ("cheapest", Subject::Price), ("expensive", Subject::Price), ("much", Subject::Much),
+    // duration
+    ("duration", Subject::Duration), ("long", Subject::Long), ("lengthy", Subject::Long),
+    // services
+    ("offer", Subject::Offer), ("offers", Subject::Offer), ("services", Subject::Offer), ("treatments", Subject::Offer),
+    ("provide", Subject::Offer),
+    // hours
+    ("hours", Subject::Hours), ("opening", Subject::Open), ("open", Subject::Open), ("opened", Subject::Open), ("close", Subject::Close),
+    ("closes", Subject::Close), ("closing", Subject::Close), ("closed", Subject::Close), ("shut", Subject::Close),
+    // where
+    ("where", Subject::Where), ("wheres", Subject::Where), ("address", Subject::Address), ("located", Subject::Address),
+    ("location", Subject::Address), ("directions", Subject::Address), ("postcode", Subject::Address), ("zip", Subject::Address),
+    ("map", Subject::Address),
+    // phone
+    ("phone", Subject::Phone), ("telephone", Subject::Phone), ("tel", Subject::Phone), ("landline", Subject::Phone),
+    ("number", Subject::Number), ("call", Subject::Number),
+    // web
+    ("website", Subject::Website), ("site", Subject::Website), ("webpage", Subject::Website), ("homepage", Subject::Website),
+    ("online", Subject::Website), ("url", Subject::Website), ("link", Subject::Website), ("web", Subject::Website),
+    // who works
+    ("work", Subject::Works), ("works", Subject::Works), ("working", Subject::Works), ("workin", Subject::Works), ("in", Subject::Works),
+    ("there", Subject::Works), ("around", Subject::Works), ("shift", Subject::Works), ("who", Subject::Who), ("whos", Subject::Who),
+    // policies
+    ("policy", Subject::Policy), ("policies", Subject::Policy), ("fee", Subject::Policy), ("fees", Subject::Policy),
+    ("penalty", Subject::Policy), ("late", Subject::Policy), ("latest", Subject::Policy), ("until", Subject::Policy),
+    ("till", Subject::Policy), ("deadline", Subject::Policy), ("notice", Subject::Policy),
+    ("advance", Subject::Advance), ("ahead", Subject::Advance), ("far", Subject::Advance),
+    ("reminder", Subject::Reminder), ("reminders", Subject::Reminder), ("remind", Subject::Reminder),
+    ("reminding", Subject::Reminder), ("notification", Subject::Reminder), ("notify", Subject::Reminder),
+    ("now", Subject::Now), ("rn", Subject::Now), ("currently", Subject::Now), ("atm", Subject::Now),
+]);
+
+sorted_table!(pub(super) GISTS: Gist = [
+("need", Gist::Without), ("needed", Gist::Without), ("necessary", Gist::Without), ("reservation", Gist::Appointment),
+("card", Gist::Payment), ("cards", Gist::Payment), ("cash", Gist::Payment),
+("amex", Gist::Payment), ("visa", Gist::Payment), ("mastercard", Gist::Payment),
+("paypal", Gist::Payment), ("contactless", Gist::Payment), ("apple", Gist::Payment),
+("pay", Gist::Payment), ("payment", Gist::Payment), ("debit", Gist::Payment),
+("credit", Gist::Payment), ("park", Gist::Parking), ("car", Gist::Parking),
+("cars", Gist::Parking), ("wheelchair", Gist::Access), ("ramp", Gist::Access),
+("stairs", Gist::Access), ("step", Gist::Access), ("steps", Gist::Access),
+("accessib", Gist::Access), ("accesib", Gist::Access), ("disabled", Gist::Access),
+("mobility", Gist::Access), ("lift", Gist::Access), ("elevator", Gist::Access),
+("walk", Gist::WalkIn), ("walkin", Gist::WalkIn), ("walkins", Gist::WalkIn),
+("drop", Gist::WalkIn), ("turn", Gist::WalkIn), ("without", Gist::Without),
+("appointment", Gist::Appointment), ("appointments", Gist::Appointment),
+("booking", Gist::Appointment), ("book", Gist::Appointment), ("voucher", Gist::Gift),
+("gift", Gist::Gift), ("certificate", Gist::Gift), ("present", Gist::Gift),
+("bring", Gist::Bring), ("dog", Gist::Pet), ("dogs", Gist::Pet), ("puppy", Gist::Pet),
+("pet", Gist::Pet), ("pets", Gist::Pet), ("cat", Gist::Pet), ("kid", Gist::Child),
+("kids", Gist::Child), ("child", Gist::Child), ("children", Gist::Child),
+("son", Gist::Child), ("daughter", Gist::Child), ("wifi", Gist::Wifi),
+("internet", Gist::Wifi), ("toilet", Gist::Toilet), ("bathroom", Gist::Toilet),
+("restroom", Gist::Toilet), ("loo", Gist::Toilet), ("coffee", Gist::Drink),
+("drink", Gist::Drink), ("drinks", Gist::Drink), ("beer", Gist::Drink),
+]);

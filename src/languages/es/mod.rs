@@ -3,6 +3,7 @@
 //! letters from a business do. Dates are written "viernes 14 de marzo" (buttons "vie 14/03"),
 //! times on the 24-hour clock.
 
+mod care;
 mod mail;
 mod pages;
 mod replies;
@@ -61,6 +62,7 @@ pub(super) const LANGUAGE: Language = Language {
     },
     buttons: replies::BUTTONS,
     replies: replies::REPLIES,
+    care: care::CARE,
     mail: mail::MAIL,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,

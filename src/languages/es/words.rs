@@ -6,8 +6,8 @@ use crate::languages::vocabulary::scope::{
     NEGATES_CLAUSE, NEGATES_NEXT, NEGATES_WITH_OF, STARTS_CLAUSE,
 };
 use crate::languages::vocabulary::{
-    Concept, Cue, Entry, Expression, Holiday as H, Lex, Part as P, Vocabulary, cue_expression,
-    expression, sorted_table,
+    Concept, Cue, Entry, Expression, Gist, Holiday as H, Lex, Part as P, Subject, Vocabulary,
+    cue_expression, expression, sorted_table,
 };
 use Lex::*;
 use P::{LongAfternoon, Lunch, Morning, Night};
@@ -19,6 +19,14 @@ pub(super) const VOCABULARY: Vocabulary = Vocabulary {
     scope: &SCOPE,
     expressions: &EXPRESSIONS,
     concepts: &CONCEPTS,
+    subjects: &SUBJECTS,
+    gists: &GISTS,
+    question_openers: &[
+        "que", "cuando", "donde", "como", "quien", "cual", "cuanto", "cuanta", "hay", "teneis",
+        "tienen", "tienes", "haceis", "hacen", "puedo", "puedes", "se", "es", "esta", "estais",
+        "abris", "trabaja", "ofreceis", "cortais", "atienden", "atendeis", "admiten", "aceptan",
+        "aceptais", "hace", "sigue", "vendeis", "cuantos", "cuantas", "q",
+    ],
     letters: &['ñ', 'Ñ', '¿', '¡'],
     ordinal_endings: &["º", "ª", "o", "a"],
     ordinal_stems: &ORDINAL_STEMS,
@@ -166,7 +174,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("anulen", Cue::Cancel), ("anulala", Cue::Cancel), ("quitar", Cue::Remove), ("borra", Cue::Forget), ("borrad", Cue::Forget), ("borren", Cue::Forget),
     ("eliminar", Cue::Forget), ("elimina", Cue::Forget), ("olvidad", Cue::Forget),
     ("rgpd", Cue::Forget), ("elimineis", Cue::Forget), ("eliminad", Cue::Forget),
-    ("borradlo", Cue::Forget), ("borreis", Cue::Forget), ("borrar", Cue::Forget), ("datos", Cue::PersonalData),
+    ("borradlo", Cue::Forget), ("borreis", Cue::Forget), ("borrar", Cue::Forget), ("datos", Cue::PersonalData), ("guardan", Cue::PersonalData), ("guardais", Cue::PersonalData),
     ("cambiar", Cue::Change), ("cambia", Cue::Change), ("cambio", Cue::Change),
     ("cambiarla", Cue::Change), ("cambiarlo", Cue::Change), ("cambiame", Cue::Change),
     ("mover", Cue::Move), ("mueve", Cue::Move), ("mueves", Cue::Move), ("muevo", Cue::Move),
@@ -202,7 +210,7 @@ sorted_table!(pub(super) CUES: Cue = [
     // people
     ("persona", Cue::Someone), ("alguien", Cue::Someone), ("humano", Cue::Human),
     ("encargado", Cue::Someone), ("dueno", Cue::Someone), ("peluquero", Cue::Someone),
-    ("hablar", Cue::Talk), ("pasas", Cue::Talk), ("pasame", Cue::Talk), ("llamar", Cue::Call),
+    ("hablar", Cue::Talk), ("comunican", Cue::Talk), ("presento", Cue::Come), ("pasas", Cue::Talk), ("pasame", Cue::Talk), ("llamar", Cue::Call),
     ("llamame", Cue::Callback), ("llamadme", Cue::Callback), ("comunicar", Cue::Talk),
     ("asesor", Cue::Someone), ("asesora", Cue::Someone), ("agente", Cue::Someone), ("llamada", Cue::Callback),
     ("ayuda", Cue::Help), ("ayudame", Cue::Help), ("funciona", Cue::Help),
@@ -312,3 +320,68 @@ const ORDINAL_STEMS: [(&str, u8); 10] = [
     ("noven", 9),
     ("decim", 10),
 ];
+
+sorted_table!(pub(super) SUBJECTS: Subject = [
+    ("vendeis", Subject::Sell), ("venden", Subject::Sell), ("comprar", Subject::Sell), ("cerca", Subject::Where), ("trabajando", Subject::Works),
+    ("rato", Subject::Long), ("cortais", Subject::Offer), ("cortan", Subject::Offer),
+    ("cortas", Subject::Offer), ("queda", Subject::Where), ("quedan", Subject::Where),
+    ("llego", Subject::Where), ("metro", Subject::Address), ("barberos", Subject::Team),
+    ("peluqueros", Subject::Team), ("equipo", Subject::Team), ("cuantos", Subject::HowMuch), ("cuantas", Subject::HowMuch), ("sois", Subject::Works),
+    ("pagar", Subject::Charge), ("anticipacion", Subject::Advance), ("app", Subject::Website),
+    ("mensaje", Subject::Message), ("sms", Subject::Message), ("antes", Subject::Before),
+    ("hora", Subject::Long),
+    // precio
+    ("precio", Subject::Price), ("precios", Subject::Price), ("cuesta", Subject::Price), ("cuestan", Subject::Price),
+    ("valen", Subject::Price), ("tarifa", Subject::Price), ("tarifas", Subject::Price), ("coste", Subject::Price),
+    ("cobrais", Subject::Price), ("cobran", Subject::Price), ("cuanto", Subject::HowMuch), ("cuanta", Subject::HowMuch),
+    // duración
+    ("tarda", Subject::Duration), ("tardais", Subject::Duration), ("tardan", Subject::Duration), ("dura", Subject::Duration),
+    ("duracion", Subject::Duration), ("tiempo", Subject::Long),
+    // servicios
+    ("ofreceis", Subject::Offer), ("ofrecen", Subject::Offer), ("servicios", Subject::Offer), ("haceis", Subject::Offer),
+    ("hacen", Subject::Offer), ("haces", Subject::Offer), ("hace", Subject::Offer),
+    // horario
+    ("horario", Subject::Hours), ("horarios", Subject::Hours), ("abierto", Subject::Open), ("abiertos", Subject::Open),
+    ("abris", Subject::Open), ("abren", Subject::Open), ("abre", Subject::Open), ("abrir", Subject::Open), ("cerrais", Subject::Close),
+    ("cierran", Subject::Close), ("cierra", Subject::Close), ("cerrado", Subject::Close), ("cerrados", Subject::Close),
+    ("cerrar", Subject::Close),
+    // dónde
+    ("donde", Subject::Where), ("direccion", Subject::Address), ("ubicacion", Subject::Address), ("ubicados", Subject::Address),
+    ("llegar", Subject::Where), ("mapa", Subject::Address), ("calle", Subject::Address),
+    // teléfono
+    ("telefono", Subject::Phone), ("tlf", Subject::Phone), ("tel", Subject::Phone), ("fijo", Subject::Phone), ("numero", Subject::Number),
+    ("llamar", Subject::Number), ("llamaros", Subject::Number),
+    // web
+    ("web", Subject::Website), ("pagina", Subject::Website), ("online", Subject::Website), ("enlace", Subject::Website),
+    ("link", Subject::Website), ("internet", Subject::Website),
+    // quién trabaja
+    ("trabaja", Subject::Works), ("trabajan", Subject::Works), ("trabajas", Subject::Works), ("esta", Subject::Works),
+    ("viene", Subject::Works), ("quien", Subject::Who), ("quienes", Subject::Who),
+    // normas
+    ("politica", Subject::Policy), ("penalizacion", Subject::Policy), ("gratis", Subject::Policy), ("cargo", Subject::Policy),
+    ("plazo", Subject::Policy), ("hasta", Subject::Policy), ("cuando", Subject::Policy), ("antelacion", Subject::Advance),
+    ("antemano", Subject::Advance), ("adelantado", Subject::Advance),
+    ("recordatorio", Subject::Reminder), ("recordatorios", Subject::Reminder), ("recordais", Subject::Reminder),
+    ("avisais", Subject::Reminder), ("aviso", Subject::Reminder), ("avisan", Subject::Reminder),
+    ("ahora", Subject::Now), ("ahorita", Subject::Now),
+]);
+
+sorted_table!(pub(super) GISTS: Gist = [
+("falta", Gist::Without), ("necesito", Gist::Without), ("necesita", Gist::Without), ("reserva", Gist::Appointment),
+("tarjeta", Gist::Payment), ("tarjetas", Gist::Payment), ("efectivo", Gist::Payment),
+("bizum", Gist::Payment), ("datafono", Gist::Payment), ("pagar", Gist::Payment),
+("pago", Gist::Payment), ("credito", Gist::Payment), ("aparca", Gist::Parking),
+("estaciona", Gist::Parking), ("coche", Gist::Parking), ("parking", Gist::Parking),
+("silla", Gist::Access), ("ruedas", Gist::Access), ("rampa", Gist::Access),
+("escalon", Gist::Access), ("escalera", Gist::Access), ("accesible", Gist::Access),
+("minusvalido", Gist::Access), ("movilidad", Gist::Access), ("ascensor", Gist::Access),
+("sin", Gist::Without), ("cita", Gist::Appointment), ("citas", Gist::Appointment),
+("sita", Gist::Appointment), ("reservar", Gist::Appointment), ("bono", Gist::Gift),
+("regalo", Gist::Gift), ("regalar", Gist::Gift), ("certificado", Gist::Gift),
+("vales", Gist::Gift), ("llevar", Gist::Bring), ("llevo", Gist::Bring),
+("traer", Gist::Bring), ("perro", Gist::Pet), ("perrito", Gist::Pet),
+("mascota", Gist::Pet), ("gato", Gist::Pet), ("nino", Gist::Child),
+("ninos", Gist::Child), ("hijo", Gist::Child), ("hija", Gist::Child),
+("wifi", Gist::Wifi), ("bano", Gist::Toilet), ("aseo", Gist::Toilet),
+("cafe", Gist::Drink), ("bebida", Gist::Drink), ("cerveza", Gist::Drink),
+]);
