@@ -6,6 +6,7 @@
 //! matches. That keeps instances behind a load balancer consistent without any messaging
 //! between them.
 
+use super::faq::Faq;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -45,6 +46,9 @@ pub struct BusinessCalendar {
     pub staff: Vec<StaffCalendar>,
     /// Closures and special days of the whole business.
     pub exceptions: Vec<CalendarException>,
+    /// The business's own questions and answers (cached here because they change with the
+    /// configuration version, as the rest does).
+    pub faq: Faq,
 }
 
 impl BusinessCalendar {
@@ -108,6 +112,7 @@ impl BusinessCalendar {
             })
             .collect::<StorageResult<Vec<_>>>()?;
         Ok(Self {
+            faq: Faq::load(conn, &business.id)?,
             business: profile,
             services,
             staff,

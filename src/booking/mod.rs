@@ -9,6 +9,7 @@ mod answers;
 mod availability;
 mod calendar;
 mod changes;
+mod faq;
 mod listing;
 mod watch;
 
@@ -23,6 +24,7 @@ pub use changes::{
     Actor, BookingRequest, CustomerContact, StatusChange, cancel_booking, confirm_hold,
     create_booking, move_booking, release_hold,
 };
+pub use faq::{Faq, FaqAnswers};
 pub use listing::{BookingFilter, DaySchedule, StaffDay};
 
 pub use crate::details::{

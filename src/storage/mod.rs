@@ -19,6 +19,7 @@ pub mod closures;
 pub mod codes;
 pub mod conversations;
 pub mod customers;
+pub mod faq;
 mod group_commit;
 pub mod identities;
 pub mod jobs;

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::StorageResult;
 use super::json_text::{DefinedAbove, JsonText};
@@ -225,6 +226,25 @@ pub struct Job {
     pub finished_at: Option<NaiveDateTime>,
     /// When the current attempt began to send; see `crate::jobs`.
     pub started_at: Option<NaiveDateTime>,
+}
+
+/// One language of an FAQ entry: ways customers ask it, and the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqTranslation {
+    pub locale: String,
+    pub examples: Vec<String>,
+    pub answer: String,
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = faq_entries)]
+pub struct FaqRow {
+    pub id: String,
+    pub business_id: String,
+    pub position: i32,
+    pub translations: JsonText<Vec<FaqTranslation>>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -246,6 +246,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    faq_entries (id) {
+        id -> Text,
+        business_id -> Text,
+        position -> Integer,
+        translations -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     booking_answers (booking_id, question_id) {
         booking_id -> Text,
         question_id -> Text,
@@ -261,6 +272,7 @@ diesel::joinable!(conversations -> businesses (business_id));
 diesel::joinable!(conversations -> customers (customer_id));
 diesel::joinable!(conversation_messages -> conversations (conversation_id));
 diesel::joinable!(customer_questions -> businesses (business_id));
+diesel::joinable!(faq_entries -> businesses (business_id));
 diesel::joinable!(booking_answers -> bookings (booking_id));
 diesel::joinable!(booking_answers -> customer_questions (question_id));
 
@@ -399,6 +411,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     conversation_messages,
     customer_questions,
+    faq_entries,
     booking_answers,
     users,
     sessions,
