@@ -10,6 +10,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Owner};
 use crate::channels::connection::{self, Connection};
+use crate::channels::menus;
 use crate::domain::Platform;
 use crate::storage::channels;
 
@@ -120,6 +121,8 @@ pub async fn put(
             connection::save(conn, &vault, business, platform, input, now)
         })
         .await?;
+    // A connection that became active has its menus to set up.
+    state.jobs.wake();
     Ok(HttpResponse::Ok().json(view(&state, &slug, &connection, updated_at)))
 }
 
@@ -141,4 +144,38 @@ pub async fn delete(
     } else {
         Err(ApiError::not_found("channel connection"))
     }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MenusQueued {
+    pub platform: String,
+    /// The job that makes the platform's calls; its outcome is kept with the job.
+    pub job_id: String,
+    #[schema(value_type = String, example = "queued")]
+    pub status: &'static str,
+}
+
+/// Sets the platform's own entry points up again, as on activation: Messenger's Get Started
+/// button, greeting and ice breakers; Telegram's command list; the WhatsApp business profile's
+/// address and description. The calls are made by a job, retried while the platform is down.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/channels/{platform}/menus", operation_id = "channels_menus", tag = "channels",
+    params(("slug" = String, Path), ("platform" = String, Path, description = "messenger, whatsapp or telegram")),
+    responses((status = 202, body = MenusQueued), (status = 404, body = ErrorBody), (status = 409, description = "The connection is pending: it sends nothing until it is proven", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn menus(
+    owner: Owner,
+    PlatformPath(platform): PlatformPath,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let vault = state.vault.clone();
+    let job_id = owner
+        .write(&state, move |conn, business, now| {
+            menus::plan_on_request(conn, &vault, business, platform, now.and_utc())
+        })
+        .await?;
+    state.jobs.wake();
+    Ok(HttpResponse::Accepted().json(MenusQueued {
+        platform: platform.as_str().to_owned(),
+        job_id,
+        status: "queued",
+    }))
 }

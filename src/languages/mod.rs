@@ -10,6 +10,7 @@ mod de;
 mod en;
 mod es;
 pub mod mail;
+pub mod menus;
 pub mod pages;
 pub mod phrases;
 pub mod replies;
@@ -18,6 +19,7 @@ pub mod vocabulary;
 use crate::domain::ValidationError;
 use dates::DateFormats;
 use mail::MailTexts;
+use menus::Menus;
 use pages::PageTexts;
 use replies::{Buttons, Replies};
 use vocabulary::Vocabulary;
@@ -72,6 +74,8 @@ pub struct Language {
     pub replies: Replies,
     /// What the emails and calendar files about a booking write.
     pub mail: MailTexts,
+    /// What the messaging platforms show before the first message: greetings, menus, commands.
+    pub menus: Menus,
     /// What the customer pages show.
     pub pages: PageTexts,
     /// How the understanding engine reads this language.
@@ -189,7 +193,7 @@ mod tests {
         }
     }
 
-    /// Every phrase of every language's chat, button and mail records names exactly the
+    /// Every phrase of every language's chat, button, mail and menu records names exactly the
     /// placeholders its field declares, and reads as a whole sentence once they are filled.
     #[test]
     fn every_phrase_of_every_language_fills_exactly_its_placeholders() {
@@ -199,6 +203,7 @@ mod tests {
                 ("buttons", language.buttons.phrases()),
                 ("replies", language.replies.phrases()),
                 ("mail", language.mail.phrases()),
+                ("menus", language.menus.phrases()),
             ];
             for (record, phrases) in records {
                 for phrase in phrases {

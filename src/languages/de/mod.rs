@@ -1,6 +1,7 @@
 //! German. Customers are addressed with "Sie", as businesses do; times on the 24-hour clock.
 
 mod mail;
+mod menus;
 mod pages;
 mod replies;
 mod words;
@@ -52,6 +53,7 @@ pub(super) const LANGUAGE: Language = Language {
     buttons: replies::BUTTONS,
     replies: replies::REPLIES,
     mail: mail::MAIL,
+    menus: menus::MENUS,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,
 };

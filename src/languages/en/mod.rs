@@ -1,6 +1,7 @@
 //! English. Times on the 12-hour clock in the Americas, the 24-hour clock elsewhere.
 
 mod mail;
+mod menus;
 mod pages;
 mod replies;
 mod words;
@@ -59,6 +60,7 @@ pub(super) const LANGUAGE: Language = Language {
     buttons: replies::BUTTONS,
     replies: replies::REPLIES,
     mail: mail::MAIL,
+    menus: menus::MENUS,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,
 };

@@ -4,6 +4,7 @@
 //! times on the 24-hour clock.
 
 mod mail;
+mod menus;
 mod pages;
 mod replies;
 mod words;
@@ -62,6 +63,7 @@ pub(super) const LANGUAGE: Language = Language {
     buttons: replies::BUTTONS,
     replies: replies::REPLIES,
     mail: mail::MAIL,
+    menus: menus::MENUS,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,
 };
