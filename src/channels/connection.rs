@@ -477,11 +477,11 @@ pub fn save(
         Status::Pending
     };
     connection.updated_at = now;
-    // Set up the platform's menus when the connection starts to speak for an account: it was
-    // not active before, or it now speaks for another one (another bot).
+    // The platform's menus are set up when the connection starts to speak: it was not active
+    // before, or it speaks with new credentials now.
     let activated = connection.is_active()
         && existing.as_ref().is_none_or(|e| {
-            !e.is_active() || super::menus::account(e) != super::menus::account(&connection)
+            !e.is_active() || super::menus::credentials(e) != super::menus::credentials(&connection)
         });
     channels::upsert(
         conn,

@@ -22,10 +22,14 @@ use crate::domain::{Platform, ValidationError};
 use crate::error::AppError;
 use crate::jobs::{self, ClaimedJob, JobFuture, JobHandler, JobSpec, Outcome};
 use crate::languages::Locale;
+use crate::languages::menus::Menus;
 use crate::storage::{Database, DbConnection, StorageError, StorageResult, businesses, channels};
 use crate::vault::Vault;
 
 pub const MENUS_JOB: &str = "channel.menus";
+
+/// Which of a language's menu texts an entry of a platform's menu shows.
+pub type Text = fn(&Menus) -> &'static str;
 
 /// The business as a platform's menus show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,16 +78,17 @@ fn has_menus(platform: Platform) -> bool {
     platform != Platform::Twilio
 }
 
-/// The account a connection speaks for: its page or number, or its bot (a Telegram connection
-/// given another bot's token is a new bot, with no commands yet).
-pub fn account(connection: &Connection) -> Option<String> {
-    match connection.platform {
-        Platform::Telegram => connection
-            .secret("bot_token")
-            .and_then(|token| token.split_once(':'))
-            .map(|(bot, _)| bot.to_owned()),
-        _ => connection.claimed_key(),
-    }
+/// What a connection speaks with: its page or number, and the token the menus are set with. A
+/// new token is a new start — another bot, or a page token that now has the permission the
+/// last one lacked — so its menus are set up again.
+pub fn credentials(connection: &Connection) -> (Option<String>, Option<&str>) {
+    let token = match connection.platform {
+        Platform::Messenger => "page_access_token",
+        Platform::WhatsApp => "access_token",
+        Platform::Telegram => "bot_token",
+        Platform::Twilio => "auth_token",
+    };
+    (connection.claimed_key(), connection.secret(token))
 }
 
 fn spec(business_id: &str, connection_id: &str, platform: Platform, now: DateTime<Utc>) -> JobSpec {
@@ -236,8 +241,8 @@ impl Inner {
                 };
             }
         };
+        let what = what_is_set(platform);
         for call in calls {
-            let what = what_is_set(platform);
             let delivery = match call_platform(&self.http, call).await {
                 Ok((status, body)) => classify(platform, status, &body),
                 // Setting a menu again replaces it: an attempt that broke off is simply repeated.

@@ -4,14 +4,13 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::inbound::{InboundEvent, items, referral, tapped, text_of};
-use super::menus::Menu;
+use super::menus::{Menu, Text};
 use super::render::{numbered, shorten, with_appendix};
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing, SERVICE_WINDOW, graph};
 use crate::conversation::InboundContent;
 use crate::conversation::outbox::Purpose;
 use crate::conversation::payload::Payload;
 use crate::languages::Locale;
-use crate::languages::menus::Menus;
 use crate::languages::phrases::fill;
 use crate::understanding::Topic;
 
@@ -28,7 +27,7 @@ const FIRST_NAME: &str = "{{user_first_name}}";
 
 /// The welcome screen's ice breakers: questions a new customer taps, each sending the chat a
 /// payload it acts on.
-const ICE_BREAKERS: [(Payload, fn(&Menus) -> &'static str); MAX_ICE_BREAKERS] = [
+const ICE_BREAKERS: [(Payload, Text); MAX_ICE_BREAKERS] = [
     (Payload::Book, |texts| texts.ask_book),
     (Payload::Ask(Topic::Price), |texts| texts.ask_prices),
     (Payload::Ask(Topic::Hours), |texts| texts.ask_hours),

@@ -4,13 +4,12 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::inbound::{InboundEvent, referral, text_of};
-use super::menus::Menu;
+use super::menus::{Menu, Text};
 use super::render::shorten;
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing};
 use crate::conversation::InboundContent;
 use crate::conversation::payload::Payload;
 use crate::languages::Locale;
-use crate::languages::menus::Menus;
 use crate::understanding::Topic;
 
 const MAX_TEXT_CHARS: usize = 4096;
@@ -21,7 +20,7 @@ const MAX_COMMAND_DESCRIPTION: usize = 256;
 
 /// The bot's commands: what a customer types, or picks from the bot's menu, and the payload it
 /// sends the chat. Telegram wants command names of lower-case letters, digits and `_`.
-const COMMANDS: [(&str, Payload, fn(&Menus) -> &'static str); 4] = [
+const COMMANDS: [(&str, Payload, Text); 4] = [
     ("book", Payload::Book, |texts| texts.command_book),
     ("prices", Payload::Ask(Topic::Price), |texts| {
         texts.command_prices

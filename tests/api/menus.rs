@@ -219,6 +219,22 @@ async fn menus_are_set_up_once_per_activation_and_again_on_request(backend: Back
     assert_eq!(ask_again(&app, "salon", &key, "telegram").await.0, 202);
     menu_calls(&app, &fake, 12).await;
 
+    // A new token is a new start: another bot gets its commands.
+    connect(
+        &app,
+        "salon",
+        &key,
+        "telegram",
+        json!({"bot_token": "654321:New-key", "secret_token": TELEGRAM_SECRET}),
+    )
+    .await;
+    let calls = menu_calls(&app, &fake, 15).await;
+    for (call, name) in calls[12..].iter().zip(TELEGRAM) {
+        let mut wanted = fixture(name);
+        wanted["path"] = json!("/bot654321:New-key/setMyCommands");
+        assert_eq!(as_sent(call), wanted);
+    }
+
     // SMS has no menus; unknown platforms, missing connections and other callers get nothing.
     assert_eq!(ask_again(&app, "salon", &key, "twilio").await.0, 422);
     assert_eq!(ask_again(&app, "salon", &key, "fax").await.0, 404);
@@ -238,7 +254,7 @@ async fn menus_are_set_up_once_per_activation_and_again_on_request(backend: Back
     // A claim not yet proven sends nothing, menus included.
     connect(&app, "other", &other, "messenger", messenger_connection()).await;
     assert_eq!(ask_again(&app, "other", &other, "messenger").await.0, 409);
-    menu_calls(&app, &fake, 12).await;
+    menu_calls(&app, &fake, 15).await;
 }
 
 async fn a_platforms_refusal_is_recorded_and_its_trouble_retried(backend: Backend) {
