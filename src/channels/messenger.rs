@@ -99,7 +99,10 @@ fn read_event(event: &Value) -> Vec<InboundEvent> {
                 .as_str()
                 .map(|p| tapped(p, postback["title"].as_str())),
         ) {
-            (Some(reference), _) => referral(reference),
+            (Some(reference), tap) => match referral(reference) {
+                InboundContent::Opened => tap.unwrap_or(InboundContent::Opened),
+                read => read,
+            },
             (None, Some(tap)) => tap,
             (None, None) => InboundContent::Opened,
         };
@@ -251,7 +254,6 @@ fn greeting(menu: &Menu, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channels::connection::Connection;
     use crate::domain::Platform;
 
     fn page() -> Connection {
@@ -324,6 +326,13 @@ mod tests {
                 json!({"payload": "book", "title": "Get Started", "referral": {"ref": "fade_friday"}})
             ),
             InboundContent::Text("fade friday".into())
+        );
+        assert_eq!(
+            tap(json!({"payload": "book", "title": "Get Started", "referral": {"ref": " "}})),
+            InboundContent::Choice {
+                payload: "book".into(),
+                title: Some("Get Started".into())
+            }
         );
         assert_eq!(
             tap(json!({"payload": "ask:price", "title": "What are your prices?"})),

@@ -105,15 +105,15 @@ fn message_content(message: &Value) -> Option<InboundContent> {
         return Some(match text.strip_prefix('/') {
             Some(command) => {
                 let (name, rest) = command.split_once(' ').unwrap_or((command, ""));
-                let name = name.split('@').next().unwrap_or(name).to_lowercase();
+                let name = name.split('@').next().unwrap_or(name);
                 let rest = rest.trim();
-                match command_payload(&name) {
-                    _ if name == "start" => referral(rest),
-                    Some(payload) if rest.is_empty() => InboundContent::Choice {
+                match command_payload(name).filter(|_| rest.is_empty()) {
+                    _ if name.eq_ignore_ascii_case("start") => referral(rest),
+                    Some(payload) => InboundContent::Choice {
                         payload: payload.encode(),
                         title: None,
                     },
-                    _ => InboundContent::Text(format!("{name} {rest}").trim().to_owned()),
+                    None => InboundContent::Text(format!("{name} {rest}").trim().to_owned()),
                 }
             }
             None => InboundContent::Text(text.to_owned()),
@@ -188,7 +188,7 @@ pub fn acknowledge(callback_query_id: &str) -> Value {
 fn command_payload(name: &str) -> Option<Payload> {
     COMMANDS
         .into_iter()
-        .find(|(command, ..)| *command == name)
+        .find(|(command, ..)| command.eq_ignore_ascii_case(name))
         .map(|(_, payload, _)| payload)
 }
 
@@ -274,7 +274,6 @@ pub fn classify(status: u16, body: &Value) -> Delivery {
 mod tests {
     use super::*;
     use crate::domain::Platform;
-    use crate::understanding::Topic;
 
     fn typed(text: &str) -> Option<Payload> {
         let update = json!({"update_id": 1, "message": {"message_id": 2, "chat": {"id": 3}, "from": {"id": 3}, "text": text}});
