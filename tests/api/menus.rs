@@ -255,6 +255,19 @@ async fn menus_are_set_up_once_per_activation_and_again_on_request(backend: Back
     connect(&app, "other", &other, "messenger", messenger_connection()).await;
     assert_eq!(ask_again(&app, "other", &other, "messenger").await.0, 409);
     menu_calls(&app, &fake, 15).await;
+
+    // The owner's session may ask too; a staff login may not.
+    let path = "/api/v1/businesses/salon/channels/messenger/menus";
+    app.add_login("salon", &key, "sam@salon.example", "staff")
+        .await;
+    let staff = app.log_in("sam@salon.example", TEST_PASSWORD).await;
+    assert_eq!(app.send_as(&staff, "POST", path, Value::Null).await.0, 403);
+    app.add_login("salon", &key, "lena@salon.example", "owner")
+        .await;
+    let owner = app.log_in("lena@salon.example", TEST_PASSWORD).await;
+    assert_eq!(app.send_as(&owner, "POST", path, Value::Null).await.0, 202);
+    let calls = menu_calls(&app, &fake, 16).await;
+    assert_sent(&calls[15..], &["messenger-profile.json"]);
 }
 
 async fn a_platforms_refusal_is_recorded_and_its_trouble_retried(backend: Backend) {

@@ -13,5 +13,5 @@ pub(super) const MENUS: Menus = Menus {
     command_prices: "Leistungen und Preise",
     command_hours: "Öffnungszeiten",
     command_my_bookings: "Ihre Termine ansehen, verschieben oder absagen",
-    description: "Buchen Sie Ihren Termin bei {business} jederzeit per Chat: Schreiben Sie uns einfach hier. Hier können Sie Ihre Termine auch verschieben oder absagen.",
+    description: "Buchen Sie Ihren Termin bei {business} jederzeit per Chat: Schreiben Sie uns einfach hier. Auf demselben Weg können Sie Termine auch verschieben oder absagen.",
 };

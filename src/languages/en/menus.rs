@@ -13,5 +13,5 @@ pub(super) const MENUS: Menus = Menus {
     command_prices: "Our services and prices",
     command_hours: "Opening hours",
     command_my_bookings: "See, move or cancel your appointments",
-    description: "Book your appointment at {business} by chat, any time: just write to us here. You can also move or cancel your appointments here.",
+    description: "Book your appointment at {business} by chat, any time: just write to us here. You can move or cancel an appointment the same way.",
 };

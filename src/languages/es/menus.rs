@@ -13,5 +13,5 @@ pub(super) const MENUS: Menus = Menus {
     command_prices: "Servicios y precios",
     command_hours: "Horario",
     command_my_bookings: "Ver, cambiar o cancelar tus citas",
-    description: "Pide tu cita en {business} por chat, cuando quieras: escríbenos aquí. También puedes cambiar o cancelar tus citas por aquí.",
+    description: "Pide tu cita en {business} por chat, cuando quieras: escríbenos aquí. De la misma forma puedes cambiar o cancelar tus citas.",
 };
