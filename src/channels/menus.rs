@@ -3,17 +3,18 @@
 //! breakers (the Messenger Profile API), Telegram's command list (`setMyCommands`), and the
 //! address and description of the WhatsApp business profile. SMS has none.
 //!
-//! One `channel.menus` job per activation makes a platform's calls. Its key names the connection
-//! and the version it became active at, so a second handshake, a redelivered webhook call or a
-//! restart never sets a platform up twice for one activation; the calls replace what was set
-//! before, so an attempt repeated after a crash does no harm. A platform's refusal (a 4xx: a
-//! missing permission, a wrong token) fails the job in the platform's words, for the owner to
-//! read; trouble on the platform's side (a 5xx, a timeout, a rate limit) is retried by the queue.
+//! One `channel.menus` job per connection makes a platform's calls, re-armed at each activation
+//! and each request. It remembers the version the connection became active at, so a second
+//! handshake, a redelivered webhook call or a restart never sets a platform up twice for one
+//! activation; the calls replace what was set before, so an attempt repeated after a crash does
+//! no harm. A platform's refusal (a 4xx: a missing permission, a wrong token) fails the job in
+//! the platform's words, which the connection's view shows the owner ([`state`]); trouble on the
+//! platform's side (a 5xx, a timeout, a rate limit) is retried by the queue.
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 
 use super::sender::call_platform;
@@ -91,13 +92,36 @@ pub fn credentials(connection: &Connection) -> (Option<String>, Option<&str>) {
     (connection.claimed_key(), connection.secret(token))
 }
 
-fn spec(business_id: &str, connection_id: &str, platform: Platform, now: DateTime<Utc>) -> JobSpec {
-    JobSpec::new(
-        MENUS_JOB,
-        json!({"connection_id": connection_id, "platform": platform.as_str()}),
-        now,
+/// The one menus job of a connection.
+fn key(connection_id: &str) -> String {
+    format!("{MENUS_JOB}:{connection_id}")
+}
+
+/// Sets the connection's menus job to run now; `activation` is the version of the connection's
+/// last activation.
+fn arm(
+    conn: &mut DbConnection,
+    business_id: &str,
+    connection_id: &str,
+    platform: Platform,
+    activation: Option<i64>,
+    now: DateTime<Utc>,
+) -> StorageResult<()> {
+    let payload = json!({"connection_id": connection_id, "platform": platform.as_str(), "activation": activation});
+    let spec = JobSpec::new(MENUS_JOB, payload, now)
+        .for_business(business_id)
+        .keyed(key(connection_id));
+    jobs::schedule(conn, &spec, now)
+}
+
+/// The activation the connection's menus job was last armed for.
+fn armed_for(conn: &mut DbConnection, connection_id: &str) -> StorageResult<Option<i64>> {
+    Ok(
+        match crate::storage::jobs::find_by_key(conn, &key(connection_id))? {
+            Some(job) => job.decode_payload()?["activation"].as_i64(),
+            None => None,
+        },
     )
-    .for_business(business_id)
 }
 
 /// Plans the set-up of a connection that became active at `version`, inside the transaction
@@ -110,15 +134,18 @@ pub fn plan_on_activation(
     version: i64,
     now: DateTime<Utc>,
 ) -> StorageResult<bool> {
-    if !has_menus(platform) {
+    if !has_menus(platform) || armed_for(conn, connection_id)? == Some(version) {
         return Ok(false);
     }
-    let key = format!("{MENUS_JOB}:{connection_id}:v{version}");
-    jobs::enqueue(
+    arm(
         conn,
-        &spec(business_id, connection_id, platform, now).keyed(key),
+        business_id,
+        connection_id,
+        platform,
+        Some(version),
         now,
-    )
+    )?;
+    Ok(true)
 }
 
 /// Plans the set-up again, now, on the owner's request; returns the job's id. Asking again while
@@ -142,15 +169,32 @@ pub fn plan_on_request(
             details: None,
         });
     }
-    let key = format!("{MENUS_JOB}:{}:request", connection.id);
-    jobs::schedule(
-        conn,
-        &spec(business_id, &connection.id, platform, now).keyed(key.clone()),
-        now,
-    )?;
-    crate::storage::jobs::find_by_key(conn, &key)?
+    let activation = armed_for(conn, &connection.id)?;
+    arm(conn, business_id, &connection.id, platform, activation, now)?;
+    crate::storage::jobs::find_by_key(conn, &key(&connection.id))?
         .map(|job| job.id)
         .ok_or(AppError::NotFound("menus job"))
+}
+
+/// How the set-up of a connection's menus went last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// The job's status: `pending`, `running`, `done`, `failed` or `cancelled`.
+    pub status: String,
+    /// Why it failed, was cancelled, or is being tried again, in the platform's words.
+    pub error: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The state of a connection's menus; `None` before they were first set up.
+pub fn state(conn: &mut DbConnection, connection_id: &str) -> StorageResult<Option<State>> {
+    Ok(
+        crate::storage::jobs::find_by_key(conn, &key(connection_id))?.map(|job| State {
+            status: job.status,
+            error: job.last_error,
+            updated_at: job.updated_at,
+        }),
+    )
 }
 
 /// Runs `channel.menus` jobs.

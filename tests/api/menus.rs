@@ -206,6 +206,12 @@ async fn menus_are_set_up_once_per_activation_and_again_on_request(backend: Back
     menu_calls(&app, &fake, 5).await;
     let done: Vec<String> = menu_jobs(&app).await.into_iter().map(|j| j.1).collect();
     assert_eq!(done, ["done", "done", "done"]);
+    let (_, list) = app
+        .get("/api/v1/businesses/salon/channels", Some(&key))
+        .await;
+    for channel in list["channels"].as_array().expect("channels") {
+        assert_eq!(channel["menus"]["status"], "done", "{channel}");
+    }
 
     // On request, again, whatever was done before.
     let (status, queued) = ask_again(&app, "salon", &key, "telegram").await;
@@ -315,18 +321,59 @@ async fn a_platforms_refusal_is_recorded_and_its_trouble_retried(backend: Backen
         "{error}"
     );
 
+    // The owner sees both in the connections' view.
+    let menus = |list: &Value, platform: &str| {
+        list["channels"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["platform"] == platform))
+            .map(|c| c["menus"].clone())
+            .unwrap_or_default()
+    };
+    let (status, list) = app
+        .get("/api/v1/businesses/shop/channels", Some(&key))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(menus(&list, "messenger")["status"], "failed");
+    assert_eq!(menus(&list, "messenger")["error"], error);
+    assert_eq!(menus(&list, "whatsapp")["status"], "cancelled");
+
     // Meta's trouble is retried by the queue until it passes.
     fake.answer_menu_next(
         503,
         json!({"error": {"message": "Service temporarily unavailable", "code": 2}}),
     );
-    assert_eq!(ask_again(&app, "shop", &key, "messenger").await.0, 202);
+    let (status, queued) = ask_again(&app, "shop", &key, "messenger").await;
+    assert_eq!(status, 202);
     menu_calls(&app, &fake, 2).await;
     let jobs = menu_jobs(&app).await;
-    assert_eq!((jobs[2].1.as_str(), jobs[2].2), ("pending", 1), "{jobs:?}");
+    assert_eq!(
+        jobs.len(),
+        2,
+        "asking again re-arms the connection's one job"
+    );
+    assert_eq!((jobs[1].1.as_str(), jobs[1].2), ("pending", 1), "{jobs:?}");
+    let (_, list) = app
+        .get("/api/v1/businesses/shop/channels", Some(&key))
+        .await;
+    assert_eq!(menus(&list, "messenger")["status"], "pending");
+    assert!(
+        menus(&list, "messenger")["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not set yet") && e.contains("HTTP 503")),
+        "{list}"
+    );
     app.clock.advance(Duration::minutes(1));
     let calls = menu_calls(&app, &fake, 3).await;
     assert_eq!(calls[2].body, calls[1].body);
     let jobs = menu_jobs(&app).await;
-    assert_eq!((jobs[2].1.as_str(), jobs[2].2), ("done", 2), "{jobs:?}");
+    assert_eq!((jobs[1].1.as_str(), jobs[1].2), ("done", 2), "{jobs:?}");
+    let (_, list) = app
+        .get("/api/v1/businesses/shop/channels", Some(&key))
+        .await;
+    let messenger = menus(&list, "messenger");
+    assert_eq!(
+        (&messenger["status"], &messenger["error"]),
+        (&json!("done"), &Value::Null)
+    );
+    assert!(queued["job_id"].is_string());
 }
