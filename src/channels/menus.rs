@@ -24,6 +24,7 @@ use crate::error::AppError;
 use crate::jobs::{self, ClaimedJob, JobFuture, JobHandler, JobSpec, Outcome};
 use crate::languages::Locale;
 use crate::languages::menus::Menus;
+use crate::storage::jobs::find_by_key;
 use crate::storage::{Database, DbConnection, StorageError, StorageResult, businesses, channels};
 use crate::vault::Vault;
 
@@ -116,12 +117,10 @@ fn arm(
 
 /// The activation the connection's menus job was last armed for.
 fn armed_for(conn: &mut DbConnection, connection_id: &str) -> StorageResult<Option<i64>> {
-    Ok(
-        match crate::storage::jobs::find_by_key(conn, &key(connection_id))? {
-            Some(job) => job.decode_payload()?["activation"].as_i64(),
-            None => None,
-        },
-    )
+    Ok(match find_by_key(conn, &key(connection_id))? {
+        Some(job) => job.decode_payload()?["activation"].as_i64(),
+        None => None,
+    })
 }
 
 /// Plans the set-up of a connection that became active at `version`, inside the transaction
@@ -171,7 +170,7 @@ pub fn plan_on_request(
     }
     let activation = armed_for(conn, &connection.id)?;
     arm(conn, business_id, &connection.id, platform, activation, now)?;
-    crate::storage::jobs::find_by_key(conn, &key(&connection.id))?
+    find_by_key(conn, &key(&connection.id))?
         .map(|job| job.id)
         .ok_or(AppError::NotFound("menus job"))
 }
@@ -188,13 +187,11 @@ pub struct State {
 
 /// The state of a connection's menus; `None` before they were first set up.
 pub fn state(conn: &mut DbConnection, connection_id: &str) -> StorageResult<Option<State>> {
-    Ok(
-        crate::storage::jobs::find_by_key(conn, &key(connection_id))?.map(|job| State {
-            status: job.status,
-            error: job.last_error,
-            updated_at: job.updated_at,
-        }),
-    )
+    Ok(find_by_key(conn, &key(connection_id))?.map(|job| State {
+        status: job.status,
+        error: job.last_error,
+        updated_at: job.updated_at,
+    }))
 }
 
 /// Runs `channel.menus` jobs.
