@@ -205,6 +205,15 @@ async fn graph_send(req: HttpRequest, body: web::Bytes, graph: web::Data<Graph>)
         .json(json!({"recipient_id": psid, "message_id": format!("{MESSAGE_ID_PREFIX}{number}")}))
 }
 
+/// `POST /{version}/me/messenger_profile`: Chairside sets the page's menus up once it is active.
+async fn graph_profile(req: HttpRequest, graph: web::Data<Graph>) -> HttpResponse {
+    if bearer(&req) != PAGE_TOKEN {
+        graph.unexpected.fetch_add(1, Ordering::Relaxed);
+        return invalid_token();
+    }
+    HttpResponse::Ok().json(json!({"result": "success"}))
+}
+
 async fn graph_other(graph: web::Data<Graph>) -> HttpResponse {
     graph.unexpected.fetch_add(1, Ordering::Relaxed);
     HttpResponse::BadRequest()
@@ -225,6 +234,10 @@ fn start_graph(page_id: &str) -> Result<(Graph, u16)> {
         App::new()
             .app_data(data.clone())
             .route("/{version}/me/messages", web::post().to(graph_send))
+            .route(
+                "/{version}/me/messenger_profile",
+                web::post().to(graph_profile),
+            )
             .route("/{version}/me", web::get().to(graph_me))
             .default_service(web::to(graph_other))
     })

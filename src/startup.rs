@@ -12,7 +12,7 @@ use crate::accounts::HashingPool;
 use crate::api::error::ApiError;
 use crate::api::{self, AppState};
 use crate::booking::Scheduler;
-use crate::channels::{ChannelSender, ChatNotifier, Courier, Endpoints};
+use crate::channels::{ChannelSender, ChatNotifier, Courier, Endpoints, MenuSetter};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError};
 use crate::conversation::{ChatRules, ConversationEngine, Links};
@@ -163,6 +163,11 @@ fn start_workers(
         state.db.clone(),
         state.vault.clone(),
         Arc::clone(&state.clock),
+        Endpoints::from_config(&state.config),
+    )))
+    .with_handler(Arc::new(MenuSetter::new(
+        state.db.clone(),
+        state.vault.clone(),
         Endpoints::from_config(&state.config),
     )))
     .with_handler(Arc::new(RetentionHandler::new(

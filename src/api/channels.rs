@@ -10,6 +10,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Owner};
 use crate::channels::connection::{self, Connection};
+use crate::channels::menus;
 use crate::domain::Platform;
 use crate::storage::channels;
 
@@ -30,6 +31,30 @@ pub struct ChannelView {
     /// Where the platform must send its webhooks.
     pub webhook_url: String,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// How the platform's own entry points were last set up (Messenger's greeting and ice
+    /// breakers, Telegram's commands, the WhatsApp profile); absent before the first time.
+    pub menus: Option<MenusView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MenusView {
+    /// `pending`, `running`, `done`, `failed` (the platform refused; see `error`) or `cancelled`
+    /// (nothing to set up, e.g. a WhatsApp number of a business without an address).
+    #[schema(example = "done")]
+    pub status: String,
+    /// Why it failed, was not needed, or is being tried again, in the platform's words.
+    pub error: Option<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<menus::State> for MenusView {
+    fn from(state: menus::State) -> Self {
+        MenusView {
+            status: state.status,
+            error: state.error,
+            updated_at: state.updated_at.and_utc(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -42,6 +67,7 @@ fn view(
     slug: &str,
     connection: &Connection,
     updated_at: chrono::NaiveDateTime,
+    menus: Option<menus::State>,
 ) -> ChannelView {
     ChannelView {
         platform: connection.platform.as_str().to_owned(),
@@ -50,6 +76,7 @@ fn view(
         status: connection.status.as_str(),
         webhook_url: webhook_url(&state.config.public_url, connection.platform, slug),
         updated_at: updated_at.and_utc(),
+        menus: menus.map(MenusView::from),
     }
 }
 
@@ -92,12 +119,26 @@ pub async fn list(
     let id = business.id.clone();
     let rows = state
         .db
-        .read(move |conn| channels::of_business(conn, &id))
+        .read(move |conn| {
+            let rows = channels::of_business(conn, &id)?;
+            let mut with_menus = Vec::with_capacity(rows.len());
+            for row in rows {
+                let menus = menus::state(conn, &row.id)?;
+                with_menus.push((row, menus));
+            }
+            Ok::<_, ApiError>(with_menus)
+        })
         .await?;
     let mut views = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let connection = Connection::from_row(row, &state.vault)?;
-        views.push(view(&state, &business.slug, &connection, row.updated_at));
+    for (row, menus) in rows {
+        let connection = Connection::from_row(&row, &state.vault)?;
+        views.push(view(
+            &state,
+            &business.slug,
+            &connection,
+            row.updated_at,
+            menus,
+        ));
     }
     Ok(HttpResponse::Ok().json(ChannelListView { channels: views }))
 }
@@ -115,12 +156,17 @@ pub async fn put(
 ) -> Result<HttpResponse, ApiError> {
     let slug = owner.business.slug.clone();
     let vault = state.vault.clone();
-    let (connection, updated_at) = owner
+    let (connection, updated_at, menus) = owner
         .write(&state, move |conn, business, now| {
-            connection::save(conn, &vault, business, platform, input, now)
+            let (connection, updated_at) =
+                connection::save(conn, &vault, business, platform, input, now)?;
+            let menus = menus::state(conn, &connection.id)?;
+            Ok((connection, updated_at, menus))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view(&state, &slug, &connection, updated_at)))
+    // A connection that became active has its menus to set up.
+    state.jobs.wake();
+    Ok(HttpResponse::Ok().json(view(&state, &slug, &connection, updated_at, menus)))
 }
 
 /// Disconnects a platform: its webhooks are refused from now on.
@@ -141,4 +187,38 @@ pub async fn delete(
     } else {
         Err(ApiError::not_found("channel connection"))
     }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MenusQueued {
+    pub platform: String,
+    /// The job that makes the platform's calls; its outcome is kept with the job.
+    pub job_id: String,
+    #[schema(value_type = String, example = "queued")]
+    pub status: &'static str,
+}
+
+/// Sets the platform's own entry points up again, as on activation: Messenger's Get Started
+/// button, greeting and ice breakers; Telegram's command list; the WhatsApp business profile's
+/// address and description. The calls are made by a job, retried while the platform is down.
+#[utoipa::path(post, path = "/api/v1/businesses/{slug}/channels/{platform}/menus", operation_id = "channels_menus", tag = "channels",
+    params(("slug" = String, Path), ("platform" = String, Path, description = "messenger, whatsapp or telegram")),
+    responses((status = 202, body = MenusQueued), (status = 404, body = ErrorBody), (status = 409, description = "The connection is pending: it sends nothing until it is proven", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn menus(
+    owner: Owner,
+    PlatformPath(platform): PlatformPath,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let vault = state.vault.clone();
+    let job_id = owner
+        .write(&state, move |conn, business, now| {
+            menus::plan_on_request(conn, &vault, business, platform, now.and_utc())
+        })
+        .await?;
+    state.jobs.wake();
+    Ok(HttpResponse::Accepted().json(MenusQueued {
+        platform: platform.as_str().to_owned(),
+        job_id,
+        status: "queued",
+    }))
 }

@@ -285,6 +285,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/businesses/{slug}/channels/{platform}")
                         .put(channels::put)
                         .delete(channels::delete),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/channels/{platform}/menus")
+                        .post(channels::menus),
                 ),
         );
 }

@@ -30,7 +30,7 @@ use super::{
         users::create, users::list, users::update,
         bookings::walk_in, events::stream,
         bookings::calendar, bookings::renew_link, calendars::feed, calendars::rotate, notifications::list,
-        channels::list, channels::put, channels::delete,
+        channels::list, channels::put, channels::delete, channels::menus,
         customers::search, customers::create, customers::get, customers::link, customers::export, customers::erase,
         openapi_json,
         webhooks::messenger_verify, webhooks::messenger_events, webhooks::whatsapp_verify, webhooks::whatsapp_events,

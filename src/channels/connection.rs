@@ -477,6 +477,12 @@ pub fn save(
         Status::Pending
     };
     connection.updated_at = now;
+    // The platform's menus are set up when the connection starts to speak: it was not active
+    // before, or it speaks with new credentials now.
+    let activated = connection.is_active()
+        && existing.as_ref().is_none_or(|e| {
+            !e.is_active() || super::menus::credentials(e) != super::menus::credentials(&connection)
+        });
     channels::upsert(
         conn,
         &ChannelConnection {
@@ -492,6 +498,16 @@ pub fn save(
             version: connection.version,
         },
     )?;
+    if activated {
+        super::menus::plan_on_activation(
+            conn,
+            business_id,
+            &connection.id,
+            platform,
+            connection.version,
+            now.and_utc(),
+        )?;
+    }
     Ok((connection, now))
 }
 
@@ -510,6 +526,19 @@ pub fn activate(
     let promoted = channels::promote(conn, platform, &key, &claim.id, now)?;
     if promoted {
         tracing::info!(platform, account = %key, business = %claim.business_id, ?proof, "Meta confirmed a channel claim; it is now the active connection");
+        // The version it became active at, which keys this activation's set-up.
+        if let Some(row) = channels::find(conn, &claim.business_id, platform)?
+            && row.id == claim.id
+        {
+            super::menus::plan_on_activation(
+                conn,
+                &claim.business_id,
+                &row.id,
+                claim.platform,
+                row.version,
+                now.and_utc(),
+            )?;
+        }
     }
     Ok(promoted)
 }

@@ -4,16 +4,35 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::inbound::{InboundEvent, items, referral, tapped, text_of};
+use super::menus::{Menu, Text};
 use super::render::{numbered, shorten, with_appendix};
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing, SERVICE_WINDOW, graph};
 use crate::conversation::InboundContent;
 use crate::conversation::outbox::Purpose;
+use crate::conversation::payload::Payload;
+use crate::languages::Locale;
+use crate::languages::phrases::fill;
+use crate::understanding::Topic;
 
 const MAX_QUICK_REPLIES: usize = 13;
 const MAX_TITLE_CHARS: usize = 20;
 const MAX_TEXT_CHARS: usize = 2000;
 /// Messenger's human-agent tag lets a person answer for 7 days after the customer's message.
 const HUMAN_AGENT_WINDOW: Duration = Duration::days(7);
+const MAX_GREETING_CHARS: usize = 160;
+const MAX_ICE_BREAKERS: usize = 4;
+const MAX_QUESTION_CHARS: usize = 80;
+/// Messenger puts the customer's first name where a greeting says this.
+const FIRST_NAME: &str = "{{user_first_name}}";
+
+/// The welcome screen's ice breakers: questions a new customer taps, each sending the chat a
+/// payload it acts on.
+const ICE_BREAKERS: [(Payload, Text); MAX_ICE_BREAKERS] = [
+    (Payload::Book, |texts| texts.ask_book),
+    (Payload::Ask(Topic::Price), |texts| texts.ask_prices),
+    (Payload::Ask(Topic::Hours), |texts| texts.ask_hours),
+    (Payload::Human, |texts| texts.ask_human),
+];
 
 /// The pages a webhook body has events for, as named before its signature is checked: they
 /// only choose whose app secret to check it with.
@@ -72,15 +91,20 @@ fn read_event(event: &Value) -> Vec<InboundEvent> {
     }
     if postback.is_object() {
         let id = text_of(&postback["mid"]).unwrap_or_else(|| format!("postback:{timestamp}"));
+        // A postback carries a referral only when Get Started was tapped on a thread opened from
+        // an m.me link: the link says more than the button's payload.
         let content = match (
+            postback["referral"]["ref"].as_str(),
             postback["payload"]
                 .as_str()
                 .map(|p| tapped(p, postback["title"].as_str())),
-            postback["referral"]["ref"].as_str(),
         ) {
-            (Some(choice @ InboundContent::Choice { .. }), _) => choice,
-            (_, Some(reference)) => referral(reference),
-            _ => InboundContent::Opened,
+            (Some(reference), tap) => match referral(reference) {
+                InboundContent::Opened => tap.unwrap_or(InboundContent::Opened),
+                read => read,
+            },
+            (None, Some(tap)) => tap,
+            (None, None) => InboundContent::Opened,
         };
         return vec![one(id, content)];
     }
@@ -161,4 +185,161 @@ pub fn request(base: &str, connection: &Connection, out: &Outgoing) -> Result<Ap
 
 pub fn classify(status: u16, body: &Value) -> Delivery {
     graph::classify(status, body, |b| text_of(&b["message_id"]))
+}
+
+/// Meta's locales for a language; the business's own language is the `default` one.
+fn facebook_locales(locale: Locale) -> &'static [&'static str] {
+    match locale {
+        Locale::En => &["en_US", "en_GB"],
+        Locale::De => &["de_DE"],
+        Locale::Es => &["es_ES", "es_LA"],
+    }
+}
+
+/// The page's Messenger profile: a Get Started button that begins a booking, and the welcome
+/// screen's greeting and ice breakers in every language (Messenger shows the ice breakers rather
+/// than the button where both are set).
+pub fn profile(base: &str, connection: &Connection, menu: &Menu) -> Result<ApiRequest, String> {
+    let token = connection
+        .secret("page_access_token")
+        .ok_or("the Messenger connection has no page access token")?;
+    let mut locales = vec![("default", menu.locale)];
+    for other in menu.other_locales() {
+        locales.extend(facebook_locales(other).iter().map(|tag| (*tag, other)));
+    }
+    let greeting: Vec<Value> = locales
+        .iter()
+        .map(|(tag, locale)| json!({"locale": tag, "text": greeting(menu, *locale)}))
+        .collect();
+    let ice_breakers: Vec<Value> = locales
+        .iter()
+        .map(|(tag, locale)| {
+            let texts = &locale.language().menus;
+            let questions: Vec<Value> = ICE_BREAKERS
+                .iter()
+                .map(|(payload, question)| {
+                    json!({"question": shorten(question(texts), MAX_QUESTION_CHARS), "payload": payload.encode()})
+                })
+                .collect();
+            json!({"locale": tag, "call_to_actions": questions})
+        })
+        .collect();
+    Ok(ApiRequest {
+        url: format!("{base}/{}/me/messenger_profile", graph::VERSION),
+        auth: Auth::Bearer(token.to_owned()),
+        body: Body::Json(json!({
+            "get_started": {"payload": Payload::Book.encode()},
+            "greeting": greeting,
+            "ice_breakers": ice_breakers,
+        })),
+    })
+}
+
+/// The greeting, naming the business unless its name makes the greeting too long.
+fn greeting(menu: &Menu, locale: Locale) -> String {
+    let texts = &locale.language().menus;
+    let named = fill(
+        texts.greeting,
+        &[("first_name", FIRST_NAME), ("business", &menu.business)],
+    );
+    if named.chars().count() <= MAX_GREETING_CHARS {
+        return named;
+    }
+    shorten(
+        &fill(texts.greeting_short, &[("first_name", FIRST_NAME)]),
+        MAX_GREETING_CHARS,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Platform;
+
+    fn page() -> Connection {
+        let input = json!({"page_id": "1", "page_access_token": "t", "app_secret": "s", "verify_token": "v"});
+        Connection::configure(
+            "b",
+            Platform::Messenger,
+            input.as_object().cloned().unwrap_or_default(),
+            None,
+        )
+        .unwrap()
+    }
+
+    fn menu(name: &str, locale: Locale) -> Menu {
+        Menu {
+            business: name.to_owned(),
+            address: String::new(),
+            locale,
+        }
+    }
+
+    #[test]
+    fn the_profile_stays_within_messengers_limits_in_every_language() {
+        for locale in Locale::all() {
+            for name in ["Salon Lena", &"Very Long Name ".repeat(12)] {
+                let request = profile("https://graph", &page(), &menu(name, locale)).unwrap();
+                assert_eq!(request.url, "https://graph/v21.0/me/messenger_profile");
+                let Body::Json(body) = &request.body else {
+                    panic!("a JSON body")
+                };
+                assert_eq!(body["get_started"]["payload"], "book");
+                let greetings = body["greeting"].as_array().unwrap();
+                assert_eq!(greetings[0]["locale"], "default");
+                for greeting in greetings {
+                    let text = greeting["text"].as_str().unwrap();
+                    assert!(text.chars().count() <= MAX_GREETING_CHARS, "{text}");
+                    assert!(text.contains(FIRST_NAME), "{text}");
+                }
+                let breakers = body["ice_breakers"].as_array().unwrap();
+                assert_eq!(breakers.len(), greetings.len());
+                for breaker in breakers {
+                    let questions = breaker["call_to_actions"].as_array().unwrap();
+                    assert!(questions.len() <= MAX_ICE_BREAKERS);
+                    for question in questions {
+                        let text = question["question"].as_str().unwrap();
+                        assert!(!text.is_empty() && text.chars().count() <= MAX_QUESTION_CHARS);
+                        let payload = question["payload"].as_str().unwrap();
+                        assert!(Payload::decode(payload).is_some(), "{payload}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_name_leaves_the_greeting_without_it() {
+        let long = "Barbershop ".repeat(15);
+        assert!(!greeting(&menu(&long, Locale::De), Locale::De).contains("Barbershop"));
+        assert!(greeting(&menu("Salon Lena", Locale::De), Locale::De).contains("Salon Lena"));
+    }
+
+    #[test]
+    fn get_started_from_an_m_me_link_is_read_as_the_link() {
+        let tap = |postback: Value| {
+            let body = json!({"entry": [{"id": "1", "messaging": [{"sender": {"id": "p"}, "timestamp": 5, "postback": postback}]}]});
+            events(&body).remove(0).content
+        };
+        assert_eq!(
+            tap(
+                json!({"payload": "book", "title": "Get Started", "referral": {"ref": "fade_friday"}})
+            ),
+            InboundContent::Text("fade friday".into())
+        );
+        assert_eq!(
+            tap(json!({"payload": "book", "title": "Get Started", "referral": {"ref": " "}})),
+            InboundContent::Choice {
+                payload: "book".into(),
+                title: Some("Get Started".into())
+            }
+        );
+        assert_eq!(
+            tap(json!({"payload": "ask:price", "title": "What are your prices?"})),
+            InboundContent::Choice {
+                payload: "ask:price".into(),
+                title: Some("What are your prices?".into())
+            }
+        );
+    }
 }

@@ -13,6 +13,10 @@
 //! platform module renders a reply within its platform's limits into an [`ApiRequest`] and reads
 //! the platform's answer into a [`Delivery`]; both are pure, and the sender does the I/O.
 //!
+//! Each platform's own entry points — Messenger's Get Started button, greeting and ice breakers,
+//! Telegram's command list, WhatsApp's business profile — are set up by one job when a
+//! connection becomes active, and again on the owner's request ([`menus`]).
+//!
 //! Platform rules on when a business may write: Messenger and WhatsApp allow free messages for
 //! 24 hours after the customer's last message; later, booking updates and reminders go as
 //! Messenger's `CONFIRMED_EVENT_UPDATE` tag or as the WhatsApp template the business configured.
@@ -22,6 +26,7 @@ mod courier;
 mod directory;
 mod graph;
 pub mod inbound;
+pub mod menus;
 pub mod messenger;
 mod notifier;
 pub mod ownership;
@@ -39,6 +44,7 @@ pub use connection::{Connection, Template};
 pub use courier::Courier;
 pub use directory::Directory;
 pub use inbound::InboundEvent;
+pub use menus::MenuSetter;
 pub use notifier::ChatNotifier;
 pub use sender::{ChannelSender, Endpoints};
 

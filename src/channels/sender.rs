@@ -44,7 +44,7 @@ impl Endpoints {
         }
     }
 
-    fn base(&self, platform: Platform) -> &str {
+    pub(super) fn base(&self, platform: Platform) -> &str {
         match platform {
             Platform::Messenger | Platform::WhatsApp => &self.graph,
             Platform::Telegram => &self.telegram,

@@ -4,15 +4,34 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::inbound::{InboundEvent, referral, text_of};
+use super::menus::{Menu, Text};
 use super::render::shorten;
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing};
 use crate::conversation::InboundContent;
+use crate::conversation::payload::Payload;
 use crate::languages::Locale;
+use crate::understanding::Topic;
 
 const MAX_TEXT_CHARS: usize = 4096;
 const MAX_BUTTON_TITLE: usize = 64;
 /// Telegram's limit on a button's `callback_data`, in bytes.
 const MAX_CALLBACK_BYTES: usize = 64;
+const MAX_COMMAND_DESCRIPTION: usize = 256;
+
+/// The bot's commands: what a customer types, or picks from the bot's menu, and the payload it
+/// sends the chat. Telegram wants command names of lower-case letters, digits and `_`.
+const COMMANDS: [(&str, Payload, Text); 4] = [
+    ("book", Payload::Book, |texts| texts.command_book),
+    ("prices", Payload::Ask(Topic::Price), |texts| {
+        texts.command_prices
+    }),
+    ("hours", Payload::Ask(Topic::Hours), |texts| {
+        texts.command_hours
+    }),
+    ("mybookings", Payload::MyBookings, |texts| {
+        texts.command_my_bookings
+    }),
+];
 
 /// What one update holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,15 +100,20 @@ fn with_sender(from: &Value, event: InboundEvent) -> InboundEvent {
 
 fn message_content(message: &Value) -> Option<InboundContent> {
     if let Some(text) = message["text"].as_str() {
-        // "/start <ref>" opens the chat from a deep link; other commands are words.
+        // "/start <ref>" opens the chat from a deep link; one of the bot's own commands alone
+        // is its payload; other commands, and commands with words after them, are words.
         return Some(match text.strip_prefix('/') {
             Some(command) => {
                 let (name, rest) = command.split_once(' ').unwrap_or((command, ""));
                 let name = name.split('@').next().unwrap_or(name);
-                if name == "start" {
-                    referral(rest)
-                } else {
-                    InboundContent::Text(format!("{name} {rest}").trim().to_owned())
+                let rest = rest.trim();
+                match command_payload(name).filter(|_| rest.is_empty()) {
+                    _ if name.eq_ignore_ascii_case("start") => referral(rest),
+                    Some(payload) => InboundContent::Choice {
+                        payload: payload.encode(),
+                        title: None,
+                    },
+                    None => InboundContent::Text(format!("{name} {rest}").trim().to_owned()),
                 }
             }
             None => InboundContent::Text(text.to_owned()),
@@ -161,14 +185,67 @@ pub fn acknowledge(callback_query_id: &str) -> Value {
     json!({"method": "answerCallbackQuery", "callback_query_id": callback_query_id})
 }
 
-pub fn classify(status: u16, body: &Value) -> Delivery {
+fn command_payload(name: &str) -> Option<Payload> {
+    COMMANDS
+        .into_iter()
+        .find(|(command, ..)| command.eq_ignore_ascii_case(name))
+        .map(|(_, payload, _)| payload)
+}
+
+/// The bot's command list: once with no language, for every customer whose language has no list
+/// of its own (in the business's language), then once in each other language.
+pub fn commands(
+    base: &str,
+    connection: &Connection,
+    menu: &Menu,
+) -> Result<Vec<ApiRequest>, String> {
+    let token = connection
+        .secret("bot_token")
+        .ok_or("the Telegram connection has no bot token")?;
+    let list = |locale: Locale| -> Vec<Value> {
+        let texts = &locale.language().menus;
+        COMMANDS
+            .iter()
+            .map(|(name, _, description)| {
+                json!({"command": name, "description": shorten(description(texts), MAX_COMMAND_DESCRIPTION)})
+            })
+            .collect()
+    };
+    let mut bodies = vec![json!({"commands": list(menu.locale)})];
+    bodies.extend(
+        menu.other_locales()
+            .map(|locale| json!({"commands": list(locale), "language_code": locale.as_str()})),
+    );
+    Ok(bodies
+        .into_iter()
+        .map(|body| ApiRequest {
+            url: format!("{base}/bot{token}/setMyCommands"),
+            auth: Auth::None,
+            body: Body::Json(body),
+        })
+        .collect())
+}
+
+/// Reads the answer to a call that sets the bot up, where a 403 is no customer blocking it.
+pub fn classify_setup(status: u16, body: &Value) -> Delivery {
+    match status {
+        403 => Delivery::Permanent(described(status, body)),
+        _ => classify(status, body),
+    }
+}
+
+fn described(status: u16, body: &Value) -> String {
     let description = body["description"]
         .as_str()
         .unwrap_or("no description")
         .chars()
         .take(300)
         .collect::<String>();
-    let described = format!("HTTP {status}: {description}");
+    format!("HTTP {status}: {description}")
+}
+
+pub fn classify(status: u16, body: &Value) -> Delivery {
+    let described = described(status, body);
     match status {
         200..=299 if body["ok"].as_bool() != Some(false) => {
             Delivery::Sent(text_of(&body["result"]["message_id"]))
@@ -190,5 +267,89 @@ pub fn classify(status: u16, body: &Value) -> Delivery {
             after: None,
         },
         _ => Delivery::Permanent(described),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Platform;
+
+    fn typed(text: &str) -> Option<Payload> {
+        let update = json!({"update_id": 1, "message": {"message_id": 2, "chat": {"id": 3}, "from": {"id": 3}, "text": text}});
+        match read_update(&update).event?.content {
+            InboundContent::Choice { payload, .. } => Payload::decode(&payload),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_bots_commands_arrive_as_their_payloads() {
+        assert_eq!(typed("/prices"), Some(Payload::Ask(Topic::Price)));
+        assert_eq!(
+            typed("/prices@salon_lena_bot"),
+            Some(Payload::Ask(Topic::Price))
+        );
+        assert_eq!(typed("/hours"), Some(Payload::Ask(Topic::Hours)));
+        assert_eq!(typed("/book"), Some(Payload::Book));
+        assert_eq!(typed("/Book"), Some(Payload::Book));
+        assert_eq!(typed("/mybookings"), Some(Payload::MyBookings));
+        // Words after a command say more than the command.
+        assert_eq!(typed("/book haircut friday"), None);
+        assert_eq!(typed("/weather"), None);
+    }
+
+    #[test]
+    fn the_command_lists_stay_within_telegrams_limits() {
+        let input = json!({"bot_token": "123:abc", "secret_token": "s"});
+        let bot = Connection::configure(
+            "b",
+            Platform::Telegram,
+            input.as_object().cloned().unwrap_or_default(),
+            None,
+        )
+        .unwrap();
+        for locale in Locale::all() {
+            let menu = Menu {
+                business: "Salon Lena".into(),
+                address: String::new(),
+                locale,
+            };
+            let calls = commands("https://tg", &bot, &menu).unwrap();
+            assert_eq!(calls.len(), Locale::all().count());
+            let mut languages = Vec::new();
+            for call in &calls {
+                assert_eq!(call.url, "https://tg/bot123:abc/setMyCommands");
+                let Body::Json(body) = &call.body else {
+                    panic!("a JSON body")
+                };
+                languages.push(body["language_code"].as_str().map(str::to_owned));
+                for command in body["commands"].as_array().unwrap() {
+                    let name = command["command"].as_str().unwrap();
+                    assert!((1..=32).contains(&name.len()));
+                    assert!(
+                        name.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    );
+                    let description = command["description"].as_str().unwrap();
+                    assert!((1..=MAX_COMMAND_DESCRIPTION).contains(&description.chars().count()));
+                }
+            }
+            assert_eq!(languages[0], None);
+            assert!(!languages.contains(&Some(locale.as_str().to_owned())));
+        }
+    }
+
+    #[test]
+    fn a_refused_setup_call_is_not_a_blocked_customer() {
+        let refused = json!({"ok": false, "error_code": 403, "description": "Forbidden"});
+        assert_eq!(
+            classify_setup(403, &refused),
+            Delivery::Permanent("HTTP 403: Forbidden".into())
+        );
+        assert!(matches!(
+            classify_setup(502, &json!({})),
+            Delivery::Retry { .. }
+        ));
     }
 }

@@ -3,11 +3,13 @@
 use serde_json::{Value, json};
 
 use super::inbound::{InboundEvent, items, text_of};
+use super::menus::Menu;
 use super::render::{numbered, shorten, with_appendix};
 use super::{ApiRequest, Auth, Body, Connection, Delivery, Outgoing, SERVICE_WINDOW, graph};
 use crate::conversation::outbox::Purpose;
 use crate::conversation::{Choice, InboundContent};
 use crate::languages::Locale;
+use crate::languages::phrases::fill;
 
 const MAX_BUTTONS: usize = 3;
 const MAX_BUTTON_TITLE: usize = 20;
@@ -17,6 +19,8 @@ const MAX_ROW_DESCRIPTION: usize = 72;
 const MAX_TEXT_CHARS: usize = 4096;
 const MAX_INTERACTIVE_BODY: usize = 1024;
 const MAX_ID_CHARS: usize = 256;
+const MAX_ADDRESS_CHARS: usize = 256;
+const MAX_DESCRIPTION_CHARS: usize = 512;
 
 /// The phone numbers a webhook body has changes for, as named before its signature is
 /// checked: they only choose whose app secret to check it with.
@@ -214,8 +218,85 @@ fn template(connection: &Connection, out: &Outgoing) -> Result<Value, String> {
     }}))
 }
 
+/// The number's business profile: the business's address, and a description saying that
+/// customers book here, in the business's language (the profile has one language). `None` when
+/// the business has no address, so that no profile is overwritten with less than it may hold.
+pub fn profile(
+    base: &str,
+    connection: &Connection,
+    menu: &Menu,
+) -> Result<Option<ApiRequest>, String> {
+    if menu.address.trim().is_empty() {
+        return Ok(None);
+    }
+    let token = connection
+        .secret("access_token")
+        .ok_or("the WhatsApp connection has no access token")?;
+    let number = connection
+        .setting("phone_number_id")
+        .ok_or("the WhatsApp connection has no phone number id")?;
+    let description = fill(
+        menu.locale.language().menus.description,
+        &[("business", &menu.business)],
+    );
+    Ok(Some(ApiRequest {
+        url: format!(
+            "{base}/{}/{number}/whatsapp_business_profile",
+            graph::VERSION
+        ),
+        auth: Auth::Bearer(token.to_owned()),
+        body: Body::Json(json!({
+            "messaging_product": "whatsapp",
+            "address": shorten(&menu.address, MAX_ADDRESS_CHARS),
+            "description": shorten(&description, MAX_DESCRIPTION_CHARS),
+        })),
+    }))
+}
+
 pub fn classify(status: u16, body: &Value) -> Delivery {
     graph::classify(status, body, |b| {
         items(&b["messages"]).find_map(|m| text_of(&m["id"]))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Platform;
+
+    #[test]
+    fn the_profile_holds_the_address_and_a_description_within_limits() {
+        let input = json!({"phone_number_id": "42", "access_token": "t", "app_secret": "s", "verify_token": "v"});
+        let number = Connection::configure(
+            "b",
+            Platform::WhatsApp,
+            input.as_object().cloned().unwrap_or_default(),
+            None,
+        )
+        .unwrap();
+        for locale in Locale::all() {
+            let menu = Menu {
+                business: "Salon ".repeat(100),
+                address: "Torstraße 1, Berlin ".repeat(20),
+                locale,
+            };
+            let call = profile("https://graph", &number, &menu).unwrap().unwrap();
+            assert_eq!(call.url, "https://graph/v21.0/42/whatsapp_business_profile");
+            let Body::Json(body) = &call.body else {
+                panic!("a JSON body")
+            };
+            assert_eq!(body["messaging_product"], "whatsapp");
+            let length = |field: &str| body[field].as_str().unwrap().chars().count();
+            assert!((1..=MAX_ADDRESS_CHARS).contains(&length("address")));
+            assert!((1..=MAX_DESCRIPTION_CHARS).contains(&length("description")));
+            let without_address = Menu {
+                address: " ".into(),
+                ..menu
+            };
+            assert_eq!(
+                profile("https://graph", &number, &without_address),
+                Ok(None)
+            );
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod de;
 mod en;
 mod es;
 pub mod mail;
+pub mod menus;
 pub mod pages;
 pub mod phrases;
 pub mod replies;
@@ -20,6 +21,7 @@ use crate::domain::ValidationError;
 use care::CareTexts;
 use dates::DateFormats;
 use mail::MailTexts;
+use menus::Menus;
 use pages::PageTexts;
 use replies::{Buttons, Replies};
 use vocabulary::Vocabulary;
@@ -76,6 +78,8 @@ pub struct Language {
     pub care: CareTexts,
     /// What the emails and calendar files about a booking write.
     pub mail: MailTexts,
+    /// What the messaging platforms show before the first message: greetings, menus, commands.
+    pub menus: Menus,
     /// What the customer pages show.
     pub pages: PageTexts,
     /// How the understanding engine reads this language.
@@ -193,7 +197,7 @@ mod tests {
         }
     }
 
-    /// Every phrase of every language's chat, button and mail records names exactly the
+    /// Every phrase of every language's chat, button, mail and menu records names exactly the
     /// placeholders its field declares, and reads as a whole sentence once they are filled.
     #[test]
     fn every_phrase_of_every_language_fills_exactly_its_placeholders() {
@@ -204,6 +208,7 @@ mod tests {
                 ("replies", language.replies.phrases()),
                 ("care", language.care.phrases()),
                 ("mail", language.mail.phrases()),
+                ("menus", language.menus.phrases()),
             ];
             for (record, phrases) in records {
                 for phrase in phrases {

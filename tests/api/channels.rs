@@ -29,8 +29,20 @@ pub(crate) const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
     pub(crate) path: String,
-    authorization: String,
+    pub(crate) authorization: String,
     pub(crate) body: Value,
+}
+
+/// The calls that set a platform's menus up (`tests/api/menus.rs`), kept apart from messages so
+/// that the tests of sending see only what they send.
+fn is_menu_call(path: &str) -> bool {
+    [
+        "/messenger_profile",
+        "/setMyCommands",
+        "/whatsapp_business_profile",
+    ]
+    .iter()
+    .any(|end| path.ends_with(end))
 }
 
 /// A platform API on a local port: records calls, answers from a script, else with success.
@@ -39,6 +51,8 @@ pub(crate) struct FakePlatform {
     pub(crate) url: String,
     calls: Arc<Mutex<Vec<Call>>>,
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
+    menu_calls: Arc<Mutex<Vec<Call>>>,
+    menu_script: Arc<Mutex<VecDeque<(u16, Value)>>>,
     /// The next send is held this long before it counts as arrived (0: none is held).
     hold_next_ms: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -88,7 +102,7 @@ async fn answer(req: HttpRequest, body: web::Bytes, fake: web::Data<FakePlatform
                 .collect(),
         )
     });
-    fake.calls.lock().unwrap().push(Call {
+    let call = Call {
         path: req.path().to_owned(),
         authorization: req
             .headers()
@@ -97,7 +111,19 @@ async fn answer(req: HttpRequest, body: web::Bytes, fake: web::Data<FakePlatform
             .unwrap_or_default()
             .to_owned(),
         body: parsed,
-    });
+    };
+    if is_menu_call(&call.path) {
+        fake.menu_calls.lock().unwrap().push(call);
+        let (status, body) = fake
+            .menu_script
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or((200, json!({"ok": true, "result": true, "success": true})));
+        return HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
+            .json(body);
+    }
+    fake.calls.lock().unwrap().push(call);
     let (status, body) = fake.script.lock().unwrap().pop_front().unwrap_or((
         200,
         json!({"ok": true, "result": {"message_id": 7}, "message_id": "m_1", "recipient_id": "r",
@@ -114,6 +140,8 @@ impl FakePlatform {
             url,
             calls: Arc::default(),
             script: Arc::default(),
+            menu_calls: Arc::default(),
+            menu_script: Arc::default(),
             hold_next_ms: Arc::default(),
         };
         let data = web::Data::new(fake.clone());
@@ -142,6 +170,15 @@ impl FakePlatform {
 
     pub(crate) fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap().clone()
+    }
+
+    /// The next call that sets menus up is answered so.
+    pub(crate) fn answer_menu_next(&self, status: u16, body: Value) {
+        self.menu_script.lock().unwrap().push_back((status, body));
+    }
+
+    pub(crate) fn menu_calls(&self) -> Vec<Call> {
+        self.menu_calls.lock().unwrap().clone()
     }
 
     /// Waits until at least `n` calls arrived.
@@ -294,7 +331,7 @@ fn whatsapp_message(message: Value) -> Value {
 
 /// Waits until no delivery is running or due, so that a call that is not made is known not
 /// to come.
-async fn settle(app: &TestApp) {
+pub(crate) async fn settle(app: &TestApp) {
     for _ in 0..200 {
         let now = app.clock.now().naive_utc();
         let busy: i64 = app

@@ -17,6 +17,7 @@ mod jobs;
 mod limits;
 mod logins;
 mod mail;
+mod menus;
 mod notifications;
 mod openapi;
 mod pages;

@@ -2,6 +2,7 @@
 
 mod care;
 mod mail;
+mod menus;
 mod pages;
 mod replies;
 mod words;
@@ -61,6 +62,7 @@ pub(super) const LANGUAGE: Language = Language {
     replies: replies::REPLIES,
     care: care::CARE,
     mail: mail::MAIL,
+    menus: menus::MENUS,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,
 };

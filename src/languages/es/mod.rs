@@ -5,6 +5,7 @@
 
 mod care;
 mod mail;
+mod menus;
 mod pages;
 mod replies;
 mod words;
@@ -64,6 +65,7 @@ pub(super) const LANGUAGE: Language = Language {
     replies: replies::REPLIES,
     care: care::CARE,
     mail: mail::MAIL,
+    menus: menus::MENUS,
     pages: pages::PAGES,
     vocabulary: &words::VOCABULARY,
 };
