@@ -35,6 +35,8 @@ pub struct BusinessProfile {
     pub privacy_url: Option<String>,
     /// Days after its appointment that a booking's manage link keeps working.
     pub manage_link_days: i32,
+    /// How long before an appointment reminders go out, in minutes.
+    pub reminder_offsets_minutes: Vec<i32>,
 }
 
 impl BusinessProfile {
@@ -74,6 +76,9 @@ impl BusinessProfile {
             config_version: row.config_version,
             privacy_url: row.privacy_url.clone(),
             manage_link_days: row.manage_link_days,
+            reminder_offsets_minutes: crate::storage::businesses::reminder_offsets(row)?
+                .minutes()
+                .to_vec(),
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod customers;
 pub mod error;
 mod events;
 pub mod extract;
+mod faq;
 mod health;
 pub mod json;
 mod notifications;
@@ -235,6 +236,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/businesses/{slug}/conversations/{id}/hand-back")
                         .post(conversations::hand_back),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/faq")
+                        .post(faq::create)
+                        .get(faq::list),
+                )
+                .service(
+                    web::resource("/businesses/{slug}/faq/{id}")
+                        .patch(faq::update)
+                        .delete(faq::delete),
                 )
                 .service(
                     web::resource("/businesses/{slug}/questions")

@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     availability, bookings, businesses, calendars, channels, chat, chat_links, closures,
-    conversations, customers, error, events, health, notifications, questions, schedule, services,
-    session, staff, users, webhooks,
+    conversations, customers, error, events, faq, health, notifications, questions, schedule,
+    services, session, staff, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +25,7 @@ use super::{
         chat::post, chat::messages, chat_links::create,
         conversations::list, conversations::get, conversations::reply, conversations::take_over, conversations::hand_back,
         questions::create, questions::list, questions::update, questions::delete,
+        faq::create, faq::list, faq::update, faq::delete,
         session::log_in, session::current, session::log_out,
         session::request_password_reset, session::confirm_password_reset,
         users::create, users::list, users::update,

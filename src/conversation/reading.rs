@@ -1,5 +1,5 @@
-//! Free text read with what the business offers: its services, staff and opening hours give
-//! the understanding module the words and times to look for.
+//! Free text read with what the business offers: its services, staff, opening hours and FAQ
+//! give the understanding module the words and times to look for.
 
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -42,6 +42,7 @@ pub fn understand(
         .with_lang(hint)
         .with_services(&services)
         .with_staff(&staff)
+        .with_faq(&calendar.faq.index)
         .with_date_order(if tz.name().starts_with("America/") {
             DateOrder::MonthDay
         } else {

@@ -37,6 +37,8 @@ pub enum Expecting {
     VerifyContact,
     /// The one-time code just sent.
     Code,
+    /// Whether to pass a question the chat cannot answer to the team.
+    AskTeam,
 }
 
 /// What to do with an existing booking once it is chosen.

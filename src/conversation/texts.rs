@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::languages::care::CareTexts;
 use crate::languages::phrases::fill;
 use crate::languages::replies::{Buttons, Replies};
 use crate::languages::{Language, Locale};
@@ -32,6 +33,26 @@ impl Texts {
 
     fn buttons(&self) -> &'static Buttons {
         &self.language.buttons
+    }
+
+    /// The answers to questions about the business, and their units.
+    pub fn care(&self) -> &'static CareTexts {
+        &self.language.care
+    }
+
+    /// "Monday"; 0 is Monday.
+    pub fn weekday(&self, index: usize) -> &'static str {
+        self.language.weekdays[index % 7]
+    }
+
+    /// "15:30" or "3:30 pm" for a wall-clock minute of the day.
+    pub fn clock(&self, minute: u16) -> String {
+        if minute >= 24 * 60 {
+            return "24:00".to_owned();
+        }
+        let minute = u32::from(minute);
+        let time = chrono::NaiveTime::from_hms_opt(minute / 60, minute % 60, 0).unwrap_or_default();
+        self.language.time_of_day(time, self.tz.name())
     }
 
     pub fn local(&self, instant: DateTime<Utc>) -> DateTime<Tz> {

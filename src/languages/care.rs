@@ -2,7 +2,7 @@
 //! when, its policies — always from what the business entered, never invented. Each language
 //! fills this record in its own `care.rs`.
 
-use super::phrases::phrases;
+use super::phrases::{fill, phrases};
 
 phrases! {
     /// Answers to questions, and the units and lists they are written with.
@@ -98,5 +98,56 @@ phrases! {
         button_prices,
         button_hours,
         button_ask_team,
+    }
+}
+
+impl CareTexts {
+    /// "€25", "25,50 €", "CHF 30": `cents` of `currency` (an ISO code) as this language writes it.
+    pub fn money(&self, cents: i64, currency: &str) -> String {
+        let symbol = match currency.to_ascii_uppercase().as_str() {
+            "EUR" => "€".to_owned(),
+            "USD" => "$".to_owned(),
+            "GBP" => "£".to_owned(),
+            other => other.to_owned(),
+        };
+        let (whole, rest) = (cents / 100, (cents % 100).abs());
+        let amount = if rest == 0 {
+            whole.to_string()
+        } else {
+            format!("{whole}{}{rest:02}", self.decimal_separator)
+        };
+        fill(self.money, &[("symbol", &symbol), ("amount", &amount)])
+    }
+
+    /// "30 min", "1 h 15 min", "2 Std.".
+    pub fn duration(&self, minutes: i64) -> String {
+        let (hours, rest) = (minutes / 60, minutes % 60);
+        match (hours, rest) {
+            (0, m) => fill(self.minutes, &[("minutes", &m.to_string())]),
+            (h, 0) => fill(self.hours, &[("hours", &h.to_string())]),
+            (h, m) => fill(
+                self.hours_minutes,
+                &[("hours", &h.to_string()), ("minutes", &m.to_string())],
+            ),
+        }
+    }
+
+    /// Stretches of opening hours, each already written as "from"/"to" times, joined:
+    /// "9:00–13:00 and 14:00–18:00".
+    pub fn spans(&self, spans: &[(String, String)]) -> String {
+        let written: Vec<String> = spans
+            .iter()
+            .map(|(from, to)| fill(self.span, &[("from", from), ("to", to)]))
+            .collect();
+        self.list(&written)
+    }
+
+    /// "a", "a and b", "a, b and c".
+    pub fn list(&self, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{}{}{last}", init.join(", "), self.and),
+        }
     }
 }

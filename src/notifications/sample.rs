@@ -58,6 +58,7 @@ pub(super) fn details(status: &str) -> BookingDetails {
             config_version: 1,
             privacy_url: None,
             manage_link_days: 30,
+            reminder_offsets_minutes: vec![24 * 60],
         },
         service_name: "Färben".into(),
         staff_name: "Sam".into(),

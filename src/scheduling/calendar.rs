@@ -65,6 +65,25 @@ impl<'a> Calendar<'a> {
     }
 }
 
+/// When anyone of `calendars` works on a local date, as merged wall-clock minutes: the
+/// business's opening hours that day, as customers see them (closures and special days count).
+pub fn open_on(calendars: &[Calendar<'_>], date: NaiveDate) -> Vec<(u16, u16)> {
+    let mut spans: Vec<(u16, u16)> = calendars
+        .iter()
+        .flat_map(|c| c.hours_on(date).intervals().iter())
+        .map(|i| (i.start(), i.end()))
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(u16, u16)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
 /// The instants a resource works on the local dates `first..=last`, merged so that back-to-back
 /// intervals (and days that run through midnight) form one window.
 pub fn working_windows(
@@ -85,4 +104,40 @@ pub fn working_windows(
         }
     }
     merge_intervals(windows)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn monday_hours(from: &str, to: &str) -> WeeklyHours {
+        let json = BTreeMap::from([("mon".to_owned(), vec![[from.to_owned(), to.to_owned()]])]);
+        WeeklyHours::parse(&json).unwrap_or_default()
+    }
+
+    #[test]
+    fn opening_is_everyones_hours_merged_and_a_closure_closes_it() {
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let (sam, alex) = (
+            monday_hours("09:00", "13:00"),
+            monday_hours("12:00", "18:00"),
+        );
+        let closed = [CalendarException {
+            first: monday,
+            last: monday,
+            rule: ExceptionRule::Closed,
+        }];
+        let with = |business| {
+            [&sam, &alex].map(|weekly| Calendar {
+                weekly,
+                own: &[],
+                business,
+            })
+        };
+        assert_eq!(open_on(&with(&[]), monday), vec![(540, 1080)]);
+        assert_eq!(open_on(&with(&closed), monday), vec![]);
+        assert_eq!(open_on(&with(&[]), monday + chrono::Days::new(1)), vec![]);
+    }
 }

@@ -15,7 +15,7 @@ mod calendar;
 mod timeline;
 
 pub use availability::{Refusal, ResourceSchedule, Slot, SlotRequest, check_start, free_slots};
-pub use calendar::{Calendar, CalendarException, ExceptionRule, working_windows};
+pub use calendar::{Calendar, CalendarException, ExceptionRule, open_on, working_windows};
 pub use timeline::{Bound, Timeline};
 
 /// A half-open stretch of time `[start, end)` in UTC seconds since the epoch.

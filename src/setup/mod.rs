@@ -6,6 +6,7 @@
 
 mod business;
 mod closures;
+mod faq;
 mod questions;
 mod services;
 mod staff;
@@ -17,6 +18,7 @@ pub use closures::{
     AffectedBookings, ClosureFields, ClosureInput, add_closure, delete_closure, list_closures,
     replace_closure,
 };
+pub use faq::{FaqInput, add_entry, delete_entry, update_entry};
 pub use questions::{QuestionInput, add_question, remove_question, update_question};
 pub use services::{
     ServiceInput, ServiceRecord, add_service, list_services, remove_service, service_record,

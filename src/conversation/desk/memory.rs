@@ -491,6 +491,10 @@ impl Desk for MemoryDesk {
         format!("https://salon.test/manage/{}", booking.id)
     }
 
+    fn chat_page(&self) -> String {
+        "https://salon.test/b/salon/chat".to_owned()
+    }
+
     fn code_route(&mut self, identity: &Identity) -> Result<Result<CodeRoute, NoRoute>, AppError> {
         Ok(match identity.kind {
             IdentityKind::Email => Ok(CodeRoute::Email(identity.value.clone())),
@@ -591,6 +595,7 @@ fn salon_calendar() -> BusinessCalendar {
             config_version: 1,
             privacy_url: None,
             manage_link_days: 30,
+            reminder_offsets_minutes: vec![24 * 60],
         },
         services: vec![
             service("cut", "Haircut", 30, &["anna", "ben"]),
@@ -598,5 +603,6 @@ fn salon_calendar() -> BusinessCalendar {
         ],
         staff: vec![staff("anna", "Anna"), staff("ben", "Ben")],
         exceptions: Vec::new(),
+        faq: crate::booking::Faq::default(),
     }
 }

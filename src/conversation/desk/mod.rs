@@ -33,6 +33,11 @@ pub struct Links {
 }
 
 impl Links {
+    /// The business's chat page, where customers book at any time.
+    pub fn chat_page(&self, slug: &str) -> String {
+        format!("{}/b/{slug}/chat", self.public_url.trim_end_matches('/'))
+    }
+
     pub fn manage(&self, slug: &str, booking: &Booking) -> String {
         self.secrets
             .manage_url(&self.public_url, slug, &booking.id, booking.manage_version)
@@ -214,6 +219,9 @@ pub trait Desk {
     fn known_contact(&mut self) -> Result<Option<BookingContact>, AppError>;
 
     fn manage_link(&self, booking: &Booking) -> String;
+
+    /// The business's chat page.
+    fn chat_page(&self) -> String;
 
     /// The identity a typed phone number or email address would be.
     fn contact_identity(

@@ -417,6 +417,10 @@ impl Desk for StoredDesk<'_> {
         self.links.manage(&self.calendar.business.slug, booking)
     }
 
+    fn chat_page(&self) -> String {
+        self.links.chat_page(&self.calendar.business.slug)
+    }
+
     fn code_route(&mut self, identity: &Identity) -> Result<Result<CodeRoute, NoRoute>, AppError> {
         self.route_code(identity)
     }

@@ -110,6 +110,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             (Expecting::ConfirmCancel, true) => self.cancel_target()?,
             (Expecting::ConfirmMove, true) => self.move_target()?,
             (Expecting::ConfirmCancel | Expecting::ConfirmMove, false) => self.keep_target(),
+            (Expecting::AskTeam, yes) => self.ask_team(yes)?,
             _ if u.intent == Some(Intent::Yes) && !self.drafting() => self.greet()?,
             _ => return Ok(false),
         }

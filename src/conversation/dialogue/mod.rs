@@ -8,6 +8,7 @@
 //! message leads to a dead end.
 
 mod answers;
+mod care;
 mod details;
 mod manage;
 mod new_booking;
@@ -108,6 +109,10 @@ impl<'d, D: Desk + ?Sized> Dialogue<'d, D> {
         }
         if let Some(payload) = input.payload.clone() {
             return self.on_payload(payload, u);
+        }
+        // A question is answered at any step, and the step's question asked again.
+        if let Some(topic) = u.question {
+            return self.answer_question(topic, u, input.text.as_deref());
         }
         if self.answered_question(u, input.text.as_deref())? {
             return Ok(());
@@ -302,7 +307,7 @@ impl<'d, D: Desk + ?Sized> Dialogue<'d, D> {
                     Ok(())
                 }
             },
-            Payload::Ask(_) => self.help(),
+            Payload::Ask(topic) => self.answer_question(topic, u, None),
             Payload::Cancel(id) => self.target_booking(&id, Action::Cancel, u),
             Payload::Move(id) => self.target_booking(&id, Action::Move, u),
         }

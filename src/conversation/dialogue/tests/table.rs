@@ -12,7 +12,7 @@ use crate::conversation::state::{DialogueState, Expecting};
 use crate::languages::Locale;
 use crate::understanding::{Intent, Understanding};
 
-const EXPECTING: [Expecting; 17] = [
+const EXPECTING: [Expecting; 18] = [
     Expecting::Nothing,
     Expecting::Service,
     Expecting::Day,
@@ -30,6 +30,7 @@ const EXPECTING: [Expecting; 17] = [
     Expecting::ReferenceContact,
     Expecting::VerifyContact,
     Expecting::Code,
+    Expecting::AskTeam,
 ];
 
 /// Fails to compile when a state is added without adding it to [`EXPECTING`].
@@ -52,7 +53,8 @@ fn every_state_is_listed(e: Expecting) {
         | Expecting::Reference
         | Expecting::ReferenceContact
         | Expecting::VerifyContact
-        | Expecting::Code => {}
+        | Expecting::Code
+        | Expecting::AskTeam => {}
     }
 }
 
@@ -154,6 +156,9 @@ fn chat_expecting(expecting: Expecting, locale: Locale) -> (Chat, String) {
         .add_booking("cut", "ben", at(thursday, 15, 0), true, "+4915100000003");
     match expecting {
         Expecting::Nothing => {}
+        Expecting::AskTeam => {
+            chat.say("do you sell beard oil?");
+        }
         Expecting::ChooseBooking | Expecting::ConfirmCancel => {
             chat.tap(Payload::Cancel(own.id.clone()));
         }
