@@ -454,8 +454,16 @@ impl Texts {
     /// "10:00 with Alex": a free time's button when it is not with the staff member asked for.
     pub fn time_with_staff(&self, start: DateTime<Utc>, staff: &str) -> String {
         fill(
-            self.replies().time_with_staff,
-            &[("time", &self.time(start)), ("staff", staff)],
+            self.replies().with_staff,
+            &[("what", &self.time(start)), ("staff", staff)],
+        )
+    }
+
+    /// "Monday 8 March at 10:00 with Alex".
+    pub fn when_with_staff(&self, start: DateTime<Utc>, staff: &str) -> String {
+        fill(
+            self.replies().with_staff,
+            &[("what", &self.when(start)), ("staff", staff)],
         )
     }
 
@@ -644,6 +652,7 @@ mod tests {
             staff_off_others(),
             closed_on(date),
             time_with_staff(start, "Sam"),
+            when_with_staff(start, "Sam"),
             privacy_notice("https://x"),
             noted(&summary),
             ask_proof(),

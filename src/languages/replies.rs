@@ -98,8 +98,9 @@ phrases! {
         staff_off_others,
         /// Nobody who performs the service works that day; the nearest free times follow.
         closed_on(date),
-        /// A free time's button naming who it is with: "10:00 with Alex".
-        time_with_staff(time, staff),
+        /// A time, or a date with a time, and who it is with: "10:00 with Alex" (a free time's
+        /// button), "Monday 8 March at 10:00 with Alex" (a move to another staff member).
+        with_staff(what, staff),
 
         held(summary, minutes),
         /// Taken note of a time without holding it.

@@ -157,7 +157,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
 
     pub(super) fn ask_confirm_move(&mut self) -> Result<(), AppError> {
         let draft = self.state.draft.clone().unwrap_or_default();
-        let (Some(id), Some((start, _))) = (draft.moving.clone(), draft.chosen.clone()) else {
+        let (Some(id), Some((start, staff))) = (draft.moving.clone(), draft.chosen.clone()) else {
             return self.advance();
         };
         let Some(booking) = self.desk.own_booking(&id)? else {
@@ -165,7 +165,11 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             return self.manage(Action::Move, &Understanding::default());
         };
         self.state.target = Some(id);
-        let (old, new) = (self.texts.when(booking.start()), self.texts.when(start));
+        let old = self.texts.when(booking.start());
+        let new = match staff.filter(|s| *s != booking.booking.staff_id) {
+            Some(other) => self.texts.when_with_staff(start, &self.staff_name(&other)),
+            None => self.texts.when(start),
+        };
         let choices = vec![
             self.choice(self.texts.button_yes_move(), Payload::Yes),
             self.choice(self.texts.button_keep(), Payload::No),

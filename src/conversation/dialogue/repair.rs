@@ -208,12 +208,17 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             (i64::from(t.num_seconds_from_midnight()) - i64::from(time.num_seconds_from_midnight()))
                 .abs()
         };
-        let mut others: Vec<OfferedSlot> = self
-            .desk
-            .slots(service, None, date, date)?
-            .into_iter()
-            .filter(|s| s.staff_id != staff)
-            .collect();
+        // Each other performer's nearest time: a list of anyone's free times would show only
+        // whoever is least busy.
+        let mut others: Vec<OfferedSlot> = Vec::new();
+        for other in service.staff_ids.iter().filter(|s| *s != staff) {
+            let nearest = self
+                .desk
+                .slots(service, Some(other), date, date)?
+                .into_iter()
+                .min_by_key(|s| (distance(s), s.start.timestamp()));
+            others.extend(nearest);
+        }
         others.sort_by_key(|s| (distance(s), s.start.timestamp()));
         others.truncate(OTHERS);
         others.sort_by_key(|s| s.start.timestamp());

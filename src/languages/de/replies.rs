@@ -65,7 +65,7 @@ pub(super) const REPLIES: Replies = Replies {
     staff_off_own: "Die nächsten freien Termine bei {staff}:",
     staff_off_others: "Zu dieser Zeit frei bei jemand anderem:",
     closed_on: "Am {date} haben wir leider geschlossen. Die nächsten freien Termine:",
-    time_with_staff: "{time} bei {staff}",
+    with_staff: "{what} bei {staff}",
 
     held: "Ich halte {summary} für {minutes} Minuten für Sie frei.",
     noted: "Ich habe {summary} für Sie vorgemerkt.",

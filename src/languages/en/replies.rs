@@ -65,7 +65,7 @@ pub(super) const REPLIES: Replies = Replies {
     staff_off_own: "The nearest free times with {staff}:",
     staff_off_others: "Free at that time with someone else:",
     closed_on: "Sorry, we're closed on {date}. The nearest free times:",
-    time_with_staff: "{time} with {staff}",
+    with_staff: "{what} with {staff}",
 
     held: "I'm holding {summary} for you for {minutes} minutes.",
     noted: "I've noted {summary} for you.",

@@ -65,7 +65,7 @@ pub(super) const REPLIES: Replies = Replies {
     staff_off_own: "Las horas libres más cercanas con {staff}:",
     staff_off_others: "Libre a esa hora con otra persona:",
     closed_on: "Lo siento, el {date} está cerrado. Las horas libres más cercanas:",
-    time_with_staff: "{time} con {staff}",
+    with_staff: "{what} con {staff}",
 
     held: "Te guardo {summary} durante {minutes} minutos.",
     noted: "Te apunto {summary}.",

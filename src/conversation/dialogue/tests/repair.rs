@@ -304,6 +304,8 @@ fn another_staff_member_just_after_booking_moves_that_booking_to_them() {
             Expecting::ConfirmMove,
             "{change}: {replies:?}"
         );
+        let to = chat.texts.when_with_staff(at(wednesday(), 11, 0), "Jordan");
+        assert!(said(&replies, &to), "{change}: {replies:?}");
         chat.tap(Payload::Yes);
         let moved = chat
             .desk
