@@ -128,7 +128,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                     self.shift_draft(local.date_naive(), local_time, direction, u.shift_minutes);
                     return self.advance();
                 }
-                if has_booking_details(u) {
+                if has_booking_details(u) || u.date_range.is_some() {
                     self.fill(u);
                     return self.advance();
                 }

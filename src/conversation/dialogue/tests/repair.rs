@@ -323,6 +323,21 @@ fn another_staff_member_just_after_booking_moves_that_booking_to_them() {
 }
 
 #[test]
+fn another_week_just_after_booking_offers_that_week_at_the_booked_time() {
+    let mut chat = Chat::at_barber(Locale::En);
+    book(&mut chat, "Haircut with Sam tomorrow at 10");
+    chat.say("can I come next week instead?");
+    assert_eq!(chat.expecting(), Expecting::Slot);
+    let offered = offered_slots(&chat);
+    assert!(!offered.is_empty());
+    for (start, staff) in offered {
+        assert!(start >= at(next_monday(), 0, 0), "{start}");
+        assert_eq!(chat.texts.time(start), "10:00");
+        assert_eq!(staff.as_deref(), Some("sam"));
+    }
+}
+
+#[test]
 fn a_new_request_after_booking_is_a_new_booking() {
     let mut chat = Chat::at_barber(Locale::En);
     book(&mut chat, "Haircut with Sam tomorrow at 10");
