@@ -63,10 +63,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let slots = self
             .desk
             .slots(service, staff, date - Days::new(3), date + Days::new(10))?;
-        let distance = |s: &OfferedSlot| {
-            let t = s.start.with_timezone(&tz).time();
-            (t.num_seconds_from_midnight() as i64 - time.num_seconds_from_midnight() as i64).abs()
-        };
+        let distance = |s: &OfferedSlot| seconds_from(s, time, tz);
         let on = |day: NaiveDate| {
             slots
                 .iter()
@@ -221,6 +218,13 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         draft.time = None;
         self.offer_days(&service, from, from + Days::new(SEARCH_DAYS))
     }
+}
+
+/// How far a slot's local start lies from `time` of day, in seconds.
+pub(super) fn seconds_from(slot: &OfferedSlot, time: NaiveTime, tz: chrono_tz::Tz) -> i64 {
+    let start = slot.start.with_timezone(&tz).time();
+    (i64::from(start.num_seconds_from_midnight()) - i64::from(time.num_seconds_from_midnight()))
+        .abs()
 }
 
 /// The time to look around when only a day is known.

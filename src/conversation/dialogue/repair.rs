@@ -5,10 +5,10 @@
 //! work is said to be off, never "taken", with whoever else is free then and their own next
 //! free times.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use super::Dialogue;
-use super::offers::noon;
+use super::offers::{noon, seconds_from};
 use crate::booking::{OfferedSlot, ServiceProfile};
 use crate::conversation::desk::{Booking, Desk};
 use crate::conversation::message::Choice;
@@ -203,11 +203,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         self.say(self.texts.staff_off(&name, date, weekly));
         let time = time.unwrap_or_else(noon);
         let tz = self.desk.calendar().business.tz;
-        let distance = |s: &OfferedSlot| {
-            let t = s.start.with_timezone(&tz).time();
-            (i64::from(t.num_seconds_from_midnight()) - i64::from(time.num_seconds_from_midnight()))
-                .abs()
-        };
+        let distance = |s: &OfferedSlot| seconds_from(s, time, tz);
         // Each other performer's nearest time: a list of anyone's free times would show only
         // whoever is least busy.
         let mut others: Vec<OfferedSlot> = Vec::new();
