@@ -66,6 +66,13 @@ pub struct Pick {
     pub staff_id: String,
 }
 
+/// The booking this conversation made (or moved) last, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Booked {
+    pub booking_id: String,
+    pub at: DateTime<Utc>,
+}
+
 /// Proving who the customer is, under way.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proof {
@@ -145,6 +152,10 @@ pub struct DialogueState {
     pub unclear: u32,
     #[serde(default)]
     pub proof: Option<Proof>,
+    /// Kept until a new booking is started: a change of mind right after booking ("doch lieber
+    /// übermorgen") moves this booking rather than starting another.
+    #[serde(default)]
+    pub last_booked: Option<Booked>,
 }
 
 impl DialogueState {

@@ -2,7 +2,7 @@
 //! language's record (`languages::{en,de,es}/replies.rs`), the dates and times from its
 //! patterns; this module only fills in the values. Times are shown in the business's zone.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::languages::care::CareTexts;
@@ -439,6 +439,55 @@ impl Texts {
     }
 
     /// Appended to the greeting when the business names its privacy notice.
+    /// "Sam doesn't work on Mondays." when `weekly`, else "Sam isn't in on Monday 8 March."
+    pub fn staff_off(&self, staff: &str, date: NaiveDate, weekly: bool) -> String {
+        if weekly {
+            let weekdays =
+                self.language.weekdays_plural[date.weekday().num_days_from_monday() as usize];
+            fill(
+                self.replies().staff_off_weekday,
+                &[("staff", staff), ("weekdays", weekdays)],
+            )
+        } else {
+            fill(
+                self.replies().staff_off_date,
+                &[("staff", staff), ("date", &self.long_date(date))],
+            )
+        }
+    }
+
+    pub fn staff_off_offers(&self, staff: &str) -> String {
+        fill(self.replies().staff_off_offers, &[("staff", staff)])
+    }
+
+    pub fn staff_off_own(&self, staff: &str) -> String {
+        fill(self.replies().staff_off_own, &[("staff", staff)])
+    }
+
+    pub fn staff_off_others(&self) -> String {
+        self.replies().staff_off_others.to_owned()
+    }
+
+    pub fn closed_on(&self, date: NaiveDate) -> String {
+        fill(self.replies().closed_on, &[("date", &self.long_date(date))])
+    }
+
+    /// "10:00 with Alex": a free time's button when it is not with the staff member asked for.
+    pub fn time_with_staff(&self, start: DateTime<Utc>, staff: &str) -> String {
+        fill(
+            self.replies().with_staff,
+            &[("what", &self.time(start)), ("staff", staff)],
+        )
+    }
+
+    /// "Monday 8 March at 10:00 with Alex".
+    pub fn when_with_staff(&self, start: DateTime<Utc>, staff: &str) -> String {
+        fill(
+            self.replies().with_staff,
+            &[("what", &self.when(start)), ("staff", staff)],
+        )
+    }
+
     pub fn privacy_notice(&self, url: &str) -> String {
         fill(self.replies().privacy_notice, &[("url", url)])
     }
@@ -617,6 +666,14 @@ mod tests {
             anything_else(),
             no_service_staff(),
             staff_unknown_for_service("Sam", "Haircut"),
+            staff_off("Sam", date, true),
+            staff_off("Sam", date, false),
+            staff_off_offers("Sam"),
+            staff_off_own("Sam"),
+            staff_off_others(),
+            closed_on(date),
+            time_with_staff(start, "Sam"),
+            when_with_staff(start, "Sam"),
             privacy_notice("https://x"),
             noted(&summary),
             ask_proof(),

@@ -67,6 +67,8 @@ pub struct Language {
     /// Monday first.
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
+    /// Every such weekday, as in "doesn't work on Mondays": "Mondays", "montags", "los lunes".
+    pub weekdays_plural: [&'static str; 7],
     /// For short dates: "Fri", "Mar".
     pub weekdays_short: [&'static str; 7],
     pub months_short: [&'static str; 12],

@@ -86,6 +86,21 @@ phrases! {
         too_far_ahead(days),
         no_service_staff,
         staff_unknown_for_service(staff, service),
+        /// The staff member asked for never works on that weekday; `{weekdays}` is "Mondays".
+        staff_off_weekday(staff, weekdays),
+        /// The staff member asked for is off that day (a closure, special hours).
+        staff_off_date(staff, date),
+        /// After a day off: free times then with others, and with the staff member on other days.
+        staff_off_offers(staff),
+        /// After a day off: only the staff member's free times on other days.
+        staff_off_own(staff),
+        /// After a day off: only other staff members free at that time.
+        staff_off_others,
+        /// Nobody who performs the service works that day; the nearest free times follow.
+        closed_on(date),
+        /// A time, or a date with a time, and who it is with: "10:00 with Alex" (a free time's
+        /// button), "Monday 8 March at 10:00 with Alex" (a move to another staff member).
+        with_staff(what, staff),
 
         held(summary, minutes),
         /// Taken note of a time without holding it.

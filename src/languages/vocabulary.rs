@@ -282,11 +282,13 @@ pub enum Cue {
     Rather,
     /// "tengo": a verb that carries its "I" ("do I have", "hab ich").
     IHave,
+    /// then, dann, entonces: pointing back at a time already said ("is Jordan free then?").
+    Then,
 }
 
 impl Cue {
     /// The last variant: the intent rules keep a message's cues in a 128-bit set.
-    pub const LAST: Cue = Cue::IHave;
+    pub const LAST: Cue = Cue::Then;
 }
 
 /// The named days the engine can date. Each language names them (in `words` or `expressions`);

@@ -28,6 +28,7 @@ pub(super) struct DetectedIntent {
     pub choice: Option<u32>,
     pub choice_last: bool,
     pub confirmation: Option<bool>,
+    pub revision: bool,
 }
 
 /// "good morning", "guten Morgen", "guten Tag" are greetings, not times.
@@ -348,6 +349,21 @@ impl<'m, 't> CuedMessage<'m, 't> {
         self.emoji_polarity()
     }
 
+    /// "actually", "instead", "lieber", "mejor", "and with Alex?", "is Jordan free then?",
+    /// "what about Friday": the message changes something said before.
+    fn is_revision(&self) -> bool {
+        let text = self.text;
+        let opens_with_and = self.first_word().is_some_and(|i| text.lex(i) == Lex::And);
+        let what_about = (1..text.len()).any(|i| {
+            matches!(self.cue(i - 1), Cue::Question | Cue::How) && text.lex(i) == Lex::Around
+        });
+        [Cue::Actually, Cue::Instead, Cue::Rather, Cue::Then]
+            .into_iter()
+            .any(|c| self.any(c))
+            || opens_with_and
+            || what_about
+    }
+
     fn is_article(&self, i: usize) -> bool {
         matches!(self.text.lex(i), Lex::The | Lex::This) || self.cue(i) == Cue::It
     }
@@ -497,6 +513,7 @@ pub(super) fn detect(text: &Text, sig: &Signals) -> DetectedIntent {
         choice,
         choice_last,
         confirmation,
+        revision: msg.is_revision(),
     }
 }
 

@@ -343,7 +343,35 @@ pub(super) fn match_service(text: &Text, used: &[bool], services: &[ServiceName]
     if rest == 0 {
         return Some(first);
     }
-    best_fit(&fits, |mask| mask & covered != 0 && mask & rest != 0).or(Some(first))
+    best_fit(&fits, |mask| mask & covered != 0 && mask & rest != 0)
+        .or_else(|| combined_by_name(services, &fits, first, covered, rest))
+        .or(Some(first))
+}
+
+/// "Haare und Bart": each part is named in words only its own service knows (a synonym), so no
+/// service explains both, yet one service's name is made of the two services' names ("Haircut &
+/// Beard" of "Haircut" and "Beard Trim").
+fn combined_by_name(
+    services: &[ServiceName],
+    fits: &[Option<(f32, u128)>],
+    first: usize,
+    covered: u128,
+    rest: u128,
+) -> Option<usize> {
+    let other = best_fit(fits, |mask| mask & rest != 0 && mask & covered == 0)?;
+    let mut buf = String::new();
+    let names: Vec<String> = services
+        .iter()
+        .map(|s| {
+            fold_label(s.name, &mut buf);
+            buf.clone()
+        })
+        .collect();
+    let shares_a_word =
+        |a: usize, b: usize| label_words(&names[a]).any(|w| label_words(&names[b]).any(|v| v == w));
+    (0..services.len())
+        .filter(|&i| i != first && i != other)
+        .find(|&i| shares_a_word(i, first) && shares_a_word(i, other))
 }
 
 /// A staff name that is also an everyday word ("Will", "May", "Mark") only
@@ -353,11 +381,12 @@ fn needs_evidence(name_word: &str) -> bool {
         || super::lexicon::derived(name_word, false, None) != Lex::None
 }
 
-fn introduced(text: &Text, i: usize) -> bool {
+/// Whether word `i` is introduced as the person wanted: "with Sam", "bei Alex", "con Jordan".
+pub(super) fn introduced(text: &Text, i: usize) -> bool {
     i > 0
         && matches!(
             text.word(i - 1),
-            "with" | "by" | "bei" | "beim" | "mit" | "von" | "zu" | "to" | "see" | "from"
+            "with" | "by" | "bei" | "beim" | "mit" | "von" | "zu" | "to" | "see" | "from" | "con"
         )
 }
 
@@ -515,6 +544,42 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(service(input, &DE), want, "{input}");
         }
+    }
+
+    #[test]
+    fn parts_named_by_their_own_synonyms_pick_the_service_named_after_both() {
+        let demo = [
+            ServiceName {
+                id: "haircut",
+                name: "Haircut",
+                synonyms: &["cut", "trim", "haarschnitt"],
+            },
+            ServiceName {
+                id: "beard-trim",
+                name: "Beard Trim",
+                synonyms: &["beard", "bart", "bartpflege"],
+            },
+            ServiceName {
+                id: "haircut-beard",
+                name: "Haircut & Beard",
+                synonyms: &["cut and beard"],
+            },
+        ];
+        let cases = [
+            ("einen termin für haare und bart", Some(2)),
+            ("haarschnitt und bart", Some(2)),
+            ("nur bart", Some(1)),
+            ("haarschnitt bitte", Some(0)),
+        ];
+        for (input, want) in cases {
+            let text = Text::new(input);
+            let used = vec![false; text.len()];
+            assert_eq!(match_service(&text, &used, &demo), want, "{input}");
+        }
+        // No combined service: the best single one, as before.
+        let text = Text::new("haare und bart");
+        let used = vec![false; text.len()];
+        assert_eq!(match_service(&text, &used, &demo[..2]), Some(1));
     }
 
     #[test]

@@ -326,6 +326,14 @@ pub struct Understanding {
     /// The id of the business's FAQ entry the question matches (`question` is `faq`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faq: Option<String>,
+    /// The message changes something said before rather than starting afresh: "actually",
+    /// "instead", "lieber", "mejor", "and with Alex?", "is Jordan free then?".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub revision: bool,
+    /// The staff member is named as the one wanted ("with Sam", "bei Alex", "con Jordan"), not
+    /// merely mentioned: a bare "Sam" may be the customer's own name.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub staff_introduced: bool,
 }
 
 fn ser_time<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
@@ -471,6 +479,8 @@ pub fn understand(input: &str, ctx: &Context) -> Understanding {
         question: question.map(|q| q.topic),
         asks_now: question.is_some_and(|q| q.now),
         faq,
+        revision: found.revision,
+        staff_introduced: staff.is_some_and(|(_, tok)| matching::introduced(&text, tok)),
     }
 }
 
@@ -515,6 +525,43 @@ mod tests {
         let json = serde_json::to_value(&u).unwrap_or_default();
         assert_eq!(json["time_range"]["from"], "14:00");
         assert_eq!(json["time_range"]["to"], "16:00");
+    }
+
+    #[test]
+    fn a_change_of_something_said_before_and_a_staff_member_asked_for() {
+        let staff = [
+            StaffName {
+                id: "sam",
+                name: "Sam",
+            },
+            StaffName {
+                id: "alex",
+                name: "Alex",
+            },
+        ];
+        let ctx = ctx().with_staff(&staff);
+        for (input, revision, introduced) in [
+            ("and with Alex?", true, true),
+            ("is Alex free then?", true, false),
+            ("hat Alex dann Zeit?", true, false),
+            ("lieber bei Alex", true, true),
+            ("¿y con Alex?", true, true),
+            ("mejor con Alex", true, true),
+            ("¿entonces con Sam?", true, true),
+            ("can I come on friday instead", true, false),
+            ("what about friday", true, false),
+            ("Sam", false, false),
+            ("Sam Miller", false, false),
+            ("haircut with Sam tomorrow", false, true),
+        ] {
+            let u = understand(input, &ctx);
+            assert_eq!(
+                (u.revision, u.staff_introduced),
+                (revision, introduced),
+                "{input}"
+            );
+        }
+        assert!(understand("is Alex free then?", &ctx).date.is_none());
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod pages;
 mod platform_identity;
 mod privacy;
 mod proof;
+mod repair;
 mod restart;
 mod secrets;
 mod staff_access;

@@ -1,6 +1,7 @@
 //! A desk in memory for the dialogue's unit tests: one small salon (two staff members, two
-//! services, weekday hours) whose free times come from the pure scheduling core, with its
-//! bookings, customers and one-time codes kept in vectors the tests can look into.
+//! services, weekday hours), or the demo barber (three staff members on different days, a
+//! combined service), whose free times come from the pure scheduling core, with its bookings,
+//! customers and one-time codes kept in vectors the tests can look into.
 
 use std::collections::BTreeMap;
 
@@ -54,8 +55,17 @@ pub fn monday_morning() -> DateTime<Utc> {
 
 impl MemoryDesk {
     pub fn salon() -> Self {
+        Self::with(salon_calendar())
+    }
+
+    /// The demo barber of `src/demo.rs`.
+    pub fn barber() -> Self {
+        Self::with(barber_calendar())
+    }
+
+    fn with(calendar: BusinessCalendar) -> Self {
         Self {
-            calendar: salon_calendar(),
+            calendar,
             now: monday_morning(),
             bookings: Vec::new(),
             customers: Vec::new(),
@@ -492,7 +502,7 @@ impl Desk for MemoryDesk {
     }
 
     fn chat_page(&self) -> String {
-        "https://salon.test/b/salon/chat".to_owned()
+        format!("https://salon.test/b/{}/chat", self.calendar.business.slug)
     }
 
     fn code_route(&mut self, identity: &Identity) -> Result<Result<CodeRoute, NoRoute>, AppError> {
@@ -558,50 +568,155 @@ impl Desk for MemoryDesk {
     }
 }
 
-/// Salon Test in Berlin: Anna and Ben cut hair on weekdays 09:00–17:00; only Anna colours.
-fn salon_calendar() -> BusinessCalendar {
-    let weekdays: BTreeMap<String, Vec<[String; 2]>> = ["mon", "tue", "wed", "thu", "fri"]
-        .into_iter()
-        .map(|d| (d.to_owned(), vec![["09:00".to_owned(), "17:00".to_owned()]]))
+fn week(days: &[(&str, &[(&str, &str)])]) -> WeeklyHours {
+    let json: BTreeMap<String, Vec<[String; 2]>> = days
+        .iter()
+        .map(|(day, spans)| {
+            let spans = spans
+                .iter()
+                .map(|(from, to)| [(*from).to_owned(), (*to).to_owned()])
+                .collect();
+            ((*day).to_owned(), spans)
+        })
         .collect();
-    let weekly = WeeklyHours::parse(&weekdays).expect("valid hours");
-    let staff = |id: &str, name: &str| StaffCalendar {
+    WeeklyHours::parse(&json).expect("valid hours")
+}
+
+fn staff(id: &str, name: &str, weekly: WeeklyHours) -> StaffCalendar {
+    StaffCalendar {
         id: id.to_owned(),
         name: name.to_owned(),
-        weekly: weekly.clone(),
+        weekly,
         exceptions: Vec::new(),
-    };
-    let service = |id: &str, name: &str, minutes: i64, staff: &[&str]| ServiceProfile {
+    }
+}
+
+fn service(
+    id: &str,
+    name: &str,
+    synonyms: &[&str],
+    timing: (i64, i64),
+    staff: &[&str],
+) -> ServiceProfile {
+    ServiceProfile {
         id: id.to_owned(),
         name: name.to_owned(),
-        synonyms: Vec::new(),
-        timing: ServiceTiming::new(minutes, 0, 0).expect("valid timing"),
+        synonyms: synonyms.iter().map(|s| (*s).to_owned()).collect(),
+        timing: ServiceTiming::new(timing.0, 0, timing.1).expect("valid timing"),
         price_cents: None,
         currency: "EUR".to_owned(),
         staff_ids: staff.iter().map(|s| (*s).to_owned()).collect(),
-    };
+    }
+}
+
+fn business(id: &str, name: &str) -> BusinessProfile {
+    BusinessProfile {
+        id: id.to_owned(),
+        slug: id.to_owned(),
+        name: name.to_owned(),
+        tz: chrono_tz::Europe::Berlin,
+        locale: Locale::En,
+        address: "Teststraße 1, Berlin".to_owned(),
+        phone: Some("+49301234567".to_owned()),
+        notification_email: None,
+        policy: BookingPolicy::default(),
+        chat: ChatPolicy::default(),
+        config_version: 1,
+        privacy_url: None,
+        manage_link_days: 30,
+        reminder_offsets_minutes: vec![24 * 60],
+    }
+}
+
+/// Salon Test in Berlin: Anna and Ben cut hair on weekdays 09:00–17:00; only Anna colours.
+fn salon_calendar() -> BusinessCalendar {
+    let day = [("09:00", "17:00")];
+    let weekly = week(&[
+        ("mon", &day),
+        ("tue", &day),
+        ("wed", &day),
+        ("thu", &day),
+        ("fri", &day),
+    ]);
     BusinessCalendar {
-        business: BusinessProfile {
-            id: "salon".to_owned(),
-            slug: "salon".to_owned(),
-            name: "Salon Test".to_owned(),
-            tz: chrono_tz::Europe::Berlin,
-            locale: Locale::En,
-            address: "Teststraße 1, Berlin".to_owned(),
-            phone: Some("+49301234567".to_owned()),
-            notification_email: None,
-            policy: BookingPolicy::default(),
-            chat: ChatPolicy::default(),
-            config_version: 1,
-            privacy_url: None,
-            manage_link_days: 30,
-            reminder_offsets_minutes: vec![24 * 60],
-        },
+        business: business("salon", "Salon Test"),
         services: vec![
-            service("cut", "Haircut", 30, &["anna", "ben"]),
-            service("colour", "Colouring", 60, &["anna"]),
+            service("cut", "Haircut", &[], (30, 0), &["anna", "ben"]),
+            service("colour", "Colouring", &[], (60, 0), &["anna"]),
         ],
-        staff: vec![staff("anna", "Anna"), staff("ben", "Ben")],
+        staff: vec![
+            staff("anna", "Anna", weekly.clone()),
+            staff("ben", "Ben", weekly),
+        ],
+        exceptions: Vec::new(),
+        faq: crate::booking::Faq::default(),
+    }
+}
+
+/// The demo barber: Sam works Tuesday to Saturday, Alex Monday to Friday, Jordan Wednesday to
+/// Saturday; Skin Fade is not Jordan's.
+fn barber_calendar() -> BusinessCalendar {
+    let lunch: &[(&str, &str)] = &[("09:00", "12:30"), ("13:30", "18:00")];
+    let long: &[(&str, &str)] = &[("10:00", "13:00"), ("14:00", "19:00")];
+    let longer: &[(&str, &str)] = &[("10:00", "13:00"), ("14:00", "20:00")];
+    let sam = week(&[
+        ("tue", lunch),
+        ("wed", lunch),
+        ("thu", lunch),
+        ("fri", lunch),
+        ("sat", &[("09:00", "14:00")]),
+    ]);
+    let alex = week(&[
+        ("mon", long),
+        ("tue", long),
+        ("wed", long),
+        ("thu", longer),
+        ("fri", longer),
+    ]);
+    let jordan = week(&[
+        ("wed", lunch),
+        ("thu", lunch),
+        ("fri", lunch),
+        ("sat", &[("09:00", "16:00")]),
+    ]);
+    let everyone = ["sam", "alex", "jordan"];
+    BusinessCalendar {
+        business: business("barber", "Demo Barber"),
+        services: vec![
+            service(
+                "haircut",
+                "Haircut",
+                &["cut", "trim", "haarschnitt"],
+                (30, 0),
+                &everyone,
+            ),
+            service(
+                "fade",
+                "Skin Fade",
+                &["fade", "skin fade"],
+                (45, 0),
+                &everyone[..2],
+            ),
+            service(
+                "beard",
+                "Beard Trim",
+                &["beard", "bart", "bartpflege"],
+                (20, 0),
+                &everyone,
+            ),
+            service(
+                "haircut-beard",
+                "Haircut & Beard",
+                &["cut and beard", "full service"],
+                (50, 10),
+                &everyone,
+            ),
+        ],
+        staff: vec![
+            staff("sam", "Sam", sam),
+            staff("alex", "Alex", alex),
+            staff("jordan", "Jordan", jordan),
+        ],
         exceptions: Vec::new(),
         faq: crate::booking::Faq::default(),
     }

@@ -67,7 +67,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         text: Option<&str>,
     ) -> Result<bool, AppError> {
         let text = text.unwrap_or_default().trim();
-        let changes_request = has_booking_details(u)
+        let changes_request = Self::changes_booking(u, text)
             || matches!(
                 u.intent,
                 Some(

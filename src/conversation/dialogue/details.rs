@@ -2,14 +2,13 @@
 //! explicit confirmation that books.
 
 use super::Dialogue;
-use super::offers::spans_days;
 use crate::booking::CustomerContact;
 use crate::conversation::desk::{CustomerQuestion, Desk};
 use crate::conversation::payload::Payload;
 use crate::conversation::state::{Answer, Expecting};
 use crate::domain::{ContactRequirement, EmailAddress, PersonName, PhoneNumber};
 use crate::error::AppError;
-use crate::understanding::Understanding;
+use crate::understanding::{Intent, Understanding};
 
 impl<D: Desk + ?Sized> Dialogue<'_, D> {
     /// With a slot held: ask for what is still missing, then for confirmation.
@@ -216,6 +215,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         };
         match booked {
             Ok(details) => {
+                self.remember_booked(&details.booking);
                 let summary = self.summary_of(&details);
                 let link = self.desk.manage_link(&details.booking);
                 self.state.draft = None;
@@ -239,29 +239,20 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                     return self.advance();
                 };
                 let local = start.with_timezone(&self.desk.calendar().business.tz);
-                let alternatives = self.nearest(
+                self.offer_nearest(
+                    self.texts.hold_lost(),
                     &service,
                     draft.staff_id.as_deref(),
                     local.date_naive(),
                     local.time(),
-                )?;
-                if alternatives.is_empty() {
-                    return self.nothing_free();
-                }
-                let multi_day = spans_days(&alternatives, self.desk.calendar().business.tz);
-                self.offer(
-                    self.texts.hold_lost(),
-                    alternatives,
-                    multi_day,
-                    draft.staff_id.as_deref(),
-                );
-                Ok(())
+                )
             }
         }
     }
 }
 
-/// A name from "I'm Anna", or the whole message when it looks like one.
+/// A name from "I'm Anna", or the whole message when it looks like one. A name that is also a
+/// staff member's ("Sam Miller") reads as a wish to book with them, which it is not here.
 pub(super) fn person_name(u: &Understanding, text: &str) -> Option<String> {
     if let Some(name) = &u.name {
         return PersonName::parse("name", name)
@@ -274,7 +265,7 @@ pub(super) fn person_name(u: &Understanding, text: &str) -> Option<String> {
         && words
             .iter()
             .all(|w| w.chars().all(|c| c.is_alphabetic() || "-'.".contains(c)))
-        && u.intent.is_none();
+        && (u.intent.is_none() || (u.intent == Some(Intent::Book) && u.staff.is_some()));
     plausible.then(|| {
         words
             .iter()

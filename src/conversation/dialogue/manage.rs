@@ -1,8 +1,6 @@
 //! The customer's existing bookings: listing them, choosing one, cancelling, moving, keeping
 //! it, and confirming attendance.
 
-use chrono::{Duration, NaiveDate, NaiveTime};
-
 use super::Dialogue;
 use super::answers::has_booking_details;
 use crate::conversation::desk::Desk;
@@ -10,7 +8,7 @@ use crate::conversation::message::Choice;
 use crate::conversation::payload::Payload;
 use crate::conversation::state::{Action, Draft, Expecting};
 use crate::error::AppError;
-use crate::understanding::{ShiftDirection, Understanding};
+use crate::understanding::Understanding;
 
 impl<D: Desk + ?Sized> Dialogue<'_, D> {
     /// Lists, cancels or moves existing bookings, once the customer is known.
@@ -130,51 +128,13 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                     self.shift_draft(local.date_naive(), local_time, direction, u.shift_minutes);
                     return self.advance();
                 }
-                if has_booking_details(u) {
+                if has_booking_details(u) || u.date_range.is_some() {
                     self.fill(u);
                     return self.advance();
                 }
                 let choices = vec![self.choice(self.texts.button_other_day(), Payload::OtherDay)];
                 self.ask(self.texts.ask_new_time(&summary), choices, Expecting::Day);
                 Ok(())
-            }
-        }
-    }
-
-    /// "An hour later": the same day at the shifted time; "a bit later": the same day, any time
-    /// after (or before) the booked one.
-    fn shift_draft(
-        &mut self,
-        date: NaiveDate,
-        booked: NaiveTime,
-        direction: ShiftDirection,
-        minutes: Option<u32>,
-    ) {
-        let Some(draft) = self.state.draft.as_mut() else {
-            return;
-        };
-        draft.date = Some(date);
-        let by = minutes.map(|m| Duration::minutes(i64::from(m)));
-        let shifted = by.and_then(|by| {
-            let (time, wrapped) = match direction {
-                ShiftDirection::Later => booked.overflowing_add_signed(by),
-                ShiftDirection::Earlier => booked.overflowing_sub_signed(by),
-            };
-            (wrapped == 0).then_some(time)
-        });
-        match (shifted, direction) {
-            (Some(time), _) => draft.time = Some(time),
-            (None, ShiftDirection::Later) => {
-                draft.time = None;
-                let after = booked + Duration::minutes(1);
-                draft.range = Some((
-                    after.max(booked),
-                    NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(booked),
-                ));
-            }
-            (None, ShiftDirection::Earlier) => {
-                draft.time = None;
-                draft.range = Some((NaiveTime::MIN, booked));
             }
         }
     }
@@ -197,7 +157,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
 
     pub(super) fn ask_confirm_move(&mut self) -> Result<(), AppError> {
         let draft = self.state.draft.clone().unwrap_or_default();
-        let (Some(id), Some((start, _))) = (draft.moving.clone(), draft.chosen.clone()) else {
+        let (Some(id), Some((start, staff))) = (draft.moving.clone(), draft.chosen.clone()) else {
             return self.advance();
         };
         let Some(booking) = self.desk.own_booking(&id)? else {
@@ -205,7 +165,11 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             return self.manage(Action::Move, &Understanding::default());
         };
         self.state.target = Some(id);
-        let (old, new) = (self.texts.when(booking.start()), self.texts.when(start));
+        let old = self.texts.when(booking.start());
+        let new = match staff.filter(|s| *s != booking.booking.staff_id) {
+            Some(other) => self.texts.when_with_staff(start, &self.staff_name(&other)),
+            None => self.texts.when(start),
+        };
         let choices = vec![
             self.choice(self.texts.button_yes_move(), Payload::Yes),
             self.choice(self.texts.button_keep(), Payload::No),
@@ -240,6 +204,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         };
         match self.desk.move_to(&id, start, staff.as_deref())? {
             Ok(moved) => {
+                self.remember_booked(&moved.booking);
                 self.state.draft = None;
                 self.state.target = None;
                 let summary = self.summary_of(&moved);

@@ -13,6 +13,7 @@ mod details;
 mod manage;
 mod new_booking;
 mod offers;
+mod repair;
 mod small_talk;
 mod verify;
 
@@ -90,6 +91,9 @@ impl<'d, D: Desk + ?Sized> Dialogue<'d, D> {
     /// Handles one message and returns the replies and effects.
     pub fn respond(mut self, input: TurnInput) -> Result<(Vec<Reply>, Vec<Effect>), AppError> {
         self.dispatch(&input)?;
+        if self.drafting_new_booking() {
+            self.state.last_booked = None;
+        }
         // Remember the question we end on, so it can be repeated after a puzzling answer.
         if let Some(last) = self.replies.last() {
             self.state.offered = last.choices.clone();
@@ -121,6 +125,9 @@ impl<'d, D: Desk + ?Sized> Dialogue<'d, D> {
             return self.on_payload(payload, u);
         }
         if self.answered_yes_no(u)? {
+            return Ok(());
+        }
+        if self.revised_last_booking(u)? {
             return Ok(());
         }
         match u.intent {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::Dialogue;
-use super::offers::{OFFERS, first_days, in_range, spread};
+use super::offers::{OFFERS, first_days, in_range, noon, spread};
 use crate::booking::{OfferedSlot, ServiceProfile};
 use crate::conversation::desk::{Desk, HoldOutcome};
 use crate::conversation::state::{Expecting, Hold, Pick};
@@ -16,6 +16,7 @@ use crate::understanding::Understanding;
 impl<D: Desk + ?Sized> Dialogue<'_, D> {
     /// Takes what the message says about the wanted booking into the draft.
     pub(super) fn fill(&mut self, u: &Understanding) {
+        self.shift_drafted(u);
         let known_service = u
             .service
             .as_ref()
@@ -178,6 +179,27 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 return self.ask_day(service);
             }
         }
+        if let Some(date) = draft.date {
+            let time = draft.time.or(draft.range.map(|r| r.0));
+            match staff.as_deref() {
+                Some(staff) => {
+                    if let Some(weekly) = self.day_off(staff, date) {
+                        return self.staff_off(service, staff, date, weekly, time);
+                    }
+                }
+                None if self.nobody_in(service, date) => {
+                    let time = time.unwrap_or_else(noon);
+                    return self.offer_nearest(
+                        self.texts.closed_on(date),
+                        service,
+                        None,
+                        date,
+                        time,
+                    );
+                }
+                None => {}
+            }
+        }
         match (draft.date, draft.time) {
             (Some(date), Some(time)) => {
                 let Some(start) = self.instant(date, time) else {
@@ -189,10 +211,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 let slots = self.desk.slots(service, staff.as_deref(), date, date)?;
                 let fitting = in_range(slots, draft.range, self.desk.calendar().business.tz);
                 if fitting.is_empty() {
-                    let time = draft.range.map_or_else(
-                        || NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
-                        |r| r.0,
-                    );
+                    let time = draft.range.map_or_else(noon, |r| r.0);
                     return self.offer_around(service, staff.as_deref(), date, time, false);
                 }
                 let text = self

@@ -25,15 +25,27 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         start: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let local = start.with_timezone(&self.desk.calendar().business.tz);
-        let alternatives = self.nearest(service, staff, local.date_naive(), local.time())?;
-        if alternatives.is_empty() {
-            return self.nothing_free();
-        }
         let text = if start <= self.desk.now() {
             self.texts.date_passed(local.date_naive())
         } else {
             self.texts.taken(start)
         };
+        self.offer_nearest(text, service, staff, local.date_naive(), local.time())
+    }
+
+    /// Says `text` over the free times nearest to `time` on `date`, or that nothing is free.
+    pub(super) fn offer_nearest(
+        &mut self,
+        text: String,
+        service: &ServiceProfile,
+        staff: Option<&str>,
+        date: NaiveDate,
+        time: NaiveTime,
+    ) -> Result<(), AppError> {
+        let alternatives = self.nearest(service, staff, date, time)?;
+        if alternatives.is_empty() {
+            return self.nothing_free();
+        }
         let multi_day = spans_days(&alternatives, self.desk.calendar().business.tz);
         self.offer(text, alternatives, multi_day, staff);
         Ok(())
@@ -51,10 +63,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let slots = self
             .desk
             .slots(service, staff, date - Days::new(3), date + Days::new(10))?;
-        let distance = |s: &OfferedSlot| {
-            let t = s.start.with_timezone(&tz).time();
-            (t.num_seconds_from_midnight() as i64 - time.num_seconds_from_midnight() as i64).abs()
-        };
+        let distance = |s: &OfferedSlot| seconds_from(s, time, tz);
         let on = |day: NaiveDate| {
             slots
                 .iter()
@@ -86,17 +95,11 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         time: NaiveTime,
         exact: bool,
     ) -> Result<(), AppError> {
-        let alternatives = self.nearest(service, staff, date, time)?;
-        if alternatives.is_empty() {
-            return self.nothing_free();
-        }
         let text = match (exact, self.instant(date, time)) {
             (true, Some(start)) => self.texts.taken(start),
             _ => self.texts.day_full(date),
         };
-        let multi_day = spans_days(&alternatives, self.desk.calendar().business.tz);
-        self.offer(text, alternatives, multi_day, staff);
-        Ok(())
+        self.offer_nearest(text, service, staff, date, time)
     }
 
     pub(super) fn nothing_free(&mut self) -> Result<(), AppError> {
@@ -116,17 +119,31 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         with_date: bool,
         staff: Option<&str>,
     ) {
-        let mut choices: Vec<Choice> = slots
+        let choices = slots
             .iter()
             .map(|s| {
-                let start = s.start.to_utc();
-                let payload = Payload::Slot {
-                    start: start.timestamp(),
-                    staff: staff.map(str::to_owned),
-                };
-                self.choice(self.texts.slot_title(start, with_date), payload)
+                let title = self.texts.slot_title(s.start.to_utc(), with_date);
+                self.slot_choice(title, s, staff)
             })
             .collect();
+        self.offer_choices(text, choices);
+    }
+
+    pub(super) fn slot_choice(
+        &self,
+        title: String,
+        slot: &OfferedSlot,
+        staff: Option<&str>,
+    ) -> Choice {
+        let payload = Payload::Slot {
+            start: slot.start.timestamp(),
+            staff: staff.map(str::to_owned),
+        };
+        self.choice(title, payload)
+    }
+
+    /// Asks `text` over free times' choices, with "another day" after them.
+    pub(super) fn offer_choices(&mut self, text: String, mut choices: Vec<Choice>) {
         choices.push(self.choice(self.texts.button_other_day(), Payload::OtherDay));
         self.ask(text, choices, Expecting::Slot);
     }
@@ -201,6 +218,18 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         draft.time = None;
         self.offer_days(&service, from, from + Days::new(SEARCH_DAYS))
     }
+}
+
+/// How far a slot's local start lies from `time` of day, in seconds.
+pub(super) fn seconds_from(slot: &OfferedSlot, time: NaiveTime, tz: chrono_tz::Tz) -> i64 {
+    let start = slot.start.with_timezone(&tz).time();
+    (i64::from(start.num_seconds_from_midnight()) - i64::from(time.num_seconds_from_midnight()))
+        .abs()
+}
+
+/// The time to look around when only a day is known.
+pub(super) fn noon() -> NaiveTime {
+    NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()
 }
 
 pub(super) fn in_range(

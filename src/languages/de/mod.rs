@@ -38,6 +38,15 @@ pub(super) const LANGUAGE: Language = Language {
         "November",
         "Dezember",
     ],
+    weekdays_plural: [
+        "montags",
+        "dienstags",
+        "mittwochs",
+        "donnerstags",
+        "freitags",
+        "samstags",
+        "sonntags",
+    ],
     weekdays_short: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
     months_short: [
         "Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez",

@@ -59,6 +59,13 @@ pub(super) const REPLIES: Replies = Replies {
     too_far_ahead: "Wir nehmen Buchungen bis zu {days} Tage im Voraus an.",
     no_service_staff: "Das bietet im Moment leider niemand an.",
     staff_unknown_for_service: "{staff} bietet {service} leider nicht an — ich schaue bei allen Kollegen.",
+    staff_off_weekday: "{staff} arbeitet {weekdays} nicht.",
+    staff_off_date: "{staff} ist am {date} nicht da.",
+    staff_off_offers: "Zu dieser Zeit frei bei jemand anderem, oder bei {staff} an anderen Tagen:",
+    staff_off_own: "Die nächsten freien Termine bei {staff}:",
+    staff_off_others: "Zu dieser Zeit frei bei jemand anderem:",
+    closed_on: "Am {date} haben wir leider geschlossen. Die nächsten freien Termine:",
+    with_staff: "{what} bei {staff}",
 
     held: "Ich halte {summary} für {minutes} Minuten für Sie frei.",
     noted: "Ich habe {summary} für Sie vorgemerkt.",

@@ -59,6 +59,13 @@ pub(super) const REPLIES: Replies = Replies {
     too_far_ahead: "We take bookings up to {days} days ahead.",
     no_service_staff: "Sorry, nobody offers that at the moment.",
     staff_unknown_for_service: "{staff} doesn't do {service}, so I'm looking at everyone else.",
+    staff_off_weekday: "{staff} doesn't work on {weekdays}.",
+    staff_off_date: "{staff} isn't in on {date}.",
+    staff_off_offers: "Free at that time with someone else, or with {staff} on other days:",
+    staff_off_own: "The nearest free times with {staff}:",
+    staff_off_others: "Free at that time with someone else:",
+    closed_on: "Sorry, we're closed on {date}. The nearest free times:",
+    with_staff: "{what} with {staff}",
 
     held: "I'm holding {summary} for you for {minutes} minutes.",
     noted: "I've noted {summary} for you.",

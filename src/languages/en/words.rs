@@ -246,6 +246,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("number", Cue::ChoiceNoun), ("alternative", Cue::ChoiceNoun), ("take", Cue::Take),
     ("pick", Cue::Take), ("choose", Cue::Take), ("select", Cue::Take), ("ill", Cue::Take),
     ("different", Cue::Different), ("another", Cue::Different), ("actually", Cue::Actually),
+    ("then", Cue::Then),
     ("me", Cue::Me), ("it", Cue::It), ("that", Cue::It), ("time", Cue::TimeNoun),
     ("date", Cue::TimeNoun), ("day", Cue::TimeNoun), ("to", Cue::To), ("push", Cue::Push),
     ("bump", Cue::Push), ("back", Cue::Back), ("make", Cue::Make), ("i", Cue::I), ("do", Cue::Do),

@@ -48,6 +48,15 @@ pub(super) const LANGUAGE: Language = Language {
         "noviembre",
         "diciembre",
     ],
+    weekdays_plural: [
+        "los lunes",
+        "los martes",
+        "los miércoles",
+        "los jueves",
+        "los viernes",
+        "los sábados",
+        "los domingos",
+    ],
     weekdays_short: ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
     months_short: [
         "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",

@@ -59,6 +59,13 @@ pub(super) const REPLIES: Replies = Replies {
     too_far_ahead: "Aceptamos reservas con hasta {days} días de antelación.",
     no_service_staff: "Lo siento, ahora mismo nadie ofrece ese servicio.",
     staff_unknown_for_service: "{staff} no hace {service}, así que miro con el resto del equipo.",
+    staff_off_weekday: "{staff} no trabaja {weekdays}.",
+    staff_off_date: "{staff} no está el {date}.",
+    staff_off_offers: "Libre a esa hora con otra persona, o con {staff} otro día:",
+    staff_off_own: "Las horas libres más cercanas con {staff}:",
+    staff_off_others: "Libre a esa hora con otra persona:",
+    closed_on: "Lo siento, el {date} está cerrado. Las horas libres más cercanas:",
+    with_staff: "{what} con {staff}",
 
     held: "Te guardo {summary} durante {minutes} minutos.",
     noted: "Te apunto {summary}.",

@@ -235,7 +235,7 @@ sorted_table!(pub(super) CUES: Cue = [
     ("hora", Cue::TimeNoun), ("fecha", Cue::TimeNoun), ("dia", Cue::TimeNoun),
     ("puedo", Cue::Can), ("puedes", Cue::Can), ("hacer", Cue::Do), ("haces", Cue::Do), ("puede", Cue::Can), ("podeis", Cue::Can),
     ("pueden", Cue::Can), ("podemos", Cue::Can), ("como", Cue::How),
-    ("mejor", Cue::Rather), ("prefiero", Cue::Rather), ("preferiria", Cue::Rather),
+    ("entonces", Cue::Then), ("mejor", Cue::Rather), ("prefiero", Cue::Rather), ("preferiria", Cue::Rather),
     ("lamentablemente", Cue::Soft),
     ("llamo", Cue::Heisse), ("soy", Cue::Heisse), ("nombre", Cue::Name), ("es", Cue::Is),
     ("aqui", Cue::Here), ("somos", Cue::We), ("yo", Cue::I), ("toca", Cue::Booked), ("pues", Cue::Filler), ("bueno", Cue::Filler),

@@ -2,6 +2,7 @@
 //! the scheduling core, and messages read by the real understanding module.
 
 mod flows;
+mod repair;
 mod spanish;
 mod table;
 
@@ -33,7 +34,15 @@ impl Chat {
 
     /// A customer whose conversation is in `locale`.
     fn in_language(locale: Locale) -> Self {
-        let desk = MemoryDesk::salon();
+        Self::with(MemoryDesk::salon(), locale)
+    }
+
+    /// A customer of the demo barber writing in `locale`.
+    fn at_barber(locale: Locale) -> Self {
+        Self::with(MemoryDesk::barber(), locale)
+    }
+
+    fn with(desk: MemoryDesk, locale: Locale) -> Self {
         let texts = Texts::new(locale, desk.calendar().business.tz);
         Self {
             desk,
