@@ -1,9 +1,10 @@
-//! Understanding throughput, one core: the SGD salon/dentist turns, and every labelled turn of
-//! the English, German and Spanish corpora read against a business with 10 services.
+//! Understanding throughput, one core: the SGD salon/dentist turns, every labelled turn of the
+//! English, German and Spanish corpora read against a business with 10 services, and the same
+//! turns with the questions customers ask against that business with an FAQ of 50 entries.
 //!
 //!     cargo bench --bench understanding
 
-use chairside::understanding::{Context, ServiceName, StaffName, understand};
+use chairside::understanding::{Context, FaqEntry, FaqIndex, ServiceName, StaffName, understand};
 use chrono::NaiveDateTime;
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 
@@ -28,6 +29,177 @@ fn three_languages() -> Vec<String> {
     .iter()
     .flat_map(|name| texts_of(&data.join(name)))
     .collect()
+}
+
+/// The care corpora's questions, in the three languages.
+fn questions() -> Vec<String> {
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    ["care-en.jsonl", "care-de.jsonl", "care-es.jsonl"]
+        .iter()
+        .flat_map(|name| texts_of(&data.join(name)))
+        .collect()
+}
+
+/// 50 entries in three languages: the care corpora's seven, and 43 more of the kinds owners
+/// write (two phrasings in English, one in German and one in Spanish each).
+fn faq_examples() -> Vec<(String, Vec<String>)> {
+    let fixture: [(&str, &[&str]); 7] = [
+        (
+            "payment",
+            &[
+                "Can I pay by card?",
+                "Do you accept cash?",
+                "Kann ich mit Karte zahlen?",
+                "¿Puedo pagar con tarjeta?",
+            ],
+        ),
+        (
+            "parking",
+            &[
+                "Is there parking nearby?",
+                "Gibt es Parkplätze in der Nähe?",
+                "¿Hay aparcamiento cerca?",
+            ],
+        ),
+        (
+            "accessibility",
+            &[
+                "Is the shop wheelchair accessible?",
+                "Ist der Laden barrierefrei?",
+                "¿El local es accesible en silla de ruedas?",
+            ],
+        ),
+        (
+            "walk_in",
+            &[
+                "Do you take walk-ins?",
+                "Kann ich auch ohne Termin kommen?",
+                "¿Puedo ir sin cita?",
+            ],
+        ),
+        (
+            "voucher",
+            &[
+                "Do you sell gift vouchers?",
+                "Gibt es Gutscheine?",
+                "¿Vendéis tarjetas regalo?",
+            ],
+        ),
+        (
+            "bring",
+            &[
+                "Do I need to bring anything?",
+                "Muss ich etwas mitbringen?",
+                "¿Tengo que llevar algo?",
+            ],
+        ),
+        (
+            "pets",
+            &[
+                "Can I bring my dog?",
+                "Darf ich meinen Hund mitbringen?",
+                "¿Puedo llevar a mi perro?",
+            ],
+        ),
+    ];
+    let things = [
+        ("wifi", "WLAN", "wifi"),
+        ("a toilet", "eine Toilette", "baño"),
+        ("coffee", "Kaffee", "café"),
+        (
+            "student discounts",
+            "Studentenrabatt",
+            "descuento para estudiantes",
+        ),
+        ("a loyalty card", "eine Treuekarte", "tarjeta de cliente"),
+        ("beard oil", "Bartöl", "aceite para barba"),
+        ("hair wax", "Haarwachs", "cera"),
+        ("air conditioning", "eine Klimaanlage", "aire acondicionado"),
+        ("a waiting area", "einen Wartebereich", "sala de espera"),
+        ("magazines", "Zeitschriften", "revistas"),
+        ("a kids' corner", "eine Kinderecke", "rincón infantil"),
+        ("towels", "Handtücher", "toallas"),
+        (
+            "a dress code",
+            "eine Kleiderordnung",
+            "código de vestimenta",
+        ),
+        ("lockers", "Schließfächer", "taquillas"),
+        ("a lift", "einen Aufzug", "ascensor"),
+        ("bike racks", "Fahrradständer", "aparcabicis"),
+        ("vegan products", "vegane Produkte", "productos veganos"),
+        ("a shower", "eine Dusche", "ducha"),
+        ("phone chargers", "Ladekabel", "cargadores"),
+        (
+            "English speakers",
+            "englischsprachige Friseure",
+            "barberos que hablan inglés",
+        ),
+        ("hair washing", "Haarwäsche", "lavado de pelo"),
+        ("a newsletter", "einen Newsletter", "boletín"),
+        ("home visits", "Hausbesuche", "servicio a domicilio"),
+        ("group bookings", "Gruppenbuchungen", "reservas de grupo"),
+        ("wedding packages", "Hochzeitspakete", "paquetes de boda"),
+        (
+            "hair products for sale",
+            "Haarprodukte zum Kaufen",
+            "productos de pelo",
+        ),
+        ("a refund policy", "Rückerstattung", "reembolsos"),
+        (
+            "late arrival rules",
+            "Regeln bei Verspätung",
+            "normas si llego tarde",
+        ),
+        ("masks", "Maskenpflicht", "mascarillas"),
+        ("an allergy policy", "Allergieinfos", "alergias"),
+        ("music requests", "Musikwünsche", "peticiones de música"),
+        ("a terrace", "eine Terrasse", "terraza"),
+        ("drinks", "Getränke", "bebidas"),
+        ("TV", "einen Fernseher", "tele"),
+        (
+            "photos before and after",
+            "Vorher-Nachher-Fotos",
+            "fotos del antes y después",
+        ),
+        ("a second location", "eine zweite Filiale", "otro local"),
+        ("jobs", "offene Stellen", "ofertas de trabajo"),
+        ("training courses", "Kurse", "cursos"),
+        (
+            "beard shaping for kids",
+            "Bart für Jugendliche",
+            "barba para jóvenes",
+        ),
+        (
+            "senior discounts",
+            "Seniorenrabatt",
+            "descuento para mayores",
+        ),
+        ("invoices", "Rechnungen", "facturas"),
+        ("tips", "Trinkgeld", "propinas"),
+        ("a deposit", "eine Anzahlung", "señal"),
+    ];
+    let mut entries: Vec<(String, Vec<String>)> = fixture
+        .iter()
+        .map(|(id, examples)| {
+            (
+                (*id).to_owned(),
+                examples.iter().map(|e| (*e).to_owned()).collect(),
+            )
+        })
+        .collect();
+    for (n, (en, de, es)) in things.iter().enumerate() {
+        entries.push((
+            format!("entry-{n}"),
+            vec![
+                format!("Do you have {en}?"),
+                format!("Is there {en}?"),
+                format!("Habt ihr {de}?"),
+                format!("¿Tenéis {es}?"),
+            ],
+        ));
+    }
+    entries
 }
 
 fn texts_of(path: &std::path::Path) -> Vec<String> {
@@ -131,6 +303,32 @@ fn bench(c: &mut Criterion) {
                 mixed
                     .iter()
                     .filter(|t| understand(black_box(t), &salon).date.is_some())
+                    .count()
+            })
+        },
+    );
+    let faq = faq_examples();
+    let examples: Vec<Vec<&str>> = faq
+        .iter()
+        .map(|(_, e)| e.iter().map(String::as_str).collect())
+        .collect();
+    let entries: Vec<FaqEntry> = faq
+        .iter()
+        .zip(&examples)
+        .map(|((id, _), examples)| FaqEntry { id, examples })
+        .collect();
+    assert_eq!(entries.len(), 50);
+    let index = FaqIndex::new(&entries);
+    let with_faq = salon.with_faq(&index);
+    let asked: Vec<String> = mixed.iter().cloned().chain(questions()).collect();
+    group.throughput(Throughput::Elements(asked.len() as u64));
+    group.bench_function(
+        "the same turns and the questions, 10 services, 3 staff and an FAQ of 50 entries",
+        |b| {
+            b.iter(|| {
+                asked
+                    .iter()
+                    .filter(|t| understand(black_box(t), &with_faq).question.is_some())
                     .count()
             })
         },

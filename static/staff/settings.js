@@ -10,7 +10,7 @@ const DAYS = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu
   ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
 const $ = (id) => document.getElementById(id);
 
-const state = { slug: '', timeZone: 'UTC', staff: [], services: [], questions: [], pendingClosure: null };
+const state = { slug: '', timeZone: 'UTC', staff: [], services: [], questions: [], faq: [], pendingClosure: null };
 const base = () => `/api/v1/businesses/${state.slug}`;
 
 async function start() {
@@ -27,7 +27,7 @@ async function start() {
     return;
   }
   bindForms();
-  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins(), loadQuestions(), loadChannels()]);
+  await Promise.all([loadBusiness(), loadStaffAndServices(), loadLogins(), loadQuestions(), loadFaq(), loadChannels()]);
   await loadClosures();
   document.body.dataset.ready = 'yes';
 }
@@ -328,6 +328,75 @@ function bindAddQuestion() {
     };
     saving(form, $('add-question-error'), () => api('POST', `${base()}/questions`, body), 'Question added')
       .then((ok) => { if (ok) { form.reset(); loadQuestions(); } });
+  });
+}
+
+// ---- questions and answers -------------------------------------------------------------
+
+const FAQ_LANGUAGES = [['en', 'English'], ['de', 'German'], ['es', 'Spanish']];
+
+/** One language's fields of an entry: ways to ask (one per line) and the answer. */
+function faqFields(prefix, translations) {
+  return FAQ_LANGUAGES.map(([code, name]) => {
+    const given = translations.find((t) => t.locale === code) || { examples: [], answer: '' };
+    return el('fieldset', { class: 'stacked' }, el('legend', {}, name),
+      el('div', { class: 'field' }, el('label', { for: `${prefix}-${code}-examples` }, `Ways customers ask it in ${name}, one per line`),
+        el('textarea', { id: `${prefix}-${code}-examples`, name: `${code}_examples`, rows: 3 }, given.examples.join('\n'))),
+      el('div', { class: 'field' }, el('label', { for: `${prefix}-${code}-answer` }, `Answer in ${name}`),
+        el('textarea', { id: `${prefix}-${code}-answer`, name: `${code}_answer`, rows: 2, maxlength: 1000 }, given.answer)));
+  });
+}
+
+/** The languages filled in on a form, as the API takes them; empty languages are left out. */
+function faqBody(form) {
+  const translations = FAQ_LANGUAGES.map(([code]) => ({
+    locale: code,
+    examples: form.elements[`${code}_examples`].value.split('\n').map((line) => line.trim()).filter(Boolean),
+    answer: form.elements[`${code}_answer`].value.trim(),
+  })).filter((t) => t.examples.length || t.answer);
+  return { translations };
+}
+
+async function loadFaq() {
+  state.faq = await api('GET', `${base()}/faq`);
+  $('faq-list').replaceChildren(...state.faq.map(faqCard));
+}
+
+function faqCard(entry) {
+  const id = `faq-${entry.id}`;
+  const first = entry.translations[0] || { examples: [''] };
+  const title = first.examples[0] || '';
+  const error = el('p', { class: 'error', role: 'alert', hidden: true, id: `${id}-error` });
+  const form = el('form', { class: 'stacked', novalidate: true, 'aria-label': `Question: ${title}` },
+    ...faqFields(id, entry.translations), error,
+    el('div', { class: 'button-row' },
+      el('button', { type: 'submit', class: 'primary' }, 'Save'),
+      el('button', { type: 'button', class: 'danger', onclick: () => removeFaq(entry, error) }, 'Delete')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saving(form, error, () => api('PATCH', `${base()}/faq/${entry.id}`, faqBody(form)), 'Answer saved')
+      .then((ok) => ok && loadFaq());
+  });
+  return el('li', { class: 'question-card', dataset: { faqId: entry.id } }, el('p', { class: 'prompt' }, el('strong', {}, title)), form);
+}
+
+async function removeFaq(entry, error) {
+  try {
+    await api('DELETE', `${base()}/faq/${entry.id}`);
+    announce('Question and answer deleted');
+    await loadFaq();
+  } catch (failure) {
+    showError(error, failure);
+  }
+}
+
+function bindAddFaq() {
+  const form = $('add-faq-form');
+  $('add-faq-fields').replaceChildren(...faqFields('new-faq', []));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saving(form, $('add-faq-error'), () => api('POST', `${base()}/faq`, faqBody(form)), 'Question and answer added')
+      .then((ok) => { if (ok) { form.reset(); loadFaq(); } });
   });
 }
 
@@ -920,6 +989,7 @@ function bindForms() {
   bindChatForm();
   bindPrivacyForm();
   bindAddQuestion();
+  bindAddFaq();
   bindAddStaff();
   bindClosureForm();
   bindAddLogin();

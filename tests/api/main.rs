@@ -6,6 +6,7 @@ mod helpers;
 mod availability_cache;
 mod bookings;
 mod businesses;
+mod care;
 mod channels;
 mod chat;
 mod concurrency;

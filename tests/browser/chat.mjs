@@ -140,6 +140,16 @@ try {
   assert.deepEqual(questions.map((q) => [q.prompt_en, q.kind, q.active]),
     [['Do you need a parking permit?', 'yes_no', true], ['Anything we should know?', 'text', false]]);
   assert.equal(questions[0].prompt_de, 'Brauchen Sie eine Parkerlaubnis?');
+
+  step('questions and answers: the owner adds one in English; the others stay empty');
+  const addFaq = settings.locator('#add-faq-form');
+  await addFaq.getByLabel('Ways customers ask it in English, one per line').fill('Is there parking?\nWhere can I park?');
+  await addFaq.getByLabel('Answer in English').fill('<b>Behind</b> the shop <script>alert(1)</script>');
+  await addFaq.getByRole('button', { name: 'Add question and answer' }).click();
+  await settings.locator('#faq-list li', { hasText: 'Is there parking?' }).waitFor();
+  const entries = (await apiCall('GET', `${business}/faq`)).body;
+  assert.deepEqual(entries.map((e) => e.translations.map((t) => [t.locale, t.examples.length])), [[['en', 2]]]);
+  await settings.locator('#faq').screenshot({ path: join(cfg.artifacts, 'settings-faq.png') });
   await settings.locator('#chat').screenshot({ path: join(cfg.artifacts, 'settings-chat.png') });
   await settings.locator('#questions').screenshot({ path: join(cfg.artifacts, 'settings-questions.png') });
   await owner.close();
@@ -231,6 +241,12 @@ try {
   await botSays(phoneWidget, `welcome to ${cfg.businessName}`);
   await phoneWidget.locator('.choices').last().getByRole('button', { name: 'Haircut' }).tap();
   await botSays(phoneWidget, 'Which day');
+  step('a question the owner answered is answered mid-booking, as text, and the booking goes on');
+  await phoneWidget.getByLabel('Your message').fill('can i park my car somewhere?');
+  await phoneWidget.getByLabel('Your message').press('Enter');
+  const parking = await botSays(phoneWidget, '<b>Behind</b> the shop <script>alert(1)</script>');
+  assert.equal(await parking.locator('b, script').count(), 0, 'the answer is not markup');
+  assert.equal(await phoneWidget.locator('.msg--bot', { hasText: 'Which day' }).count(), 2, 'the pending question is asked again');
   const box = await phoneSite.locator('iframe#chairside-chat').boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.y >= 0, JSON.stringify(box));
   await shot(phoneSite, 'widget-phone');

@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeZone, Timelike};
 use super::Dialogue;
 use crate::booking::ServiceProfile;
 use crate::conversation::desk::Desk;
-use crate::conversation::message::Choice;
+use crate::conversation::message::{Choice, Reply};
 use crate::conversation::payload::Payload;
 use crate::conversation::state::Expecting;
 use crate::error::AppError;
@@ -73,19 +73,26 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         self.give(answer)
     }
 
-    /// Says the answer; in the middle of something, asks the pending question again.
+    /// Says the answer; in the middle of something, asks the pending question again (and what
+    /// is not known can still go to the team with a tap).
     fn give(&mut self, answer: Answer) -> Result<(), AppError> {
+        let team = self.texts.care().button_ask_team.to_owned();
+        if self.drafting() && self.state.expecting != Expecting::Nothing {
+            let choices = if answer.unknown {
+                vec![self.choice(team, Payload::Human)]
+            } else {
+                Vec::new()
+            };
+            self.replies.push(Reply::with_choices(answer.text, choices));
+            return self.repeat_question();
+        }
         if answer.unknown {
             let choices = vec![
-                self.choice(self.texts.care().button_ask_team.to_owned(), Payload::Yes),
+                self.choice(team, Payload::Yes),
                 self.choice(self.texts.button_no(), Payload::No),
             ];
             self.ask(answer.text, choices, Expecting::AskTeam);
             return Ok(());
-        }
-        if self.drafting() && self.state.expecting != Expecting::Nothing {
-            self.say(answer.text);
-            return self.repeat_question();
         }
         self.ask(answer.text, answer.choices, Expecting::Nothing);
         Ok(())
@@ -468,10 +475,8 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let care = self.texts.care();
         let calendar = self.desk.calendar();
         let member = u.staff.as_deref().and_then(|id| calendar.staff_member(id));
-        if let Some(date) = u.date {
-            if let Some(refusal) = self.out_of_reach(date) {
-                return refusal;
-            }
+        if let Some(refusal) = u.date.and_then(|date| self.out_of_reach(date)) {
+            return refusal;
         }
         let long = u.date.map(|d| self.texts.long_date(d));
         match (member, u.date, long) {
