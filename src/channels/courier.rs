@@ -35,11 +35,7 @@ struct Inner {
 
 impl Courier {
     pub fn new(db: Database, vault: Vault, mailer: Mailer, endpoints: Endpoints) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(StdDuration::from_secs(5))
-            .timeout(StdDuration::from_secs(20))
-            .build()
-            .unwrap_or_default();
+        let http = super::platform_client(StdDuration::from_secs(20));
         Self {
             inner: Arc::new(Inner {
                 db,

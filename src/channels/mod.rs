@@ -56,6 +56,16 @@ use crate::languages::Locale;
 use crate::storage::models::{Booking, Conversation};
 use crate::storage::{DbConnection, StorageResult, conversations};
 
+/// The HTTP client for calls to a platform: a platform that does not answer in `timeout` is
+/// tried again later by the job queue rather than holding a worker.
+pub(crate) fn platform_client(timeout: std::time::Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(timeout)
+        .build()
+        .unwrap_or_default()
+}
+
 /// How long after the customer's last message Messenger and WhatsApp accept free messages.
 pub const SERVICE_WINDOW: Duration = Duration::hours(24);
 

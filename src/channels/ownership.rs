@@ -37,11 +37,7 @@ pub struct OwnershipCheck {
 
 impl OwnershipCheck {
     pub fn new(graph_base: &str) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap_or_default();
+        let http = super::platform_client(Duration::from_secs(10));
         Self {
             http,
             graph: graph_base.trim_end_matches('/').to_owned(),

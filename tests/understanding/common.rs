@@ -97,74 +97,32 @@ const STAFF: [StaffName; 3] = [
     },
 ];
 
-/// The FAQ the care corpora were written against (`tests/data/CONVENTIONS.md`): each entry's
-/// examples in the three languages, as an owner who serves all three would enter them.
-pub const FAQ: [(&str, &[&str]); 7] = [
-    (
-        "payment",
-        &[
-            "Can I pay by card?",
-            "Do you accept cash?",
-            "Kann ich mit Karte zahlen?",
-            "Nehmt ihr Bargeld?",
-            "¿Puedo pagar con tarjeta?",
-            "¿Aceptáis efectivo?",
-        ],
-    ),
-    (
-        "parking",
-        &[
-            "Is there parking nearby?",
-            "Gibt es Parkplätze in der Nähe?",
-            "¿Hay aparcamiento cerca?",
-        ],
-    ),
-    (
-        "accessibility",
-        &[
-            "Is the shop wheelchair accessible?",
-            "Ist der Laden barrierefrei?",
-            "¿El local es accesible en silla de ruedas?",
-        ],
-    ),
-    (
-        "walk_in",
-        &[
-            "Do you take walk-ins?",
-            "Kann ich auch ohne Termin kommen?",
-            "¿Puedo ir sin cita?",
-        ],
-    ),
-    (
-        "voucher",
-        &[
-            "Do you sell gift vouchers?",
-            "Gibt es Gutscheine?",
-            "¿Vendéis tarjetas regalo?",
-        ],
-    ),
-    (
-        "bring",
-        &[
-            "Do I need to bring anything?",
-            "Muss ich etwas mitbringen?",
-            "¿Tengo que llevar algo?",
-        ],
-    ),
-    (
-        "pets",
-        &[
-            "Can I bring my dog?",
-            "Darf ich meinen Hund mitbringen?",
-            "¿Puedo llevar a mi perro?",
-        ],
-    ),
-];
-
+/// The FAQ the care corpora were written against (`tests/data/care-faq.json`, described in
+/// `tests/data/CONVENTIONS.md`): each entry's examples in the three languages, as an owner who
+/// serves all three would enter them.
 pub static FAQ_INDEX: LazyLock<FaqIndex> = LazyLock::new(|| {
-    let entries: Vec<FaqEntry> = FAQ
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/care-faq.json");
+    let data = std::fs::read_to_string(&path).expect("the care FAQ is readable");
+    let faq: Vec<(String, Vec<String>)> = serde_json::from_str::<Vec<Value>>(&data)
+        .expect("the care FAQ is JSON")
         .iter()
-        .map(|(id, examples)| FaqEntry { id, examples })
+        .map(|e| {
+            let examples = e["examples"].as_array().into_iter().flatten();
+            let examples = examples
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+            (e["id"].as_str().unwrap_or_default().to_owned(), examples)
+        })
+        .collect();
+    let examples: Vec<Vec<&str>> = faq
+        .iter()
+        .map(|(_, e)| e.iter().map(String::as_str).collect())
+        .collect();
+    let entries: Vec<FaqEntry> = faq
+        .iter()
+        .zip(&examples)
+        .map(|((id, _), examples)| FaqEntry { id, examples })
         .collect();
     FaqIndex::new(&entries)
 });

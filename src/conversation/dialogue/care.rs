@@ -138,10 +138,17 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let Some(service) = self.asked_service(u) else {
             return Answer::new(self.service_lines(care.price_list), self.service_choices());
         };
-        let duration = self.length_of(&service);
-        let text = match self.price_of(&service) {
+        let text = self.priced(&service, care.price, care.price_unlisted);
+        Answer::new(text, vec![self.book_choice(&service)])
+    }
+
+    /// A phrase about `service` with its price and duration, or, where the business gave no
+    /// price, the phrase that says so.
+    fn priced(&self, service: &ServiceProfile, with_price: &str, without: &str) -> String {
+        let duration = self.length_of(service);
+        match self.price_of(service) {
             Some(price) => fill(
-                care.price,
+                with_price,
                 &[
                     ("service", &service.name),
                     ("price", &price),
@@ -149,11 +156,10 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
                 ],
             ),
             None => fill(
-                care.price_unlisted,
+                without,
                 &[("service", &service.name), ("duration", &duration)],
             ),
-        };
-        Answer::new(text, vec![self.book_choice(&service)])
+        }
     }
 
     /// A heading and one line per service with its price and duration.
@@ -161,23 +167,8 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let care = self.texts.care();
         let mut text = heading.to_owned();
         for service in &self.desk.calendar().services {
-            let duration = self.length_of(service);
-            let line = match self.price_of(service) {
-                Some(price) => fill(
-                    care.price_line,
-                    &[
-                        ("service", &service.name),
-                        ("price", &price),
-                        ("duration", &duration),
-                    ],
-                ),
-                None => fill(
-                    care.price_line_unlisted,
-                    &[("service", &service.name), ("duration", &duration)],
-                ),
-            };
             text.push('\n');
-            text.push_str(&line);
+            text.push_str(&self.priced(service, care.price_line, care.price_line_unlisted));
         }
         text
     }
@@ -218,13 +209,10 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let named = std::iter::once(&service.name)
             .chain(&service.synonyms)
             .any(|name| written.contains(&name.to_lowercase()));
-        let answer = match (named, self.price_of(&service)) {
-            (true, Some(price)) => fill(
-                care.offered,
-                &[("service", &service.name), ("price", &price)],
-            ),
-            (true, None) => fill(care.offered_unlisted, &[("service", &service.name)]),
-            (false, _) => fill(care.closest, &[("service", &service.name)]),
+        let answer = if named {
+            self.priced(&service, care.offered, care.offered_unlisted)
+        } else {
+            fill(care.closest, &[("service", &service.name)])
         };
         Answer::new(answer, vec![self.book_choice(&service)])
     }
