@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Intent;
-use super::faq::{self, FaqIndex, FaqMatch, has_content};
+use super::faq::{self, FaqIndex, FaqMatch};
 use super::intent::Cue;
 use super::text::{Kind, Text};
 use crate::languages::vocabulary::Subject;
@@ -169,6 +169,11 @@ pub(super) fn subject_of(text: &Text, i: usize) -> Option<Subject> {
     if let Some(own) = text.reading.and_then(|l| look(l.language())) {
         return Some(own);
     }
+    // Another language's words count only as nouns that name a topic outright ("Öffnungszeiten"
+    // in an English conversation), which are not short.
+    if text.reading.is_some() && word.len() < 5 {
+        return None;
+    }
     ALL.iter()
         .filter(|l| Some(l.locale) != text.reading)
         .filter_map(|l| look(l))
@@ -277,8 +282,14 @@ pub(super) fn ask(
         });
     let free = open && !found.when && !found.staff;
     let consulted = free && (question.is_some() || asked.question || !found.service);
-    if consulted || (open && asked.question) {
-        let matched = faq.and_then(|index| index.best(text));
+    // The words the message is about, read once for the FAQ and for telling another question.
+    let keys = if consulted || (open && asked.question) {
+        faq::keys(text)
+    } else {
+        Vec::new()
+    };
+    if !keys.is_empty() {
+        let matched = faq.and_then(|index| index.best(&keys));
         // With a day or a staff member named, only the owner's very question beats a booking.
         let enough = |m: &FaqMatch| match (consulted, question.is_some()) {
             (true, false) => true,
@@ -304,7 +315,7 @@ pub(super) fn ask(
         && asked.question
         && free
         && (!found.service || asked.has(Subject::Sell))
-        && has_content(text)
+        && !keys.is_empty()
     {
         let other = Question {
             topic: Topic::Other,

@@ -78,22 +78,22 @@ fn stem(word: &str) -> &str {
 /// The words of a message that carry its meaning, as keys to match on with their weight: no
 /// sentence-building words, no numbers. A word of a known gist stands for its gist, which
 /// weighs double ("amex" and "Karte" are both `#payment`, and mean more than a word in common).
-fn keys(text: &Text) -> Vec<(String, f32)> {
+pub(super) fn keys<'t>(text: &'t Text) -> Vec<(&'t str, f32)> {
     let mut keys = Vec::new();
     for i in 0..text.len() {
         let Some(token) = text.live(i).filter(|t| t.kind == Kind::Word) else {
             continue;
         };
         let word = text.word(i);
-        if let Some(gist) = gist_of(word) {
-            keys.push((gist.key().to_owned(), 2.0));
+        if let Some(gist) = gist_of(text, i) {
+            keys.push((gist.key(), 2.0));
         } else if meaningful(token) && word.len() >= 4 {
-            keys.push((stem(word).to_owned(), 1.0));
+            keys.push((stem(word), 1.0));
         }
     }
     // A gift card is a voucher, not a way to pay.
-    if keys.iter().any(|(k, _)| k == Gist::Gift.key()) {
-        keys.retain(|(k, _)| k != Gist::Payment.key());
+    if keys.iter().any(|(k, _)| *k == Gist::Gift.key()) {
+        keys.retain(|(k, _)| *k != Gist::Payment.key());
     }
     keys
 }
@@ -103,17 +103,6 @@ fn meaningful(token: &Token) -> bool {
         Cue::None => token.lex == Lex::None && token.evidence == 0,
         cue => MEANINGFUL_CUES.contains(&cue),
     }
-}
-
-/// Whether the message has a word that says what it is about.
-pub(super) fn has_content(text: &Text) -> bool {
-    (0..text.len()).any(|i| {
-        text.live(i)
-            .filter(|t| t.kind == Kind::Word)
-            .is_some_and(|t| {
-                gist_of(text.word(i)).is_some() || (meaningful(t) && text.word(i).len() >= 4)
-            })
-    })
 }
 
 /// Cues of words that say what a question is about, not how it is built.
@@ -131,14 +120,19 @@ const MEANINGFUL_CUES: [Cue; 8] = [
 /// A gist whose word differs from `word` by one letter too many or too few ("termien",
 /// "mitbrngen"), for words of five letters or more.
 fn one_letter_off(word: &str) -> Option<Gist> {
+    // One letter more: what the two share at the start and at the end covers the shorter.
     let skips = |long: &str, short: &str| {
-        long.len() == short.len() + 1
-            && (0..long.len()).any(|k| {
-                long.is_char_boundary(k)
-                    && long.is_char_boundary(k + 1)
-                    && long[..k] == short[..k]
-                    && long[k + 1..] == short[k..]
-            })
+        let (long, short) = (long.as_bytes(), short.as_bytes());
+        long.len() == short.len() + 1 && {
+            let head = long.iter().zip(short).take_while(|(a, b)| a == b).count();
+            let tail = long
+                .iter()
+                .rev()
+                .zip(short.iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            head + tail >= short.len()
+        }
     };
     ALL.iter()
         .flat_map(|l| l.vocabulary.gists.iter())
@@ -146,9 +140,11 @@ fn one_letter_off(word: &str) -> Option<Gist> {
         .map(|(_, gist)| *gist)
 }
 
-/// The gist of a word: a row of any language's table that is the word, starts it, or (four
-/// letters or more) ends a compound with it.
-fn gist_of(word: &str) -> Option<Gist> {
+/// The gist of a token: a row of any language's table that is the word; for a word no table
+/// knows otherwise, also one a letter off ("mitbrngen"), or one that starts or ends it (German
+/// compounds: "Parkhaus", "Geschenkgutschein").
+fn gist_of(text: &Text, i: usize) -> Option<Gist> {
+    let word = text.word(i);
     let exact = |w: &str| {
         ALL.iter().find_map(|l| {
             let table = l.vocabulary.gists;
@@ -161,30 +157,42 @@ fn gist_of(word: &str) -> Option<Gist> {
     if let Some(gist) = exact(word) {
         return Some(gist);
     }
-    if !word.is_ascii() || word.len() < 5 {
+    let unknown = text
+        .live(i)
+        .is_some_and(|t| t.cue == Cue::None && t.lex == Lex::None && t.evidence == 0);
+    if !unknown || !word.is_ascii() || word.len() < 5 {
         return None;
     }
     if let Some(gist) = one_letter_off(word) {
         return Some(gist);
     }
-    // Longest first, so "karten" in "kreditkarten" wins over a shorter row.
-    (0..=word.len() - 4).find_map(|start| {
-        (4..=word.len() - start).rev().find_map(|len| {
-            exact(&word[start..start + len])
-                .filter(|_| start == 0 || start + len == word.len() || len >= 5)
-        })
-    })
+    // Longest first, so "karten" in "kreditkarten" wins over a shorter row; a row ends only a
+    // compound, which is long.
+    let head = &word[..4];
+    let some_row_starts_so = ALL.iter().any(|l| {
+        let table = l.vocabulary.gists;
+        let at = table.partition_point(|(key, _)| *key < head);
+        table.get(at).is_some_and(|(key, _)| key.starts_with(head))
+    });
+    let starts = (4..word.len())
+        .rev()
+        .filter(|_| some_row_starts_so)
+        .map(|len| &word[..len]);
+    let ends = (1..=word.len() - 4)
+        .filter(|_| word.len() >= 7)
+        .map(|start| &word[start..]);
+    starts.chain(ends).find_map(exact)
 }
 
-fn deletions_of(stem: &str) -> impl Iterator<Item = String> + '_ {
-    let chars: Vec<(usize, char)> = stem.char_indices().collect();
-    (0..chars.len()).map(move |k| {
-        let (at, c) = chars[k];
-        let mut out = String::with_capacity(stem.len());
-        out.push_str(&stem[..at]);
-        out.push_str(&stem[at + c.len_utf8()..]);
-        out
-    })
+/// Calls `visit` with `stem` less each of its letters in turn, in one reused buffer.
+fn each_deletion(stem: &str, mut visit: impl FnMut(&str)) {
+    let mut buffer = String::with_capacity(stem.len());
+    for (at, c) in stem.char_indices() {
+        buffer.clear();
+        buffer.push_str(&stem[..at]);
+        buffer.push_str(&stem[at + c.len_utf8()..]);
+        visit(&buffer);
+    }
 }
 
 impl FaqIndex {
@@ -197,7 +205,7 @@ impl FaqIndex {
                 let text = Text::new(example);
                 let mut stems: Vec<(u32, f32)> = keys(&text)
                     .into_iter()
-                    .map(|(key, factor)| (index.intern(&key), factor))
+                    .map(|(key, factor)| (index.intern(key), factor))
                     .collect();
                 stems.sort_by_key(|s| s.0);
                 stems.dedup_by_key(|s| s.0);
@@ -248,9 +256,10 @@ impl FaqIndex {
             return id;
         }
         if stem.chars().count() >= 5 {
-            for d in deletions_of(stem) {
-                self.deletions.entry(d).or_default().push(id);
-            }
+            let deletions = &mut self.deletions;
+            each_deletion(stem, |d| {
+                deletions.entry(d.to_owned()).or_default().push(id)
+            });
         }
         let ends: Vec<usize> = stem.char_indices().map(|(at, _)| at).skip(4).collect();
         for end in ends {
@@ -279,14 +288,14 @@ impl FaqIndex {
             if let Some(ids) = self.deletions.get(stem) {
                 out.extend(ids.iter().map(|&id| (id, 0.8)));
             }
-            for d in deletions_of(stem) {
-                if let Some(&id) = self.exact.get(&d) {
+            each_deletion(stem, |d| {
+                if let Some(&id) = self.exact.get(d) {
                     out.push((id, 0.8));
                 }
-                if let Some(ids) = self.deletions.get(&d) {
+                if let Some(ids) = self.deletions.get(d) {
                     out.extend(ids.iter().map(|&id| (id, 0.8)));
                 }
-            }
+            });
         }
         if stem.chars().count() >= 4 {
             if let Some(ids) = self.prefixes.get(stem) {
@@ -300,14 +309,14 @@ impl FaqIndex {
         }
     }
 
-    /// The best entry for a message, if it is more than a coincidence of words.
-    pub(super) fn best(&self, text: &Text) -> Option<FaqMatch> {
+    /// The best entry for a message's [`keys`], if it is more than a coincidence of words.
+    pub(super) fn best(&self, keys: &[(&str, f32)]) -> Option<FaqMatch> {
         if self.is_empty() {
             return None;
         }
         let mut met: Vec<(u32, f32)> = Vec::new();
-        for (key, _) in keys(text) {
-            self.meet(&key, &mut met);
+        for &(key, _) in keys {
+            self.meet(key, &mut met);
         }
         if met.is_empty() {
             return None;
