@@ -77,7 +77,12 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
     /// is not known can still go to the team with a tap).
     fn give(&mut self, answer: Answer) -> Result<(), AppError> {
         let team = self.texts.care().button_ask_team.to_owned();
-        if self.drafting() && self.state.expecting != Expecting::Nothing {
+        // Mid-way: a booking being made, or a step about an existing one (a confirmation, a
+        // code); not the greeting's open question, which the answer's own choices replace.
+        let step = self.state.expecting;
+        let mid_way = !matches!(step, Expecting::Nothing | Expecting::AskTeam)
+            && (self.drafting() || step != Expecting::Service);
+        if mid_way {
             let choices = if answer.unknown {
                 vec![self.choice(team, Payload::Human)]
             } else {

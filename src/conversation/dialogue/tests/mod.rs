@@ -1,6 +1,7 @@
 //! The dialogue's flows run against the in-memory desk: a small salon, real free times from
 //! the scheduling core, and messages read by the real understanding module.
 
+mod care;
 mod flows;
 mod repair;
 mod spanish;
