@@ -38,6 +38,14 @@ impl Answer {
             unknown: false,
         }
     }
+
+    fn unknown(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            choices: Vec::new(),
+            unknown: true,
+        }
+    }
 }
 
 impl<D: Desk + ?Sized> Dialogue<'_, D> {
@@ -64,11 +72,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             Topic::Staff => self.staff_answer(u),
             Topic::Cancellation | Topic::Horizon | Topic::Reminders => self.policy_answer(topic),
             Topic::Faq => self.faq_answer(u),
-            Topic::Other => Answer {
-                text: self.texts.care().dont_know.to_owned(),
-                choices: Vec::new(),
-                unknown: true,
-            },
+            Topic::Other => Answer::unknown(self.texts.care().dont_know),
         };
         self.give(answer)
     }
@@ -295,6 +299,17 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         let last = last
             .min(first + Days::new(LISTED_DAYS - 1))
             .min(self.desk.horizon());
+        if first > last {
+            // A span that has passed, or that starts beyond the horizon.
+            let outside = if last < self.desk.today() {
+                last
+            } else {
+                first
+            };
+            return self
+                .out_of_reach(outside)
+                .unwrap_or_else(|| Answer::new(care.closed_for_now.to_owned(), self.main_menu()));
+        }
         let calendars = self.calendars();
         let mut text = care.week.to_owned();
         let mut choices = Vec::new();
@@ -457,11 +472,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
     }
 
     fn not_listed(&self) -> Answer {
-        Answer {
-            text: self.texts.care().not_listed.to_owned(),
-            choices: Vec::new(),
-            unknown: true,
-        }
+        Answer::unknown(self.texts.care().not_listed)
     }
 
     fn staff_answer(&self, u: &Understanding) -> Answer {
@@ -580,11 +591,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
         });
         match answer {
             Some(answer) => Answer::new(answer.to_owned(), self.main_menu()),
-            None => Answer {
-                text: self.texts.care().dont_know.to_owned(),
-                choices: Vec::new(),
-                unknown: true,
-            },
+            None => Answer::unknown(self.texts.care().dont_know),
         }
     }
 }
