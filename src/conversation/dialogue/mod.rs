@@ -114,8 +114,15 @@ impl<'d, D: Desk + ?Sized> Dialogue<'d, D> {
         if let Some(payload) = input.payload.clone() {
             return self.on_payload(payload, u);
         }
-        // A question is answered at any step, and the step's question asked again.
+        // A question is answered at any step, and the step's question asked again; one that
+        // opens the conversation still gets the privacy notice the greeting would have linked.
         if let Some(topic) = u.question {
+            if input.opening {
+                let url = self.desk.calendar().business.privacy_url.clone();
+                if let Some(url) = url {
+                    self.say(self.texts.privacy_notice(&url));
+                }
+            }
             return self.answer_question(topic, u, input.text.as_deref());
         }
         if self.answered_question(u, input.text.as_deref())? {

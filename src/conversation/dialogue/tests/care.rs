@@ -79,3 +79,28 @@ fn a_german_customer_is_answered_in_german() {
         "{replies:?}"
     );
 }
+
+#[test]
+fn a_conversation_opened_with_a_question_still_links_the_privacy_notice() {
+    let mut chat = Chat::new();
+    chat.desk.calendar_mut().business.privacy_url = Some("https://salon.test/privacy".to_owned());
+    let understanding = understand(
+        "where are you located?",
+        chat.desk.calendar(),
+        Some(Locale::En),
+        chat.desk.now(),
+    );
+    let replies = chat.turn(TurnInput {
+        text: Some("where are you located?".to_owned()),
+        opening: true,
+        ..input(understanding)
+    });
+    assert!(
+        said(
+            &replies,
+            "How we handle your data: https://salon.test/privacy"
+        ),
+        "{replies:?}"
+    );
+    assert!(said(&replies, "Teststraße 1, Berlin"), "{replies:?}");
+}
