@@ -97,9 +97,10 @@ pub(super) struct Question {
 /// The words of the message that say what a question is about, and the shape of the message.
 struct Asked {
     subjects: Vec<(usize, Subject)>,
-    /// A question mark, or a first word that opens questions ("what", "habt", "hay").
+    /// A question mark, or a word that opens questions ("what", "habt", "hay") among the first
+    /// three of a clause (after a greeting).
     question: bool,
-    /// The first word opens a question.
+    /// Such a word opens a clause.
     opened: bool,
     /// Words of a request for a time: "book", "appointment".
     request: bool,
