@@ -4,7 +4,9 @@
 //!
 //!     cargo bench --bench understanding
 
-use chairside::understanding::{Context, FaqEntry, FaqIndex, ServiceName, StaffName, understand};
+use chairside::understanding::{
+    Context, FaqExamples, FaqIndex, ServiceName, StaffName, understand,
+};
 use chrono::NaiveDateTime;
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 
@@ -42,7 +44,7 @@ fn questions() -> Vec<String> {
 
 /// 50 entries in three languages: the care corpora's seven (`tests/data/care-faq.json`), and 43
 /// more of the kinds owners write (two phrasings in English, one in German and one in Spanish).
-fn faq_examples() -> Vec<(String, Vec<String>)> {
+fn faq_examples() -> Vec<FaqExamples> {
     let things = [
         ("wifi", "WLAN", "wifi"),
         ("a toilet", "eine Toilette", "baño"),
@@ -122,29 +124,19 @@ fn faq_examples() -> Vec<(String, Vec<String>)> {
     ];
     let path =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/care-faq.json");
-    let fixture: Vec<serde_json::Value> =
+    let mut entries: Vec<FaqExamples> =
         serde_json::from_str(&std::fs::read_to_string(path).expect("readable FAQ"))
             .expect("FAQ JSON");
-    let mut entries: Vec<(String, Vec<String>)> = fixture
-        .iter()
-        .map(|e| {
-            let examples = e["examples"].as_array().into_iter().flatten();
-            let examples = examples
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect();
-            (e["id"].as_str().unwrap_or_default().to_owned(), examples)
-        })
-        .collect();
     for (n, (en, de, es)) in things.iter().enumerate() {
-        entries.push((
-            format!("entry-{n}"),
-            vec![
+        entries.push(FaqExamples {
+            id: format!("entry-{n}"),
+            examples: vec![
                 format!("Do you have {en}?"),
                 format!("Is there {en}?"),
                 format!("Habt ihr {de}?"),
                 format!("¿Tenéis {es}?"),
             ],
-        ));
+        });
     }
     entries
 }
@@ -254,16 +246,7 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
-    let faq = faq_examples();
-    let examples: Vec<Vec<&str>> = faq
-        .iter()
-        .map(|(_, e)| e.iter().map(String::as_str).collect())
-        .collect();
-    let entries: Vec<FaqEntry> = faq
-        .iter()
-        .zip(&examples)
-        .map(|((id, _), examples)| FaqEntry { id, examples })
-        .collect();
+    let entries = faq_examples();
     assert_eq!(entries.len(), 50);
     let index = FaqIndex::new(&entries);
     let with_faq = salon.with_faq(&index);

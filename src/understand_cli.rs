@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::domain::TimeZoneName;
 use crate::languages::Locale;
 use crate::storage::{Database, businesses};
-use crate::understanding::{Context, FaqEntry, FaqIndex, TimeRange, Understanding, understand};
+use crate::understanding::{Context, FaqExamples, FaqIndex, TimeRange, Understanding, understand};
 
 /// The arguments of `chairside understand`.
 #[derive(Debug, clap::Args)]
@@ -45,13 +45,7 @@ struct Line {
     opening: Option<[String; 2]>,
     /// The business's FAQ: `[{"id": "parking", "examples": ["Is there parking nearby?"]}]`.
     #[serde(default)]
-    faq: Vec<FaqLine>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FaqLine {
-    id: String,
-    examples: Vec<String>,
+    faq: Vec<FaqExamples>,
 }
 
 /// The fields printed: those a booking needs, absent when not understood.
@@ -102,7 +96,7 @@ pub fn run(config: &Config, args: UnderstandArgs) -> Result<(), String> {
             ) {
                 Ok(settings) => match opening(input.opening.as_ref()) {
                     Ok(hours) => {
-                        let faq = faq_index(&input.faq);
+                        let faq = FaqIndex::new(&input.faq);
                         let settings = Settings { opening: hours, faq: Some(faq), ..settings };
                         read_one(&input.text, &settings, calendar.as_deref())
                     }
@@ -123,22 +117,6 @@ struct Settings {
     lang: Option<Locale>,
     opening: Option<(NaiveTime, NaiveTime)>,
     faq: Option<FaqIndex>,
-}
-
-fn faq_index(lines: &[FaqLine]) -> FaqIndex {
-    let examples: Vec<Vec<&str>> = lines
-        .iter()
-        .map(|l| l.examples.iter().map(String::as_str).collect())
-        .collect();
-    let entries: Vec<FaqEntry> = lines
-        .iter()
-        .zip(&examples)
-        .map(|(l, examples)| FaqEntry {
-            id: &l.id,
-            examples,
-        })
-        .collect();
-    FaqIndex::new(&entries)
 }
 
 fn opening(raw: Option<&[String; 2]>) -> Result<Option<(NaiveTime, NaiveTime)>, String> {

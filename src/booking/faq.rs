@@ -4,7 +4,7 @@
 use crate::languages::Locale;
 use crate::storage::models::FaqRow;
 use crate::storage::{DbConnection, StorageResult, faq};
-use crate::understanding::{FaqEntry, FaqIndex};
+use crate::understanding::{FaqExamples, FaqIndex};
 
 /// One entry's answers, by language.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ impl Faq {
 
     fn from_rows(rows: &[FaqRow]) -> StorageResult<Self> {
         let mut entries = Vec::with_capacity(rows.len());
-        let mut examples: Vec<(String, Vec<String>)> = Vec::with_capacity(rows.len());
+        let mut examples = Vec::with_capacity(rows.len());
         for row in rows {
             let translations = row.translations.decode("translations", &row.id)?;
             // A language Chairside no longer speaks is skipped, not an error: the rest still work.
@@ -35,24 +35,18 @@ impl Faq {
                 .iter()
                 .filter_map(|t| Some((Locale::from_tag(&t.locale)?, t.answer.clone())))
                 .collect();
-            let asked = translations.into_iter().flat_map(|t| t.examples).collect();
             entries.push(FaqAnswers {
                 id: row.id.clone(),
                 answers,
             });
-            examples.push((row.id.clone(), asked));
+            examples.push(FaqExamples {
+                id: row.id.clone(),
+                examples: translations.into_iter().flat_map(|t| t.examples).collect(),
+            });
         }
-        let examples: Vec<(&str, Vec<&str>)> = examples
-            .iter()
-            .map(|(id, e)| (id.as_str(), e.iter().map(String::as_str).collect()))
-            .collect();
-        let index_entries: Vec<FaqEntry> = examples
-            .iter()
-            .map(|(id, e)| FaqEntry { id, examples: e })
-            .collect();
         Ok(Self {
             entries,
-            index: FaqIndex::new(&index_entries),
+            index: FaqIndex::new(&examples),
         })
     }
 

@@ -13,15 +13,18 @@ use std::collections::HashMap;
 
 use super::intent::Cue;
 use super::lexicon::Lex;
+use super::matching::osa_distance;
 use super::text::{Kind, Text, Token};
 use crate::languages::ALL;
 use crate::languages::vocabulary::Gist;
 
-/// One entry as the owner wrote it: an id and example questions in any language.
-#[derive(Clone, Copy, Debug)]
-pub struct FaqEntry<'a> {
-    pub id: &'a str,
-    pub examples: &'a [&'a str],
+/// One entry as the owner wrote it: an id and example questions in any language. The JSON
+/// shape `{"id": "parking", "examples": ["Is there parking?"]}` is what `chairside understand`
+/// and the care corpora's fixture read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct FaqExamples {
+    pub id: String,
+    pub examples: Vec<String>,
 }
 
 /// The entries of one business, prepared once for many messages.
@@ -29,9 +32,9 @@ pub struct FaqEntry<'a> {
 pub struct FaqIndex {
     ids: Vec<String>,
     examples: Vec<Example>,
-    /// A stem, and the examples that hold it, as (example, weight).
-    stems: Vec<String>,
+    /// Per stem (by its number in `exact`), the examples that hold it, as (example, weight).
     postings: Vec<Vec<(u32, f32)>>,
+    /// Every stem, numbered in the order first met.
     exact: HashMap<String, u32>,
     /// Every stem with one letter left out, for typos.
     deletions: HashMap<String, Vec<u32>>,
@@ -120,23 +123,12 @@ const MEANINGFUL_CUES: [Cue; 8] = [
 /// A gist whose word differs from `word` by one letter too many or too few ("termien",
 /// "mitbrngen"), for words of five letters or more.
 fn one_letter_off(word: &str) -> Option<Gist> {
-    // One letter more: what the two share at the start and at the end covers the shorter.
-    let skips = |long: &str, short: &str| {
-        let (long, short) = (long.as_bytes(), short.as_bytes());
-        long.len() == short.len() + 1 && {
-            let head = long.iter().zip(short).take_while(|(a, b)| a == b).count();
-            let tail = long
-                .iter()
-                .rev()
-                .zip(short.iter().rev())
-                .take_while(|(a, b)| a == b)
-                .count();
-            head + tail >= short.len()
-        }
-    };
+    // Lengths one apart and one edit apart: exactly one letter in or out.
     ALL.iter()
         .flat_map(|l| l.vocabulary.gists.iter())
-        .find(|(key, _)| key.len() >= 5 && (skips(word, key) || skips(key, word)))
+        .find(|(key, _)| {
+            key.len() >= 5 && key.len().abs_diff(word.len()) == 1 && osa_distance(word, key, 1) <= 1
+        })
         .map(|(_, gist)| *gist)
 }
 
@@ -196,13 +188,13 @@ fn each_deletion(stem: &str, mut visit: impl FnMut(&str)) {
 }
 
 impl FaqIndex {
-    pub fn new(entries: &[FaqEntry<'_>]) -> FaqIndex {
+    pub fn new(entries: &[FaqExamples]) -> FaqIndex {
         let mut index = FaqIndex::default();
         let mut example_stems: Vec<Vec<(u32, f32)>> = Vec::new();
         for (e, entry) in entries.iter().enumerate() {
-            index.ids.push(entry.id.to_owned());
-            for example in entry.examples {
-                let text = Text::new(example);
+            index.ids.push(entry.id.clone());
+            for example in &entry.examples {
+                let text = Text::new(example.as_str());
                 let mut stems: Vec<(u32, f32)> = keys(&text)
                     .into_iter()
                     .map(|(key, factor)| (index.intern(key), factor))
@@ -220,7 +212,7 @@ impl FaqIndex {
             }
         }
         // A stem in many entries says little about which one is asked.
-        let mut entries_of: Vec<Vec<u32>> = vec![Vec::new(); index.stems.len()];
+        let mut entries_of: Vec<Vec<u32>> = vec![Vec::new(); index.exact.len()];
         for (x, stems) in example_stems.iter().enumerate() {
             for &(s, _) in stems {
                 let entry = index.examples[x].entry;
@@ -234,7 +226,7 @@ impl FaqIndex {
             .iter()
             .map(|e| (1.0 + total / e.len().max(1) as f32).ln())
             .collect();
-        index.postings = vec![Vec::new(); index.stems.len()];
+        index.postings = vec![Vec::new(); index.exact.len()];
         for (x, stems) in example_stems.iter().enumerate() {
             for &(s, factor) in stems {
                 let weight = idf[s as usize] * factor;
@@ -249,8 +241,7 @@ impl FaqIndex {
         if let Some(&id) = self.exact.get(stem) {
             return id;
         }
-        let id = self.stems.len() as u32;
-        self.stems.push(stem.to_owned());
+        let id = self.exact.len() as u32;
         self.exact.insert(stem.to_owned(), id);
         if stem.starts_with('#') {
             return id;

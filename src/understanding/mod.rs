@@ -63,7 +63,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use care::Topic;
-pub use faq::{FaqEntry, FaqIndex, FaqMatch};
+pub use faq::{FaqExamples, FaqIndex, FaqMatch};
 pub use shift::ShiftDirection;
 
 pub use crate::languages::Locale;

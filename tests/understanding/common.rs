@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use chairside::understanding::{
-    Context, DateOrder, FaqEntry, FaqIndex, Locale, ServiceName, StaffName, understand,
+    Context, DateOrder, FaqExamples, FaqIndex, Locale, ServiceName, StaffName, understand,
 };
 use chrono::{NaiveDateTime, NaiveTime};
 use serde_json::Value;
@@ -104,26 +104,7 @@ pub static FAQ_INDEX: LazyLock<FaqIndex> = LazyLock::new(|| {
     let path =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/care-faq.json");
     let data = std::fs::read_to_string(&path).expect("the care FAQ is readable");
-    let faq: Vec<(String, Vec<String>)> = serde_json::from_str::<Vec<Value>>(&data)
-        .expect("the care FAQ is JSON")
-        .iter()
-        .map(|e| {
-            let examples = e["examples"].as_array().into_iter().flatten();
-            let examples = examples
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect();
-            (e["id"].as_str().unwrap_or_default().to_owned(), examples)
-        })
-        .collect();
-    let examples: Vec<Vec<&str>> = faq
-        .iter()
-        .map(|(_, e)| e.iter().map(String::as_str).collect())
-        .collect();
-    let entries: Vec<FaqEntry> = faq
-        .iter()
-        .zip(&examples)
-        .map(|((id, _), examples)| FaqEntry { id, examples })
-        .collect();
+    let entries: Vec<FaqExamples> = serde_json::from_str(&data).expect("the care FAQ is JSON");
     FaqIndex::new(&entries)
 });
 

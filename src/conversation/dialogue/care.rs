@@ -114,8 +114,7 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
             self.ask(self.texts.anything_else(), menu, Expecting::Nothing);
             return Ok(());
         }
-        self.effects.push(super::Effect::Handoff);
-        self.say(self.texts.care().asked_team.to_owned());
+        self.hand_off_saying(self.texts.care().asked_team.to_owned());
         Ok(())
     }
 

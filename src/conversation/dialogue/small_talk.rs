@@ -55,9 +55,14 @@ impl<D: Desk + ?Sized> Dialogue<'_, D> {
     }
 
     pub(super) fn handoff(&mut self) -> Result<(), AppError> {
-        self.effects.push(Effect::Handoff);
-        self.say(self.texts.handed_off());
+        self.hand_off_saying(self.texts.handed_off());
         Ok(())
+    }
+
+    /// Hands the conversation to staff and tells the customer so in `text`.
+    pub(super) fn hand_off_saying(&mut self, text: String) {
+        self.effects.push(Effect::Handoff);
+        self.say(text);
     }
 
     pub(super) fn unclear(&mut self) -> Result<(), AppError> {
